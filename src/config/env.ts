@@ -1,0 +1,89 @@
+/**
+ * Environment variables: our own MODELARTS_* ones, plus the HUAWEICLOUD_SDK_* ones
+ * the official Huawei Cloud SDKs read, so an existing setup keeps working.
+ */
+import { Secret } from "../auth/secret.js";
+import { ModelArtsConfigError } from "../errors.js";
+import { layer, type Layer } from "./layer.js";
+import type { Warn } from "./shape.js";
+import type { ResolvedCredentials } from "./types.js";
+import { checkEndpoint, projectIdProblem, regionProblem } from "./validate.js";
+
+export const ENV = {
+  configFile: "MODELARTS_CONFIG",
+  context: "MODELARTS_CONTEXT",
+  endpoint: "MODELARTS_ENDPOINT",
+  region: "MODELARTS_REGION",
+  ak: "HUAWEICLOUD_SDK_AK",
+  sk: "HUAWEICLOUD_SDK_SK",
+  securityToken: "HUAWEICLOUD_SDK_SECURITY_TOKEN",
+  projectId: "HUAWEICLOUD_SDK_PROJECT_ID",
+} as const;
+
+export interface EnvValues {
+  context?: string;
+  configFile?: string;
+  layer: Layer;
+}
+
+/**
+ * `warnAboutCredentials` is false when options already carry credentials: then
+ * a half-set AK/SK pair in the environment does not matter and is not reported.
+ */
+export function readEnv(env: NodeJS.ProcessEnv, warn: Warn, warnAboutCredentials: boolean): EnvValues {
+  const values: EnvValues = {
+    layer: layer("env", {
+      region: checked(env, ENV.region, regionProblem),
+      endpoint: readEndpoint(env),
+      projectId: checked(env, ENV.projectId, projectIdProblem),
+      credentials: readCredentials(env, warnAboutCredentials ? warn : () => {}),
+    }),
+  };
+  const context = read(env, ENV.context);
+  if (context !== undefined) values.context = context;
+  const configFile = read(env, ENV.configFile);
+  if (configFile !== undefined) values.configFile = configFile;
+  return values;
+}
+
+/** Shells make "unset" and "set to nothing" hard to tell apart, so empty counts as unset. */
+function read(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value === "" ? undefined : value;
+}
+
+function readCredentials(env: NodeJS.ProcessEnv, warn: Warn): ResolvedCredentials | undefined {
+  const ak = read(env, ENV.ak);
+  const sk = read(env, ENV.sk);
+  if (ak === undefined || sk === undefined) {
+    const [set, unset] = ak !== undefined ? [ENV.ak, ENV.sk] : [ENV.sk, ENV.ak];
+    if (ak !== undefined || sk !== undefined) {
+      warn(`${set} is set but ${unset} is not; both are ignored, as they only count as a pair`, "MODELARTS_CONFIG_ENV");
+    }
+    return undefined;
+  }
+  // A security token belongs to the AK/SK it was issued with, so it is only taken together with the pair here.
+  const securityToken = read(env, ENV.securityToken);
+  return securityToken === undefined
+    ? { kind: "aksk", ak, sk: new Secret(sk) }
+    : { kind: "aksk", ak, sk: new Secret(sk), securityToken: new Secret(securityToken) };
+}
+
+function checked(env: NodeJS.ProcessEnv, name: string, problemOf: (value: string) => string | undefined): string | undefined {
+  const value = read(env, name);
+  const problem = value === undefined ? undefined : problemOf(value);
+  if (problem !== undefined) throw envError(name, problem);
+  return value;
+}
+
+function readEndpoint(env: NodeJS.ProcessEnv): string | undefined {
+  const value = read(env, ENV.endpoint);
+  if (value === undefined) return undefined;
+  const result = checkEndpoint(value);
+  if ("problem" in result) throw envError(ENV.endpoint, result.problem);
+  return result.endpoint;
+}
+
+function envError(name: string, problem: string): ModelArtsConfigError {
+  return new ModelArtsConfigError(`invalid environment variable ${name}: ${problem}`, { field: name });
+}

@@ -1,0 +1,70 @@
+import type { Secret } from "../auth/secret.js";
+
+/** Credentials as a caller may pass them; plain strings are wrapped in `Secret` on the way in. */
+export type CredentialsInput =
+  | { ak: string; sk: string | Secret; securityToken?: string | Secret }
+  | { token: string | Secret };
+
+/** Credentials after resolution: every secret part is a `Secret`, whatever form it came in. */
+export type ResolvedCredentials =
+  | { kind: "aksk"; ak: string; sk: Secret; securityToken?: Secret }
+  | { kind: "token"; token: Secret };
+
+export interface ConfigOptions {
+  /** Name of a context in the config file; beats MODELARTS_CONTEXT and the file's current-context. */
+  context?: string;
+  /** Path of the config file; beats MODELARTS_CONFIG and ~/.modelarts/config.yaml. */
+  configFile?: string;
+  /** Region id such as "cn-north-4"; gives https://modelarts.{region}.myhuaweicloud.com. */
+  region?: string;
+  /** Base URL; beats any region. */
+  endpoint?: string;
+  projectId?: string;
+  credentials?: CredentialsInput;
+}
+
+export type ConfigSource = "options" | "env" | "file" | "default";
+
+export interface ResolvedConfig {
+  /** http(s) base URL without a trailing slash. */
+  endpoint: string;
+  region?: string;
+  projectId?: string;
+  credentials: ResolvedCredentials;
+  /** Name of the context used, if any. */
+  context?: string;
+  /** Path of the config file read, if any. */
+  configFile?: string;
+  /** Where each field came from, for debugging; never holds secrets. */
+  sources: Record<"endpoint" | "projectId" | "credentials", ConfigSource>;
+}
+
+/** One entry of `contexts:`, shape-checked, with the YAML's snake_case turned into camelCase. */
+export interface ConfigContext {
+  name: string;
+  region?: string;
+  projectId?: string;
+  endpoint?: string;
+  credentials?: ResolvedCredentials;
+}
+
+export interface ConfigFile {
+  /** Absolute path the file was read from. */
+  path: string;
+  currentContext?: string;
+  contexts: ConfigContext[];
+}
+
+export type ConfigWarningCode = "MODELARTS_CONFIG_PERMISSIONS" | "MODELARTS_CONFIG_UNKNOWN_KEY" | "MODELARTS_CONFIG_ENV";
+
+/** Seams for tests and embedders; every hook has a default that uses the real process. */
+export interface ConfigHooks {
+  /** Receives warnings (too-open file permissions, ignored keys); default: `process.emitWarning`. */
+  warn?: (message: string, code: ConfigWarningCode) => void;
+  /** Returns the file's text; must throw an error with `code: "ENOENT"` when the file is missing, like `fs.readFileSync`. */
+  readFile?: (path: string) => string;
+  /** Returns the file's `st_mode`, or undefined where POSIX modes mean nothing (Windows) or the file cannot be stat'ed. */
+  fileMode?: (path: string) => number | undefined;
+  /** Home directory for `~` and the default config path; default: `os.homedir()`. */
+  homedir?: () => string;
+}

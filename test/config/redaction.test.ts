@@ -1,0 +1,89 @@
+import { inspect } from "node:util";
+import { describe, expect, it } from "vitest";
+import { Secret } from "../../src/auth/secret.js";
+import { loadConfigFile, resolveContext, type ConfigOptions } from "../../src/config/index.js";
+import { SECRETS, STANDARD_CONFIG, configError, expectNoSecrets, sandbox } from "./helpers.js";
+
+function renderings(value: unknown): string[] {
+  return [JSON.stringify(value), inspect(value, { depth: Infinity, showHidden: true }), String(JSON.stringify(value, null, 2))];
+}
+
+describe("no secret is shown", () => {
+  it.each(["default", "token-user", "temp"])("in a ResolvedConfig from context %s", (context) => {
+    const box = sandbox();
+    box.writeHomeConfig(STANDARD_CONFIG);
+    const config = resolveContext({ context }, {}, box.hooks);
+    expectNoSecrets(...renderings(config));
+    expect(JSON.stringify(config)).toContain("[REDACTED]");
+  });
+
+  it("in a ResolvedConfig from the environment", () => {
+    const box = sandbox();
+    const env = { HUAWEICLOUD_SDK_AK: "AK", HUAWEICLOUD_SDK_SK: SECRETS.skEnv, HUAWEICLOUD_SDK_SECURITY_TOKEN: SECRETS.stsEnv };
+    expectNoSecrets(...renderings(resolveContext({ region: "cn-north-4" }, env, box.hooks)));
+  });
+
+  it("in a ResolvedConfig from options given as plain strings", () => {
+    const box = sandbox();
+    const aksk = resolveContext({ region: "cn-north-4", credentials: { ak: "AK", sk: SECRETS.skOption, securityToken: SECRETS.stsEnv } }, {}, box.hooks);
+    const token = resolveContext({ region: "cn-north-4", credentials: { token: SECRETS.tokenOption } }, {}, box.hooks);
+    expectNoSecrets(...renderings(aksk), ...renderings(token));
+  });
+
+  it("in a loaded config file", () => {
+    const box = sandbox();
+    const file = loadConfigFile(box.write("c.yaml", STANDARD_CONFIG), box.hooks);
+    expectNoSecrets(...renderings(file));
+  });
+
+  it("in warnings", () => {
+    const box = sandbox();
+    const yaml = `${STANDARD_CONFIG}  - name: typo\n    credentials:\n      token: t\n      ${SECRETS.skFile}: x\n      sk-${SECRETS.tokenFile}: y\n`;
+    box.writeHomeConfig(yaml, 0o644);
+    resolveContext({}, { HUAWEICLOUD_SDK_SK: SECRETS.skEnv, HUAWEICLOUD_SDK_SECURITY_TOKEN: SECRETS.stsEnv }, box.hooks);
+    expect(box.warnings.map((w) => w.code).sort()).toEqual(["MODELARTS_CONFIG_ENV", "MODELARTS_CONFIG_PERMISSIONS", "MODELARTS_CONFIG_UNKNOWN_KEY"]);
+    expectNoSecrets(...box.warnings.map((w) => w.message));
+  });
+
+  // configError() checks message, stack, inspect and JSON of each error; this table
+  // puts a secret right next to every kind of mistake.
+  const badFiles: [string, string][] = [
+    ["a number for sk beside a secret token", `contexts:\n  - name: a\n    credentials:\n      token: ${SECRETS.tokenFile}\n      sk: 1\n`],
+    ["a secret as sk without ak", `contexts:\n  - name: a\n    credentials:\n      sk: ${SECRETS.skFile}\n`],
+    ["token and ak/sk together", `contexts:\n  - name: a\n    credentials:\n      ak: A\n      sk: ${SECRETS.skFile}\n      token: ${SECRETS.tokenFile}\n`],
+    ["a secret as the credentials block", `contexts:\n  - name: a\n    credentials: ${SECRETS.skFile}\n`],
+    ["a security token in a list", `contexts:\n  - name: a\n    credentials:\n      ak: A\n      sk: B\n      security_token: [${SECRETS.stsTemp}]\n`],
+    ["a bad escape in a quoted secret", `contexts:\n  - name: a\n    credentials:\n      sk: "\\q${SECRETS.skFile}"\n`],
+    ["a block scalar header with a secret", `contexts:\n  - name: a\n    credentials:\n      sk: >${SECRETS.skFile}\n        x\n`],
+    ["a secret as an unterminated quote", `contexts:\n  - name: a\n    credentials:\n      sk: '${SECRETS.skFile}\n`],
+    ["a secret on a misindented line", `contexts:\n  - name: a\n    credentials:\n      ak: A\n     sk: ${SECRETS.skFile}\n`],
+    ["a secret pasted as a key with a colon", `contexts:\n  - name: a\n    credentials:\n      sk: ${SECRETS.skFile}: more\n`],
+    ["a secret in a duplicate key", `contexts:\n  - name: a\n    credentials:\n      sk: ${SECRETS.skFile}\n      sk: ${SECRETS.skTemp}\n`],
+    ["a secret in an endpoint's user info", `contexts:\n  - name: a\n    endpoint: https://ak:${SECRETS.skFile}@example.com\n`],
+    ["a secret in a region", `contexts:\n  - name: a\n    credentials:\n      ak: A\n      sk: B\n    region: { sk: ${SECRETS.skFile} }\n`],
+  ];
+
+  it.each(badFiles)("in the error for %s", (_case, yaml) => {
+    const box = sandbox();
+    const path = box.write("bad.yaml", yaml);
+    configError(() => loadConfigFile(path, box.hooks));
+  });
+
+  const badOptions: [string, unknown][] = [
+    ["sk as a number beside a token", { credentials: { token: SECRETS.tokenOption, sk: 5 } }],
+    ["token with ak/sk", { credentials: { ak: "A", sk: SECRETS.skOption, token: SECRETS.tokenOption } }],
+    ["sk without ak", { credentials: { sk: new Secret(SECRETS.skOption) } }],
+    ["a security token with a token", { credentials: { token: SECRETS.tokenOption, securityToken: SECRETS.stsEnv } }],
+    ["an endpoint with user info", { endpoint: `https://u:${SECRETS.skOption}@example.com` }],
+  ];
+
+  it.each(badOptions)("in the error for options with %s", (_case, options) => {
+    configError(() => resolveContext(options as ConfigOptions, {}, sandbox().hooks));
+  });
+
+  it("in the error for a missing file while secrets come from the environment", () => {
+    const box = sandbox();
+    const env = { HUAWEICLOUD_SDK_AK: "AK", HUAWEICLOUD_SDK_SK: SECRETS.skEnv, MODELARTS_CONTEXT: "x" };
+    configError(() => resolveContext({ credentials: { token: SECRETS.tokenOption } }, env, box.hooks));
+  });
+});
