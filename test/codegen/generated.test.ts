@@ -1,0 +1,91 @@
+import { execFile } from "node:child_process";
+import { cp, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { Validator } from "@seriousme/openapi-schema-validator";
+import { afterAll, describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const root = path.resolve(import.meta.dirname, "../..");
+const OPERATIONS = [
+  "sync_obs",
+  "sync_obs_status",
+  "show_images_by_tag",
+  "modify_image_info",
+  "delete_selected_image",
+  "delete_selected_images",
+  "get_image_info_by_id",
+  "get_image_info_by_ids",
+  "query_tag_list",
+  "get_tag_statistics",
+  "query_validation",
+];
+
+describe("generated/", () => {
+  it("openapi.json is a valid OpenAPI 3.0.3 document with the eleven operations", async () => {
+    const document = JSON.parse(await readFile(path.join(root, "generated/openapi.json"), "utf8"));
+    const validator = new Validator();
+    const result = await validator.validate(document);
+    expect(result.errors).toBeUndefined();
+    expect(result.valid).toBe(true);
+    expect(document.openapi).toBe("3.0.3");
+    const operations = Object.values(document.paths as Record<string, Record<string, { operationId?: string; tags?: string[] }>>).flatMap(
+      (item) => Object.values(item).filter((op) => typeof op === "object" && op !== null && "operationId" in op),
+    );
+    expect(operations.map((op) => op.operationId).sort()).toEqual([...OPERATIONS].sort());
+    expect(operations.find((op) => op.operationId === "query_validation")!.tags).toEqual(["Label"]);
+    expect(operations.filter((op) => op.tags?.[0] === "DataAnnotations")).toHaveLength(10);
+  });
+
+  it("schema.d.ts types every operation", async () => {
+    const types = await readFile(path.join(root, "generated/schema.d.ts"), "utf8");
+    expect(types.startsWith("/**\n * GENERATED")).toBe(true);
+    for (const id of OPERATIONS) expect(types).toMatch(new RegExp(`^    ${id}: \\{$`, "m"));
+  });
+});
+
+describe("npm run check:drift", () => {
+  const copies: string[] = [];
+  afterAll(async () => {
+    await Promise.all(copies.map((dir) => rm(dir, { recursive: true, force: true })));
+  });
+
+  // A copy of the repository's spec, codegen script and generated/ where a spec edit can be made.
+  async function copyOfRepo(): Promise<string> {
+    const dir = await mkdtemp(path.join(tmpdir(), "drift-"));
+    copies.push(dir);
+    for (const entry of ["spec", "generated", "scripts/generate.mjs", "package.json"]) {
+      await cp(path.join(root, entry), path.join(dir, entry), { recursive: true });
+    }
+    await symlink(path.join(root, "node_modules"), path.join(dir, "node_modules"), "dir");
+    return dir;
+  }
+
+  it("passes when generated/ matches spec/", async () => {
+    const dir = await copyOfRepo();
+    const { stdout } = await run("node", ["scripts/generate.mjs", "--check"], { cwd: dir });
+    expect(stdout).toContain("generated/ matches spec/");
+  });
+
+  it("fails naming the stale files after a schema edit", async () => {
+    const dir = await copyOfRepo();
+    const file = path.join(dir, "spec/components/schemas/TagCount.yaml");
+    await writeFile(file, (await readFile(file, "utf8")).replace("description: Name of the tag.", "description: Name of the tag, edited."));
+    const failure = await run("node", ["scripts/generate.mjs", "--check"], { cwd: dir }).then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failure?.code).toBe(1);
+    expect(failure?.stderr).toContain("generated/openapi.json");
+    expect(failure?.stderr).toContain("generated/schema.d.ts");
+    expect(failure?.stderr).toContain("npm run generate");
+  });
+
+  it("fails after a path edit", async () => {
+    const dir = await copyOfRepo();
+    const file = path.join(dir, "spec/openapi.yaml");
+    await writeFile(file, (await readFile(file, "utf8")).replace("/obs/sync-status:", "/obs/sync_status:"));
+    await expect(run("node", ["scripts/generate.mjs", "--check"], { cwd: dir })).rejects.toMatchObject({ code: 1 });
+  });
+});
