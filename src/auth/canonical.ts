@@ -1,0 +1,328 @@
+/**
+ * Canonical form of a request for SDK-HMAC-SHA256, the AK/SK scheme of the Huawei
+ * Cloud API gateway. Shared by the client signer and the emulator's verifier, so
+ * both sides compute byte-identical strings from the same request.
+ *
+ * Everything here is synchronous and pure (one memo aside, invisible to callers);
+ * nothing touches a secret except the two HMAC functions, which receive the key from
+ * their caller.
+ */
+import { createHmac, hash } from "node:crypto";
+
+export const SIGNING_ALGORITHM = "SDK-HMAC-SHA256";
+
+// ---------------------------------------------------------------------------
+// Dates
+
+const SDK_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
+
+const pad2 = (n: number): string => (n < 10 ? "0" : "") + n;
+
+// Requests come many to the second; formatting is worth skipping for repeats.
+let lastFormatted = { second: NaN, text: "" };
+
+/** `YYYYMMDDTHHMMSSZ` in UTC, the only form the gateway accepts in X-Sdk-Date. */
+export function formatSdkDate(date: Date): string {
+  const second = Math.floor(date.getTime() / 1000);
+  if (second === lastFormatted.second) return lastFormatted.text;
+  const year = date.getUTCFullYear();
+  if (!(year >= 0 && year <= 9999)) {
+    throw new RangeError(`cannot format ${String(date)} as an X-Sdk-Date`);
+  }
+  const text =
+    String(year).padStart(4, "0") +
+    pad2(date.getUTCMonth() + 1) +
+    pad2(date.getUTCDate()) +
+    "T" +
+    pad2(date.getUTCHours()) +
+    pad2(date.getUTCMinutes()) +
+    pad2(date.getUTCSeconds()) +
+    "Z";
+  lastFormatted = { second, text };
+  return text;
+}
+
+/**
+ * Strict inverse of `formatSdkDate`. Rejects out-of-range fields (month 13, Feb 30,
+ * hour 24, leap second 60) instead of letting `Date.UTC` roll them over, because a
+ * verifier must not accept two spellings of one instant.
+ */
+export function parseSdkDate(value: string): Date | undefined {
+  const m = SDK_DATE.exec(value);
+  if (m === null) return undefined;
+  const [year, month, day, hour, minute, second] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day); // setUTCFullYear, unlike Date.UTC, keeps years 0..99 literal
+  date.setUTCHours(hour, minute, second, 0);
+  const roundTrips =
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day &&
+    date.getUTCHours() === hour &&
+    date.getUTCMinutes() === minute &&
+    date.getUTCSeconds() === second;
+  return roundTrips ? date : undefined;
+}
+
+// ---------------------------------------------------------------------------
+// Digests
+
+/** Lowercase hex SHA-256. Strings are hashed as UTF-8. */
+export function sha256Hex(data: string | Uint8Array): string {
+  return hash("sha256", data, "hex");
+}
+
+/** Lowercase hex HMAC-SHA256; the key is used as its UTF-8 bytes, as every official SDK does. */
+export function hmacSha256Hex(key: string, data: string): string {
+  return createHmac("sha256", key).update(data).digest("hex");
+}
+
+const SHA256_BLOCK = 64;
+const SHA256_SIZE = 32;
+
+/**
+ * `hmacSha256Hex` with the key bound once: RFC 2104 spelled out over the one-shot
+ * `crypto.hash`. `createHmac` rebuilds its key object on every call, which costs more
+ * than both digests together for the short strings a signer hashes; a client signs
+ * every request with the same SK, so the padded keys are worth keeping.
+ */
+export function keyedHmacSha256Hex(key: string): (data: string) => string {
+  let k: Uint8Array = Buffer.from(key, "utf8");
+  if (k.length > SHA256_BLOCK) k = hash("sha256", k, "buffer");
+  const innerPad = Buffer.alloc(SHA256_BLOCK);
+  // The outer message is the outer pad followed by the inner digest: the pad is written
+  // once, and each call overwrites only the digest. Safe to share, as nothing here
+  // yields between that write and the hash that reads it.
+  const outer = Buffer.alloc(SHA256_BLOCK + SHA256_SIZE);
+  for (let i = 0; i < SHA256_BLOCK; i++) {
+    const b = k[i] ?? 0;
+    innerPad[i] = b ^ 0x36;
+    outer[i] = b ^ 0x5c;
+  }
+  // With an ASCII key the pad is ASCII too, so the pad as text encodes to the pad's
+  // own bytes and the inner message can be hashed as one string without a buffer.
+  const innerPadText = innerPad.every((b) => b < 0x80) ? innerPad.toString("latin1") : undefined;
+  const innerDigest = (data: string): string =>
+    innerPadText !== undefined
+      ? hash("sha256", innerPadText + data, "binary")
+      : hash("sha256", Buffer.concat([innerPad, Buffer.from(data, "utf8")]), "binary");
+  return (data) => {
+    // Digests travel as "binary" (latin1) strings: Node 20's hash() allocates Buffers slowly.
+    outer.write(innerDigest(data), SHA256_BLOCK, "binary");
+    return hash("sha256", outer, "hex");
+  };
+}
+
+/** Hash of the empty body, the most common payload (GET, DELETE). */
+export const EMPTY_PAYLOAD_HASH = sha256Hex("");
+
+// ---------------------------------------------------------------------------
+// Percent-encoding (RFC 3986 unreserved set, uppercase hex)
+
+const UNRESERVED_ONLY = /^[A-Za-z0-9\-_.~]*$/;
+const UNRESERVED_PATH = /^[A-Za-z0-9\-_.~/]*$/;
+const ESCAPE_OR_TEXT = /(%[0-9A-Fa-f]{2})/;
+
+const UNRESERVED_BYTE = new Uint8Array(128);
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~") {
+  UNRESERVED_BYTE[c.charCodeAt(0)] = 1;
+}
+const BYTE_ESCAPE = Array.from({ length: 256 }, (_, b) => "%" + b.toString(16).toUpperCase().padStart(2, "0"));
+
+function encodeBytes(bytes: Uint8Array): string {
+  let out = "";
+  for (const b of bytes) {
+    out += b < 128 && UNRESERVED_BYTE[b] === 1 ? String.fromCharCode(b) : BYTE_ESCAPE[b];
+  }
+  return out;
+}
+
+/**
+ * Percent-encodes a decoded string's UTF-8 bytes, keeping only `A-Za-z0-9-_.~`.
+ * Stricter than `encodeURIComponent`, which keeps `!'()*`.
+ */
+export function uriEncode(value: string): string {
+  return UNRESERVED_ONLY.test(value) ? value : encodeBytes(Buffer.from(value, "utf8"));
+}
+
+/**
+ * Bytes of an already percent-encoded string. Works on bytes rather than through
+ * `decodeURIComponent` so that it never throws: a `%` without two hex digits stays a
+ * literal `%`, and escapes that are not valid UTF-8 keep their exact bytes (as Go's
+ * net/url does, which the Go SDK signs from) rather than collapsing into U+FFFD.
+ */
+function percentDecodeBytes(encoded: string): Uint8Array {
+  const parts = encoded.split(ESCAPE_OR_TEXT); // odd indexes are the %XX escapes
+  const chunks: Uint8Array[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i] as string;
+    if (i % 2 === 1) chunks.push(Uint8Array.of(parseInt(part.slice(1), 16)));
+    else if (part !== "") chunks.push(Buffer.from(part, "utf8"));
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Canonical form of one already-encoded URI component: decode, then `uriEncode`. */
+export function reencodeComponent(encoded: string): string {
+  return UNRESERVED_ONLY.test(encoded) ? encoded : encodeBytes(percentDecodeBytes(encoded));
+}
+
+// ---------------------------------------------------------------------------
+// Request parts
+
+/**
+ * Canonical path: each segment decoded and re-encoded, always ending in "/". The
+ * trailing slash exists only in the signature; the request keeps its own path.
+ * Segments are split before decoding so that an encoded "%2F" stays inside its segment.
+ */
+export function canonicalUri(pathname: string): string {
+  // Most API paths need no escaping at all: skip the split and re-join.
+  const uri = UNRESERVED_PATH.test(pathname) ? pathname : pathname.split("/").map(reencodeComponent).join("/");
+  return uri.endsWith("/") ? uri : uri + "/";
+}
+
+type QueryPair = readonly [key: string, value: string];
+
+function compareQueryPairs(a: QueryPair, b: QueryPair): number {
+  if (a[0] !== b[0]) return a[0] < b[0] ? -1 : 1;
+  if (a[1] !== b[1]) return a[1] < b[1] ? -1 : 1;
+  return 0;
+}
+
+/** Encoded pairs of a raw query string, `+` meaning space as in URLSearchParams. */
+function pairsOfQueryString(search: string): QueryPair[] {
+  const query = search.startsWith("?") ? search.slice(1) : search;
+  const pairs: QueryPair[] = [];
+  for (const field of query.split("&")) {
+    if (field === "") continue;
+    const eq = field.indexOf("=");
+    const rawKey = eq === -1 ? field : field.slice(0, eq);
+    const rawValue = eq === -1 ? "" : field.slice(eq + 1);
+    pairs.push([reencodeComponent(rawKey.replaceAll("+", " ")), reencodeComponent(rawValue.replaceAll("+", " "))]);
+  }
+  return pairs;
+}
+
+function pairsOfSearchParams(params: URLSearchParams): QueryPair[] {
+  const pairs: QueryPair[] = [];
+  params.forEach((value, key) => pairs.push([uriEncode(key), uriEncode(value)]));
+  return pairs;
+}
+
+/**
+ * Canonical query: one `k=v` per value (a key without value gives `k=`), sorted by
+ * encoded key, then encoded value, in byte order. Encoded strings are ASCII, so plain
+ * string comparison is byte order.
+ *
+ * A string is parsed here rather than through URLSearchParams so that escapes which
+ * are not valid UTF-8 keep their bytes, exactly as `canonicalUri` does for the path.
+ */
+export function canonicalQuery(search: URLSearchParams | string): string {
+  if (search === "" || search === "?") return "";
+  const pairs = typeof search === "string" ? pairsOfQueryString(search) : pairsOfSearchParams(search);
+  if (pairs.length === 0) return "";
+  if (pairs.length > 1) pairs.sort(compareQueryPairs);
+  return pairs.map(([key, value]) => key + "=" + value).join("&");
+}
+
+const isHttpWhitespace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+
+/** HTTP whitespace only, as fetch's Headers trims: the signed value is then the value sent. */
+export function trimHeaderValue(value: string): string {
+  if (value === "" || (!isHttpWhitespace(value.charCodeAt(0)) && !isHttpWhitespace(value.charCodeAt(value.length - 1)))) {
+    return value;
+  }
+  return value.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, "");
+}
+
+/**
+ * `name:value\n` per signed header. A name listed but absent from `headers` is
+ * signed with an empty value, which lets a verifier compute (and reject) a request
+ * whose Authorization lists a header that was never sent.
+ */
+export function canonicalHeaders(headers: ReadonlyMap<string, string>, signedHeaders: readonly string[]): string {
+  let out = "";
+  for (const name of signedHeaders) out += name + ":" + (headers.get(name) ?? "") + "\n";
+  return out;
+}
+
+export interface CanonicalRequestParts {
+  method: string;
+  /** As in `URL.pathname`: percent-encoded, or not; both give the same result. */
+  pathname: string;
+  /** As in `URL.search`, with or without the leading "?". */
+  search: string;
+  /** Lowercase name -> value exactly as it will be signed (trimmed). */
+  headers: ReadonlyMap<string, string>;
+  /** Lowercase names, sorted. */
+  signedHeaders: readonly string[];
+  /** Lowercase hex SHA-256 of the body bytes. */
+  payloadHash: string;
+}
+
+export function canonicalRequest(parts: CanonicalRequestParts): string {
+  return (
+    parts.method +
+    "\n" +
+    canonicalUri(parts.pathname) +
+    "\n" +
+    canonicalQuery(parts.search) +
+    "\n" +
+    canonicalHeaders(parts.headers, parts.signedHeaders) +
+    "\n" +
+    parts.signedHeaders.join(";") +
+    "\n" +
+    parts.payloadHash
+  );
+}
+
+export function stringToSign(sdkDate: string, canonicalRequestText: string): string {
+  return SIGNING_ALGORITHM + "\n" + sdkDate + "\n" + sha256Hex(canonicalRequestText);
+}
+
+// ---------------------------------------------------------------------------
+// Authorization header
+
+export interface ParsedAuthorization {
+  algorithm: string;
+  access: string;
+  signedHeaders: string[];
+  signature: string;
+}
+
+export function formatAuthorization(access: string, signedHeaders: readonly string[], signature: string): string {
+  return `${SIGNING_ALGORITHM} Access=${access}, SignedHeaders=${signedHeaders.join(";")}, Signature=${signature}`;
+}
+
+const AUTHORIZATION = /^([!-~]+) +(.*)$/s;
+const AUTH_PARAM = /^([A-Za-z]+)=(.*)$/s;
+const ACCESS_KEY = /^[!-+\--~]+$/; // visible ASCII except ","
+const HEADER_NAME = /^[a-z0-9!#$%&'*+.^_`|~-]+$/; // RFC 9110 token, lowercase
+const SIGNATURE = /^[0-9a-fA-F]{64}$/;
+
+/**
+ * Reads `<algorithm> Access=<ak>, SignedHeaders=<a;b>, Signature=<hex>`.
+ * Parameters may come in any order and with any spaces after the commas, but each
+ * exactly once; names in SignedHeaders must be lowercase, as every signer writes
+ * them, since the verifier rebuilds the list from these very names. The algorithm is
+ * returned, not checked: rejecting an unknown one is the verifier's decision.
+ */
+export function parseAuthorization(header: string): ParsedAuthorization | undefined {
+  const m = AUTHORIZATION.exec(header.trim());
+  if (m === null) return undefined;
+  const params = new Map<string, string>();
+  for (const item of (m[2] as string).split(",")) {
+    const kv = AUTH_PARAM.exec(item.trim());
+    if (kv === null || params.has(kv[1] as string)) return undefined;
+    params.set(kv[1] as string, kv[2] as string);
+  }
+  const access = params.get("Access");
+  const signedHeaderList = params.get("SignedHeaders");
+  const signature = params.get("Signature");
+  if (params.size !== 3 || access === undefined || signedHeaderList === undefined || signature === undefined) return undefined;
+  const signedHeaders = signedHeaderList.split(";");
+  if (!ACCESS_KEY.test(access) || !SIGNATURE.test(signature) || !signedHeaders.every((h) => HEADER_NAME.test(h))) {
+    return undefined;
+  }
+  return { algorithm: m[1] as string, access, signedHeaders, signature: signature.toLowerCase() };
+}

@@ -1,0 +1,150 @@
+/**
+ * AK/SK request signing (SDK-HMAC-SHA256). Pure: it reads the request and returns the
+ * headers to set, so it can run in a fetch middleware, a retry loop or a test alike
+ * (its one cache changes speed, never results). The canonical form lives in
+ * ./canonical.js, shared with the emulator's verifier.
+ */
+import { ModelArtsConfigError, ModelArtsValidationError } from "../errors.js";
+import {
+  EMPTY_PAYLOAD_HASH,
+  canonicalRequest,
+  formatAuthorization,
+  formatSdkDate,
+  keyedHmacSha256Hex,
+  parseSdkDate,
+  sha256Hex,
+  stringToSign,
+  trimHeaderValue,
+} from "./canonical.js";
+import { Secret, revealSecret } from "./secret.js";
+
+export interface SignableRequest {
+  method: string;
+  url: string | URL;
+  headers?: Record<string, string> | Headers | Iterable<[string, string]>;
+  body?: string | Uint8Array | ArrayBuffer | null;
+}
+
+export interface SigningCredentials {
+  ak: string;
+  sk: string | Secret;
+  securityToken?: string | Secret;
+}
+
+const isSecretLike = (v: unknown): v is string | Secret => typeof v === "string" || v instanceof Secret;
+
+export function isSigningCredentials(x: unknown): x is SigningCredentials {
+  if (typeof x !== "object" || x === null) return false;
+  const c = x as Record<string, unknown>;
+  return typeof c.ak === "string" && isSecretLike(c.sk) && (c.securityToken === undefined || isSecretLike(c.securityToken));
+}
+
+function appendHeader(out: Map<string, string>, name: string, value: string): void {
+  const key = name.toLowerCase();
+  const trimmed = trimHeaderValue(value);
+  const previous = out.get(key);
+  out.set(key, previous === undefined ? trimmed : previous + ", " + trimmed);
+}
+
+/**
+ * Lowercase name -> trimmed value. Repeated names are joined with ", ", which is
+ * what fetch's Headers puts on the wire for them, so the signed value is the sent one.
+ */
+function collectHeaders(headers: SignableRequest["headers"]): Map<string, string> {
+  const out = new Map<string, string>();
+  if (headers === undefined) return out;
+  if (Symbol.iterator in headers) {
+    for (const [name, value] of headers) appendHeader(out, name, value);
+  } else {
+    for (const name of Object.keys(headers)) appendHeader(out, name, headers[name] as string);
+  }
+  return out;
+}
+
+function payloadHash(body: SignableRequest["body"]): string {
+  if (body === undefined || body === null) return EMPTY_PAYLOAD_HASH;
+  return sha256Hex(body instanceof ArrayBuffer ? new Uint8Array(body) : body);
+}
+
+function sdkDateOf(headers: Map<string, string>, date: Date): string {
+  const given = headers.get("x-sdk-date");
+  if (given === undefined) return formatSdkDate(date);
+  // Caught here rather than as an opaque signature mismatch from the gateway.
+  if (parseSdkDate(given) === undefined) {
+    throw new ModelArtsValidationError("X-Sdk-Date", `must be YYYYMMDDTHHMMSSZ (UTC), got '${given}'`);
+  }
+  return given;
+}
+
+// fetch upper-cases these six and sends any other method as written (so "patch" stays
+// "patch"); signing the same spelling keeps the signature valid for what goes out.
+const FETCH_NORMALIZED_METHODS = new Set(["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"]);
+
+function normalizeMethod(method: string): string {
+  if (FETCH_NORMALIZED_METHODS.has(method)) return method;
+  const upper = method.toUpperCase();
+  return FETCH_NORMALIZED_METHODS.has(upper) ? upper : method;
+}
+
+/**
+ * The keyed HMAC of each credentials object, so its SK is padded once per client
+ * rather than per request. Weak, so the cache lives exactly as long as the
+ * credentials; the SK is compared on each use in case the object was mutated.
+ */
+const hmacCache = new WeakMap<SigningCredentials, { sk: string; hmac: (data: string) => string }>();
+
+function hmacFor(credentials: SigningCredentials, sk: string): (data: string) => string {
+  const cached = hmacCache.get(credentials);
+  if (cached !== undefined && cached.sk === sk) return cached.hmac;
+  const hmac = keyedHmacSha256Hex(sk);
+  hmacCache.set(credentials, { sk, hmac });
+  return hmac;
+}
+
+function requireCredential(value: string, field: string): string {
+  if (value === "") throw new ModelArtsConfigError(`cannot sign: ${field} is empty`, { field });
+  return value;
+}
+
+/**
+ * Signs `request` and returns the headers to set on it: `X-Sdk-Date`,
+ * `Authorization`, and `X-Security-Token` when the credentials carry one. Apply them
+ * with a case-insensitive set (`Headers.set`), not by spreading into a record: they
+ * replace any same-named header, and their values equal any that were already there.
+ *
+ * Signed: every request header, plus `host` (from the URL unless given), `x-sdk-date`
+ * and `x-security-token`. Not signed: an `Authorization` header already present (a
+ * re-signed retry), since the returned one replaces it.
+ */
+export function signRequest(request: SignableRequest, credentials: SigningCredentials, date: Date = new Date()): Record<string, string> {
+  const ak = requireCredential(credentials.ak, "ak");
+  const sk = requireCredential(revealSecret(credentials.sk), "sk");
+  // An empty token means none, as in the official SDKs.
+  const securityToken = credentials.securityToken === undefined ? undefined : revealSecret(credentials.securityToken) || undefined;
+
+  const url = typeof request.url === "string" ? new URL(request.url) : request.url;
+  const headers = collectHeaders(request.headers);
+  headers.delete("authorization");
+  const sdkDate = sdkDateOf(headers, date);
+  headers.set("x-sdk-date", sdkDate);
+  // URL.host already omits the scheme's default port, as the gateway expects.
+  if (!headers.has("host")) headers.set("host", url.host);
+  if (securityToken !== undefined) headers.set("x-security-token", securityToken);
+
+  // Names are distinct, so the comparator never needs to answer 0.
+  const signedHeaders = Array.from(headers.keys()).sort((a, b) => (a < b ? -1 : 1));
+  const canonical = canonicalRequest({
+    method: normalizeMethod(request.method),
+    pathname: url.pathname,
+    search: url.search,
+    headers,
+    signedHeaders,
+    payloadHash: payloadHash(request.body),
+  });
+  const signature = hmacFor(credentials, sk)(stringToSign(sdkDate, canonical));
+
+  const added: Record<string, string> = { "X-Sdk-Date": sdkDate };
+  if (securityToken !== undefined) added["X-Security-Token"] = securityToken;
+  added.Authorization = formatAuthorization(ak, signedHeaders, signature);
+  return added;
+}
