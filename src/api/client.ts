@@ -1,0 +1,89 @@
+import { inspect } from "node:util";
+import createFetchClient, { type Client } from "openapi-fetch";
+import type { paths } from "../../generated/schema.js";
+import { resolveContext, type ConfigOptions, type ResolvedConfig } from "../config/index.js";
+import { ModelArtsValidationError } from "../errors.js";
+import { createTransport } from "./transport.js";
+
+const PACKAGE_VERSION = "0.1.0";
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+export interface CreateClientOptions extends ConfigOptions {
+  /** Default timeout of each call, in milliseconds; 0 disables it. Default 30 000. */
+  timeoutMs?: number;
+  /** Custom transport (a proxy agent, a recorder); receives the signed Request. Default: global fetch. */
+  fetch?: (request: Request) => Promise<Response>;
+  /** Sent as User-Agent. Default: `modelarts-data-annotations/<version> node/<version>`. */
+  userAgent?: string;
+  /** Environment to read HUAWEICLOUD_SDK_* and MODELARTS_* from. Default: process.env. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * A configured connection to one ModelArts endpoint: what `createClient` returns and what
+ * `DataAnnotationsApi` and `LabelApi` are built on. Credentials stay inside the transport;
+ * printing or serialising a client shows where it points, never what it authenticates with.
+ */
+export class ModelArtsClient {
+  /** The typed openapi-fetch client, for callers who want the HTTP level. Requests through it are signed too. */
+  readonly raw: Client<paths>;
+  readonly endpoint: string;
+  readonly region: string | undefined;
+  readonly projectId: string | undefined;
+  readonly context: string | undefined;
+  readonly timeoutMs: number;
+  readonly #authKind: "aksk" | "token";
+
+  constructor(config: ResolvedConfig, options: Pick<CreateClientOptions, "timeoutMs" | "fetch" | "userAgent"> = {}) {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    if (!Number.isFinite(timeoutMs) || timeoutMs < 0) {
+      throw new ModelArtsValidationError("timeoutMs", `must be a number of milliseconds >= 0, got ${String(timeoutMs)}`);
+    }
+    if (options.fetch !== undefined && typeof options.fetch !== "function") {
+      throw new ModelArtsValidationError("fetch", "must be a function (request: Request) => Promise<Response>");
+    }
+    this.endpoint = config.endpoint;
+    this.region = config.region;
+    this.projectId = config.projectId;
+    this.context = config.context;
+    this.timeoutMs = timeoutMs;
+    this.#authKind = config.credentials.kind;
+    const transport = createTransport({
+      credentials: config.credentials,
+      timeoutMs,
+      userAgent: options.userAgent ?? `modelarts-data-annotations/${PACKAGE_VERSION} node/${process.version}`,
+      fetch: options.fetch ?? ((request) => globalThis.fetch(request)),
+    });
+    this.raw = createFetchClient<paths>({ baseUrl: config.endpoint, fetch: transport });
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      endpoint: this.endpoint,
+      region: this.region,
+      projectId: this.projectId,
+      context: this.context,
+      auth: this.#authKind,
+      timeoutMs: this.timeoutMs,
+    };
+  }
+
+  [inspect.custom](): string {
+    return `ModelArtsClient ${inspect(this.toJSON())}`;
+  }
+}
+
+/**
+ * Builds a client from explicit options, the environment and the named context, in that order
+ * of precedence (see README). `createClient({ context: "default" })` mirrors the legacy SDK's
+ * `config.create_client(context="default")`.
+ */
+export function createClient(options: CreateClientOptions = {}): ModelArtsClient {
+  const { timeoutMs, fetch, userAgent, env, ...configOptions } = options;
+  const config = resolveContext(configOptions, env ?? process.env);
+  return new ModelArtsClient(config, {
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(fetch !== undefined ? { fetch } : {}),
+    ...(userAgent !== undefined ? { userAgent } : {}),
+  });
+}

@@ -1,0 +1,65 @@
+import type { ModelArtsClient } from "./client.js";
+import { invoke } from "./invoke.js";
+import type { CallOptions, HelperParams, Result } from "./types.js";
+
+const JOB = "/v1/{project_id}/data-annotations/{data_annotation_id}" as const;
+
+/**
+ * The manual-annotation operations, one helper per operationId of the spec, named and called like
+ * the legacy Python SDK's `DataAnnotationsApi`: `sync_obs({ project_id, data_annotation_id })`.
+ * Helpers resolve to `{ is_success: true, ...fields }` or `{ is_success: false, error_code,
+ * error_msg, http_status, request_id }`, and reject only for bad arguments
+ * (ModelArtsValidationError) and transport failures (ModelArtsNetworkError).
+ */
+export class DataAnnotationsApi {
+  readonly #client: ModelArtsClient;
+
+  constructor(client: ModelArtsClient) {
+    this.#client = client;
+  }
+
+  /** Starts a background scan of the job's OBS folder; poll `sync_obs_status` for its end. */
+  sync_obs(params: HelperParams<"sync_obs">, options?: CallOptions): Promise<Result<"sync_obs">> {
+    return invoke(this.#client, "sync_obs", params, options, (r) => this.#client.raw.POST(`${JOB}/obs/sync`, r));
+  }
+
+  /** State of the latest scan: 0 none yet, 3 running, 1 succeeded, 2 failed. */
+  sync_obs_status(params: HelperParams<"sync_obs_status">, options?: CallOptions): Promise<Result<"sync_obs_status">> {
+    return invoke(this.#client, "sync_obs_status", params, options, (r) => this.#client.raw.GET(`${JOB}/obs/sync-status`, r));
+  }
+
+  /** One page of the job's images with a tag, every labelled image, or (`tag_name: "__none__"`) the unlabelled ones. */
+  show_images_by_tag(params: HelperParams<"show_images_by_tag">, options?: CallOptions): Promise<Result<"show_images_by_tag">> {
+    return invoke(this.#client, "show_images_by_tag", params, options, (r) => this.#client.raw.GET(`${JOB}/images`, r));
+  }
+
+  /** Replaces the tag sets of the listed images, all or nothing. */
+  modify_image_info(params: HelperParams<"modify_image_info">, options?: CallOptions): Promise<Result<"modify_image_info">> {
+    return invoke(this.#client, "modify_image_info", params, options, (r) => this.#client.raw.PUT(`${JOB}/images`, r));
+  }
+
+  delete_selected_image(params: HelperParams<"delete_selected_image">, options?: CallOptions): Promise<Result<"delete_selected_image">> {
+    return invoke(this.#client, "delete_selected_image", params, options, (r) => this.#client.raw.DELETE(`${JOB}/images/{image_id}`, r));
+  }
+
+  /** Deletes several images, all or nothing. */
+  delete_selected_images(params: HelperParams<"delete_selected_images">, options?: CallOptions): Promise<Result<"delete_selected_images">> {
+    return invoke(this.#client, "delete_selected_images", params, options, (r) => this.#client.raw.POST(`${JOB}/images/delete`, r));
+  }
+
+  get_image_info_by_id(params: HelperParams<"get_image_info_by_id">, options?: CallOptions): Promise<Result<"get_image_info_by_id">> {
+    return invoke(this.#client, "get_image_info_by_id", params, options, (r) => this.#client.raw.GET(`${JOB}/images/{image_id}/tags`, r));
+  }
+
+  get_image_info_by_ids(params: HelperParams<"get_image_info_by_ids">, options?: CallOptions): Promise<Result<"get_image_info_by_ids">> {
+    return invoke(this.#client, "get_image_info_by_ids", params, options, (r) => this.#client.raw.POST(`${JOB}/tags/show`, r));
+  }
+
+  query_tag_list(params: HelperParams<"query_tag_list">, options?: CallOptions): Promise<Result<"query_tag_list">> {
+    return invoke(this.#client, "query_tag_list", params, options, (r) => this.#client.raw.GET(`${JOB}/tags`, r));
+  }
+
+  get_tag_statistics(params: HelperParams<"get_tag_statistics">, options?: CallOptions): Promise<Result<"get_tag_statistics">> {
+    return invoke(this.#client, "get_tag_statistics", params, options, (r) => this.#client.raw.GET(`${JOB}/tags/stats`, r));
+  }
+}

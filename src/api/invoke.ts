@@ -1,0 +1,123 @@
+/**
+ * The one path every helper takes: fill defaults, validate against the spec, split the argument
+ * object into path/query/body, call the typed openapi-fetch client, and shape the answer the way
+ * the legacy SDK did (`is_success` plus fields, or `is_success: false` with the error).
+ */
+import type { ModelArtsClient } from "./client.js";
+import { ModelArtsValidationError } from "../errors.js";
+import { operationShape, validateArguments } from "./operations.js";
+import { toNetworkError } from "./transport.js";
+import type { CallOptions, FailureResult, HelperParams, OperationId, RequestParts, Result } from "./types.js";
+
+/** What a helper hands to its openapi-fetch call: already split and validated. */
+export type PreparedRequest<O extends OperationId> = RequestParts<O> & {
+  headers: Record<string, string>;
+  signal?: AbortSignal;
+  /** Success bodies are parsed here rather than by openapi-fetch, so a broken one still has its status. */
+  parseAs: "text";
+};
+
+interface FetchOutcome {
+  data?: unknown;
+  error?: unknown;
+  response: Response;
+}
+
+function prepare<O extends OperationId>(client: ModelArtsClient, operationId: O, params: HelperParams<O>, options: CallOptions): PreparedRequest<O> {
+  const shape = operationShape(operationId);
+  const args: Record<string, unknown> = { ...(params as Record<string, unknown>) };
+  for (const key of Object.keys(args)) if (args[key] === undefined) delete args[key];
+  if (args.project_id === undefined && shape.pathParams.includes("project_id")) {
+    if (client.projectId === undefined) {
+      throw new ModelArtsValidationError(
+        "project_id",
+        "is required: pass it, or set projectId in the client options, HUAWEICLOUD_SDK_PROJECT_ID or the context's project_id",
+        operationId,
+      );
+    }
+    args.project_id = client.projectId;
+  }
+  validateArguments(shape, args);
+
+  const path: Record<string, string> = {};
+  for (const name of shape.pathParams) path[name] = args[name] as string;
+  const query: Record<string, unknown> = {};
+  for (const name of shape.queryParams) if (args[name] !== undefined) query[name] = args[name];
+  if (options.timeoutMs !== undefined && !(Number.isFinite(options.timeoutMs) && options.timeoutMs > 0)) {
+    throw new ModelArtsValidationError("timeoutMs", `must be a number of milliseconds > 0, got ${String(options.timeoutMs)}`, operationId);
+  }
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+    throw new ModelArtsValidationError("signal", "must be an AbortSignal", operationId);
+  }
+  const signals = [options.signal, options.timeoutMs !== undefined ? AbortSignal.timeout(options.timeoutMs) : undefined].filter(
+    (s): s is AbortSignal => s !== undefined,
+  );
+  // The validator just checked these against the very schemas RequestParts<O> is derived from.
+  return {
+    params: shape.queryParams.length > 0 ? { path, query } : { path },
+    ...(shape.hasBody ? { body: args.body } : {}),
+    headers: path.project_id ? { "X-Project-Id": path.project_id } : {},
+    parseAs: "text",
+    ...(signals.length > 0 ? { signal: signals.length === 1 ? signals[0]! : AbortSignal.any(signals) } : {}),
+  } as unknown as PreparedRequest<O>;
+}
+
+function failure(response: Response, error: unknown): FailureResult {
+  const body = error as { error_code?: unknown; error_msg?: unknown } | undefined;
+  const requestId = response.headers.get("x-request-id");
+  if (body && typeof body === "object" && typeof body.error_code === "string") {
+    return {
+      is_success: false,
+      error_code: body.error_code,
+      error_msg: typeof body.error_msg === "string" ? body.error_msg : "",
+      http_status: response.status,
+      request_id: requestId,
+    };
+  }
+  // Not the service's error JSON (a proxy's HTML page, a truncated body): still a readable result.
+  const text = typeof error === "string" ? error : "";
+  const snippet = text.replace(/\s+/g, " ").trim().slice(0, 200);
+  const status = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
+  return {
+    is_success: false,
+    error_code: `HTTP.${response.status}`,
+    error_msg: snippet ? `${status}: ${snippet}` : `${status} with no error body`,
+    http_status: response.status,
+    request_id: requestId,
+  };
+}
+
+export async function invoke<O extends OperationId>(
+  client: ModelArtsClient,
+  operationId: O,
+  params: HelperParams<O>,
+  options: CallOptions = {},
+  send: (request: PreparedRequest<O>) => Promise<FetchOutcome>,
+): Promise<Result<O>> {
+  const request = prepare(client, operationId, params, options);
+  let outcome: FetchOutcome;
+  try {
+    outcome = await send(request);
+  } catch (error) {
+    const shape = operationShape(operationId);
+    throw toNetworkError(error, { method: shape.method, url: `${client.endpoint}${shape.path}` }, { caller: request.signal ?? null }, operationId);
+  }
+  const { data, error, response } = outcome;
+  if (!response.ok) return failure(response, error) as Result<O>;
+  let body: object = {};
+  if (typeof data === "string" && data.length > 0) {
+    try {
+      body = JSON.parse(data) as object;
+    } catch {
+      // A 2xx whose body was cut off or replaced on the way: the call's effect is unknown, so not a success.
+      return {
+        is_success: false,
+        error_code: "CLIENT.INVALID_RESPONSE",
+        error_msg: `HTTP ${response.status}: the success body of ${operationId} is not valid JSON: ${data.slice(0, 120)}`,
+        http_status: response.status,
+        request_id: response.headers.get("x-request-id"),
+      } as Result<O>;
+    }
+  }
+  return { ...body, is_success: true } as Result<O>;
+}

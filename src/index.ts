@@ -1,0 +1,25 @@
+/**
+ * modelarts-data-annotations: a typed client for the ModelArts manual-annotation API.
+ *
+ *   const client = createClient({ context: "default" });
+ *   const r = await new DataAnnotationsApi(client).sync_obs({ project_id, data_annotation_id: "282" });
+ *
+ * This entry point is the client only; the local emulator is `modelarts-data-annotations/emulator`.
+ */
+export { createClient, ModelArtsClient, type CreateClientOptions } from "./api/client.js";
+export { DataAnnotationsApi } from "./api/data-annotations.js";
+export { LabelApi } from "./api/label.js";
+export type { CallOptions, FailureResult, HelperParams, OperationId, Result, SuccessResult } from "./api/types.js";
+export { signRequest, type SignableRequest, type SigningCredentials } from "./auth/signer.js";
+export { Secret } from "./auth/secret.js";
+export {
+  resolveContext,
+  loadConfigFile,
+  defaultConfigPath,
+  type ConfigOptions,
+  type CredentialsInput,
+  type ResolvedConfig,
+} from "./config/index.js";
+export { ModelArtsError, ModelArtsConfigError, ModelArtsNetworkError, ModelArtsValidationError } from "./errors.js";
+/** The spec's types, for callers who use `client.raw` or want the models by name. */
+export type { components, operations, paths } from "../generated/schema.js";
