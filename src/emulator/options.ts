@@ -1,0 +1,227 @@
+/**
+ * The options of startEmulator, checked and normalised up front: code outside this
+ * repository calls it, so a mistake is a TypeError naming the option, at start, not a
+ * puzzling answer at the first request. Messages quote job fields but never a secret.
+ */
+import { Secret } from "../auth/secret.js";
+import type { AccessKeyCredential, TokenCredential } from "./auth.js";
+import { parseObsPath } from "./obs.js";
+import type { JobDefinition, JobType } from "./state.js";
+
+/** A manual-annotation job the emulator serves, in the API's own field names. */
+export interface EmulatorJob {
+  /** Decimal job ID, as in the URL (`data_annotation_id`, and `job_id` of query_validation). */
+  id: string;
+  name: string;
+  /** OBS folder of the job's images: obs://bucket/prefix/ (the prefix may be empty). */
+  data_path: string;
+  /** When set, other projects get ModelArts.4338 as for an unknown job; when not, every project sees the job. */
+  project_id?: string;
+  description?: string;
+  /** 0 image classification (default), 1 object detection. */
+  type?: JobType;
+  /** Milliseconds since the epoch; defaults to when the emulator started. */
+  create_time?: number;
+}
+
+/** What the gateway accepts: an AK/SK pair (optionally temporary), or an IAM token. */
+export type EmulatorCredential =
+  | { ak: string; sk: string | Secret; security_token?: string | Secret; project_id?: string }
+  | { token: string | Secret; project_id?: string; expires_at?: string | number | Date };
+
+export interface EmulatorOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Default "127.0.0.1". */
+  host?: string;
+  /** Folder whose subfolders are the OBS buckets; it may be created after the emulator starts. */
+  obsRoot: string;
+  credentials: readonly EmulatorCredential[];
+  jobs?: readonly EmulatorJob[];
+  /** How far X-Sdk-Date may be from the emulator's clock; default 15 minutes, as the gateway. */
+  clockSkewMs?: number;
+  /**
+   * Shortest time a sync stays in state 3 (syncing); default 200 ms. A local scan takes
+   * a millisecond, while the service takes seconds: the delay lets callers see state 3
+   * and exercise their polling. 0 applies each scan as soon as it is read.
+   */
+  syncDelayMs?: number;
+  /** Largest request body accepted; default 12 MB, the AK/SK gateway's limit. Larger gets 413 ModelArts.4104. */
+  maxBodyBytes?: number;
+  /** The gateway's clock, for testing X-Sdk-Date skew and token expiry; default Date.now. */
+  now?: () => number | Date;
+  /** Receives one line per request (method, path, status, request ID, error code) and per sync; default: silent. */
+  logger?: (line: string) => void;
+}
+
+export interface ResolvedOptions {
+  port: number;
+  host: string;
+  obsRoot: string;
+  accessKeys: AccessKeyCredential[];
+  tokens: TokenCredential[];
+  jobs: JobDefinition[];
+  clockSkewMs: number;
+  syncDelayMs: number;
+  maxBodyBytes: number;
+  now: () => number;
+  logger: ((line: string) => void) | undefined;
+}
+
+export const DEFAULTS = {
+  host: "127.0.0.1",
+  clockSkewMs: 15 * 60 * 1000,
+  syncDelayMs: 200,
+  maxBodyBytes: 12 * 1024 * 1024,
+} as const;
+
+// The spec's patterns for the path parameters these values end up in.
+const PROJECT_ID = /^[A-Za-z0-9-]{1,64}$/;
+const JOB_ID = /^(0|[1-9][0-9]*)$/;
+// The Authorization header separates its parameters with commas and spaces.
+const ACCESS_KEY = /^[!-+\--~]+$/;
+
+const fail = (option: string, problem: string): never => {
+  throw new TypeError(`startEmulator: ${option} ${problem}`);
+};
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+
+function nonNegative(value: unknown, option: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) fail(option, "must be a finite number >= 0");
+  return value as number;
+}
+
+function optionalString(value: unknown, option: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "string") fail(option, "must be a string");
+  return value as string;
+}
+
+function secretOption(value: unknown, option: string): Secret {
+  if (!(value instanceof Secret) && typeof value !== "string") fail(option, "must be a string or a Secret");
+  const secret = Secret.from(value as string | Secret);
+  if (secret.length === 0) fail(option, "must not be empty");
+  return secret;
+}
+
+function projectIdOption(value: unknown, option: string): string | undefined {
+  const projectId = optionalString(value, option);
+  if (projectId !== undefined && !PROJECT_ID.test(projectId)) fail(option, `must match ${PROJECT_ID.source}, got ${JSON.stringify(projectId)}`);
+  return projectId;
+}
+
+function resolveJob(raw: unknown, index: number, startedAt: number): JobDefinition {
+  const at = `jobs[${index}]`;
+  if (!isRecord(raw)) return fail(at, "must be an object with id, name and data_path");
+  const id = raw["id"];
+  if (typeof id !== "string" || !JOB_ID.test(id) || !Number.isSafeInteger(Number(id))) {
+    // The list answer carries the ID as a JSON number (project_id), so it must survive the round trip.
+    fail(`${at}.id`, `must be a decimal string without leading zeros, at most ${Number.MAX_SAFE_INTEGER}, got ${JSON.stringify(id)}`);
+  }
+  const name = raw["name"];
+  if (typeof name !== "string" || name === "") fail(`${at}.name`, "must be a non-empty string");
+  const dataPath = raw["data_path"];
+  if (typeof dataPath !== "string") return fail(`${at}.data_path`, "must be a string like obs://bucket/prefix/");
+  const location = parseObsPath(dataPath);
+  if ("problem" in location) return fail(`${at}.data_path`, `${location.problem}, got ${JSON.stringify(dataPath)}`);
+  const type = raw["type"] ?? 0;
+  if (type !== 0 && type !== 1) fail(`${at}.type`, "must be 0 (image classification) or 1 (object detection)");
+  const createTime = raw["create_time"] ?? startedAt;
+  if (typeof createTime !== "number" || !Number.isSafeInteger(createTime) || createTime < 0) {
+    fail(`${at}.create_time`, "must be milliseconds since the epoch");
+  }
+  return {
+    id: id as string,
+    name: name as string,
+    description: optionalString(raw["description"], `${at}.description`) ?? "",
+    type: type as JobType,
+    projectId: projectIdOption(raw["project_id"], `${at}.project_id`),
+    dataPath,
+    location,
+    createTime: createTime as number,
+  };
+}
+
+function expiryOption(value: unknown, option: string): number | undefined {
+  if (value === undefined) return undefined;
+  const time = value instanceof Date ? value.getTime() : typeof value === "string" ? Date.parse(value) : typeof value === "number" ? value : NaN;
+  if (!Number.isFinite(time)) fail(option, "must be a Date, an RFC 3339 string or milliseconds since the epoch");
+  return time;
+}
+
+function resolveCredentials(raw: unknown): { accessKeys: AccessKeyCredential[]; tokens: TokenCredential[] } {
+  if (!Array.isArray(raw) || raw.length === 0) {
+    return fail("credentials", "must list at least one credential: { ak, sk } or { token }");
+  }
+  const accessKeys: AccessKeyCredential[] = [];
+  const tokens: TokenCredential[] = [];
+  const seenTokens = new Set<string>();
+  raw.forEach((entry: unknown, index) => {
+    const at = `credentials[${index}]`;
+    if (!isRecord(entry)) return fail(at, "must be { ak, sk } or { token }");
+    const projectId = projectIdOption(entry["project_id"], `${at}.project_id`);
+    const hasToken = entry["token"] !== undefined;
+    const hasKey = entry["ak"] !== undefined || entry["sk"] !== undefined;
+    if (hasToken === hasKey) return fail(at, "must have either ak and sk, or token");
+    if (hasToken) {
+      const token = secretOption(entry["token"], `${at}.token`);
+      if (seenTokens.has(token.reveal())) fail(`${at}.token`, "is listed twice");
+      seenTokens.add(token.reveal());
+      tokens.push({ token, projectId, expiresAt: expiryOption(entry["expires_at"], `${at}.expires_at`) });
+      return;
+    }
+    const ak = entry["ak"];
+    if (typeof ak !== "string" || !ACCESS_KEY.test(ak)) return fail(`${at}.ak`, "must be a non-empty string of visible ASCII characters other than ','");
+    if (accessKeys.some((c) => c.ak === ak)) fail(`${at}.ak`, `${JSON.stringify(ak)} is listed twice`);
+    const sk = secretOption(entry["sk"], `${at}.sk`);
+    const securityToken = entry["security_token"] === undefined ? undefined : secretOption(entry["security_token"], `${at}.security_token`);
+    accessKeys.push({ ak, sk, securityToken, projectId });
+  });
+  return { accessKeys, tokens };
+}
+
+/** Everything but obsRoot on the file system, which startEmulator checks. */
+export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
+  if (!isRecord(options)) return fail("options", "must be an object");
+  const port = options.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail("port", "must be an integer from 0 to 65535");
+  const host = options.host ?? DEFAULTS.host;
+  if (typeof host !== "string" || host === "") fail("host", "must be a non-empty string");
+  if (typeof options.obsRoot !== "string" || options.obsRoot === "") fail("obsRoot", "must be the path of a folder");
+
+  const nowOption = options.now;
+  if (nowOption !== undefined && typeof nowOption !== "function") fail("now", "must be a function returning a Date or milliseconds");
+  const now = nowOption === undefined ? Date.now : () => {
+    const value = nowOption();
+    return value instanceof Date ? value.getTime() : value;
+  };
+  if (options.logger !== undefined && typeof options.logger !== "function") fail("logger", "must be a function");
+
+  const maxBodyBytes = nonNegative(options.maxBodyBytes, "maxBodyBytes", DEFAULTS.maxBodyBytes);
+  if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1) fail("maxBodyBytes", "must be a positive integer");
+
+  const rawJobs: unknown = options.jobs ?? [];
+  if (!Array.isArray(rawJobs)) fail("jobs", "must be a list of jobs");
+  const startedAt = now();
+  const jobs = (rawJobs as unknown[]).map((job, index) => resolveJob(job, index, startedAt));
+  const ids = new Set<string>();
+  jobs.forEach((job, index) => {
+    if (ids.has(job.id)) fail(`jobs[${index}].id`, `${job.id} is used by an earlier job; job IDs must be unique`);
+    ids.add(job.id);
+  });
+
+  return {
+    port,
+    host,
+    obsRoot: options.obsRoot,
+    ...resolveCredentials(options.credentials),
+    jobs,
+    clockSkewMs: nonNegative(options.clockSkewMs, "clockSkewMs", DEFAULTS.clockSkewMs),
+    syncDelayMs: nonNegative(options.syncDelayMs, "syncDelayMs", DEFAULTS.syncDelayMs),
+    maxBodyBytes,
+    now,
+    logger: options.logger,
+  };
+}

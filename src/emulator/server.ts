@@ -1,0 +1,159 @@
+/**
+ * HTTP plumbing, in the order a request meets the real service: route (404
+ * ModelArts.4204), body size (413 ModelArts.4104), gateway authentication (401/403),
+ * JSON syntax (400 ModelArts.4105), validation against the spec (400 ModelArts.0104),
+ * then the operation's handler. Every answer carries X-Request-Id, and every error
+ * the shared body { error_code, error_msg }.
+ */
+import { randomBytes } from "node:crypto";
+import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
+import { ApiError, apiErrors } from "./errors.js";
+import type { Gateway } from "./auth.js";
+import type { OperationId, OperationRequest, OperationResult } from "./handlers.js";
+import { describeValidationErrors, type ApiBackend, type ApiOperation } from "./openapi.js";
+
+export interface RequestListenerOptions {
+  backend: ApiBackend;
+  gateway: Gateway;
+  handlers: Record<OperationId, (request: OperationRequest) => OperationResult>;
+  maxBodyBytes: number;
+  log: (line: string) => void;
+}
+
+// Past this much discarded body the connection is cut instead of drained: a client
+// still sending that much after its 413 is not going to read the answer.
+const DRAIN_FACTOR = 4;
+
+class BodyTooLarge extends Error {}
+
+/** The whole body, or BodyTooLarge as soon as it passes the limit (the rest is drained, up to a point). */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers["content-length"]);
+    let received = 0;
+    let refused = false;
+    const chunks: Buffer[] = [];
+    const refuse = () => {
+      refused = true;
+      chunks.length = 0;
+      reject(new BodyTooLarge());
+    };
+    req.on("data", (chunk: Buffer) => {
+      received += chunk.length;
+      if (refused) {
+        if (received > limit * DRAIN_FACTOR) req.socket.destroy();
+        return;
+      }
+      if (received > limit) refuse();
+      else chunks.push(chunk);
+    });
+    req.on("end", () => {
+      if (!refused) resolve(Buffer.concat(chunks));
+    });
+    req.on("error", (error) => {
+      if (!refused) reject(error);
+    });
+    if (Number.isFinite(declared) && declared > limit) refuse();
+  });
+}
+
+function parseQuery(search: string): Record<string, string | string[]> {
+  const query: Record<string, string | string[]> = {};
+  for (const [key, value] of new URLSearchParams(search)) {
+    const previous = query[key];
+    query[key] = previous === undefined ? value : Array.isArray(previous) ? [...previous, value] : [previous, value];
+  }
+  return query;
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** The JSON body of an operation that declares one; undefined when none was sent. */
+function parseJsonBody(req: IncomingMessage, body: Buffer): unknown {
+  if (body.length === 0) return undefined;
+  const contentType = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
+  if (contentType !== "application/json") {
+    throw apiErrors.parameter(`Content-Type: must be application/json, got ${JSON.stringify(req.headers["content-type"] ?? "nothing")}`);
+  }
+  try {
+    return JSON.parse(utf8.decode(body));
+  } catch {
+    throw apiErrors.malformedJson();
+  }
+}
+
+interface Routed {
+  operationId: OperationId;
+  operation: ApiOperation;
+  pathname: string;
+  search: string;
+}
+
+export function createRequestListener(options: RequestListenerOptions): RequestListener {
+  const { backend, gateway, handlers, maxBodyBytes, log } = options;
+
+  function route(req: IncomingMessage): Routed {
+    const method = req.method ?? "GET";
+    const rawUrl = req.url ?? "/";
+    const queryAt = rawUrl.indexOf("?");
+    const pathname = queryAt === -1 ? rawUrl : rawUrl.slice(0, queryAt);
+    const search = queryAt === -1 ? "" : rawUrl.slice(queryAt + 1);
+    const operation = backend.matchOperation({ method, path: pathname, headers: {}, query: search });
+    const operationId = operation?.operationId as OperationId | undefined;
+    if (operation === undefined || operationId === undefined || !(operationId in handlers)) throw apiErrors.apiNotFound(method, pathname);
+    return { operationId, operation, pathname, search };
+  }
+
+  async function answer(req: IncomingMessage): Promise<OperationResult> {
+    const { operationId, operation, pathname, search } = route(req);
+    const method = req.method as string;
+    const body = await readBody(req, maxBodyBytes);
+    const params = backend.router.parseRequest({ method, path: pathname, headers: {} }, operation).params as Record<string, string>;
+
+    gateway.authenticate({ method, rawUrl: req.url ?? "/", headers: req.headersDistinct, body }, params["project_id"] ?? "");
+
+    const json = operation.requestBody === undefined ? undefined : parseJsonBody(req, body);
+    const query = parseQuery(search);
+    const headers = req.headers as Record<string, string | string[]>;
+    const validation = backend.validateRequest({ method, path: pathname, headers, query, body: json }, operation);
+    if (!validation.valid) throw apiErrors.parameter(describeValidationErrors(validation.errors ?? []));
+
+    const coerced = (validation.coerced as { query?: Record<string, unknown> } | undefined)?.query ?? query;
+    return handlers[operationId]({ params, query: coerced, body: json });
+  }
+
+  function send(res: ServerResponse, result: OperationResult): void {
+    if (!("body" in result)) {
+      res.writeHead(result.status).end();
+      return;
+    }
+    const payload = Buffer.from(JSON.stringify(result.body), "utf8");
+    res.writeHead(result.status, { "Content-Type": "application/json", "Content-Length": payload.length }).end(payload);
+  }
+
+  return (req, res) => {
+    const started = performance.now();
+    const requestId = randomBytes(16).toString("hex");
+    res.setHeader("X-Request-Id", requestId);
+    const path = (req.url ?? "/").split("?")[0];
+    answer(req)
+      .catch((error: unknown): OperationResult => {
+        if (error instanceof BodyTooLarge) {
+          // The rest of the body is drained only up to a point and then the socket is cut,
+          // so the connection must not be offered for reuse.
+          res.setHeader("Connection", "close");
+          error = apiErrors.bodyTooLarge();
+        }
+        if (error instanceof ApiError) return { status: error.status, body: error.body };
+        log(`${requestId} internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        return { status: 500, body: apiErrors.internal().body };
+      })
+      .then((result) => {
+        if (res.headersSent || res.destroyed) return;
+        send(res, result);
+        const code = "body" in result && typeof result.body === "object" && result.body !== null && "error_code" in result.body ? ` ${String(result.body.error_code)}` : "";
+        log(`${requestId} ${req.method} ${path} ${result.status}${code} ${(performance.now() - started).toFixed(1)} ms`);
+      })
+      .catch((error: unknown) => log(`${requestId} could not send the answer: ${String(error)}`));
+  };
+}
