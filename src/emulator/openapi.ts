@@ -92,6 +92,16 @@ function describeOne(error: ErrorObject): string {
  * `oneOf`'s alternatives are dropped when the `oneOf` itself is reported: they say
  * why each alternative failed, which is noise next to "matches none".
  */
+/** A query string as openapi-backend takes it: repeated keys become arrays. */
+export function parseQuery(search: string): Record<string, string | string[]> {
+  const query: Record<string, string | string[]> = {};
+  for (const [key, value] of new URLSearchParams(search)) {
+    const previous = query[key];
+    query[key] = previous === undefined ? value : Array.isArray(previous) ? [...previous, value] : [previous, value];
+  }
+  return query;
+}
+
 export function describeValidationErrors(errors: readonly ErrorObject[]): string {
   const oneOfPaths = errors.filter((e) => e.keyword === "oneOf").map((e) => e.instancePath);
   const relevant = errors.filter(

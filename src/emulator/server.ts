@@ -10,7 +10,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from "node:http
 import { ApiError, apiErrors } from "./errors.js";
 import type { Gateway } from "./auth.js";
 import type { OperationId, OperationRequest, OperationResult } from "./handlers.js";
-import { describeValidationErrors, type ApiBackend, type ApiOperation } from "./openapi.js";
+import { describeValidationErrors, parseQuery, type ApiBackend, type ApiOperation } from "./openapi.js";
 
 export interface RequestListenerOptions {
   backend: ApiBackend;
@@ -55,15 +55,6 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     });
     if (Number.isFinite(declared) && declared > limit) refuse();
   });
-}
-
-function parseQuery(search: string): Record<string, string | string[]> {
-  const query: Record<string, string | string[]> = {};
-  for (const [key, value] of new URLSearchParams(search)) {
-    const previous = query[key];
-    query[key] = previous === undefined ? value : Array.isArray(previous) ? [...previous, value] : [previous, value];
-  }
-  return query;
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });

@@ -11,7 +11,7 @@
  *
  * An invalid request answered with an error is not a violation: tests send those on purpose.
  */
-import { loadApiBackend, type ApiOperation } from "../../src/emulator/openapi.js";
+import { loadApiBackend, parseQuery, type ApiOperation } from "../../src/emulator/openapi.js";
 
 export interface RecordedRequest {
   method: string;
@@ -31,15 +31,6 @@ export interface RecordedResponse {
 export interface RecordedExchange {
   request: RecordedRequest;
   response: RecordedResponse;
-}
-
-function parseQuery(search: string): Record<string, string | string[]> {
-  const query: Record<string, string | string[]> = {};
-  for (const [key, value] of new URLSearchParams(search)) {
-    const previous = query[key];
-    query[key] = previous === undefined ? value : Array.isArray(previous) ? [...previous, value] : [previous, value];
-  }
-  return query;
 }
 
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
