@@ -161,6 +161,16 @@ describe("every helper", () => {
     expect(await das.show_images_by_tag({ data_annotation_id: "282", tag_name: "__none__" })).toMatchObject({ total: 0, images: [] });
   });
 
+  test("a tag name with unicode and URL-reserved characters survives signing, the query string and the gateway", async () => {
+    const { das } = apiFor(env());
+    await das.sync_obs({ data_annotation_id: "282" });
+    await settle(das, "282");
+    const tag = "猫 tabby+/&=?%";
+    await das.modify_image_info({ data_annotation_id: "282", body: { images: [{ image_id: cat("b.png"), tags: [tag] }] } });
+    const listed = await das.show_images_by_tag({ data_annotation_id: "282", tag_name: tag });
+    expect(listed).toMatchObject({ is_success: true, total: 1, images: [{ image_id: cat("b.png"), tags: [tag] }] });
+  });
+
   test("object detection boxes with the image size", async () => {
     const { das } = apiFor(env());
     await das.sync_obs({ data_annotation_id: BOXES.id });
