@@ -1,12 +1,24 @@
+import { createRequire } from "node:module";
 import { inspect } from "node:util";
 import createFetchClient, { type Client } from "openapi-fetch";
 import type { paths } from "../../generated/schema.js";
 import { resolveContext, type ConfigOptions, type ResolvedConfig } from "../config/index.js";
 import { ModelArtsValidationError } from "../errors.js";
-import { createTransport } from "./transport.js";
+import { createTransport, type Transport } from "./transport.js";
 
-const PACKAGE_VERSION = "0.1.0";
 const DEFAULT_TIMEOUT_MS = 30_000;
+const transports = new WeakMap<ModelArtsClient, Transport>();
+
+/** The client's transport, for helpers that pass a per-call timeout. Not part of the public API. */
+export function transportOf(client: ModelArtsClient): Transport {
+  return transports.get(client)!;
+}
+
+function defaultUserAgent(): string {
+  // Read through the package's own export so it is right in the repository and when installed.
+  const { version } = createRequire(import.meta.url)("modelarts-data-annotations/package.json") as { version: string };
+  return `modelarts-data-annotations/${version} node/${process.version}`;
+}
 
 export interface CreateClientOptions extends ConfigOptions {
   /** Default timeout of each call, in milliseconds; 0 disables it. Default 30 000. */
@@ -51,10 +63,11 @@ export class ModelArtsClient {
     const transport = createTransport({
       credentials: config.credentials,
       timeoutMs,
-      userAgent: options.userAgent ?? `modelarts-data-annotations/${PACKAGE_VERSION} node/${process.version}`,
+      userAgent: options.userAgent ?? defaultUserAgent(),
       fetch: options.fetch ?? ((request) => globalThis.fetch(request)),
     });
-    this.raw = createFetchClient<paths>({ baseUrl: config.endpoint, fetch: transport });
+    transports.set(this, transport);
+    this.raw = createFetchClient<paths>({ baseUrl: config.endpoint, fetch: (request) => transport(request) });
   }
 
   toJSON(): Record<string, unknown> {

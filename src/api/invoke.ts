@@ -3,7 +3,7 @@
  * object into path/query/body, call the typed openapi-fetch client, and shape the answer the way
  * the legacy SDK did (`is_success` plus fields, or `is_success: false` with the error).
  */
-import type { ModelArtsClient } from "./client.js";
+import { transportOf, type ModelArtsClient } from "./client.js";
 import { ModelArtsValidationError } from "../errors.js";
 import { operationShape, validateArguments } from "./operations.js";
 import { toNetworkError } from "./transport.js";
@@ -13,6 +13,8 @@ import type { CallOptions, FailureResult, HelperParams, OperationId, RequestPart
 export type PreparedRequest<O extends OperationId> = RequestParts<O> & {
   headers: Record<string, string>;
   signal?: AbortSignal;
+  /** The client's transport with this call's timeout. */
+  fetch: (request: Request) => Promise<Response>;
   /** Success bodies are parsed here rather than by openapi-fetch, so a broken one still has its status. */
   parseAs: "text";
 };
@@ -43,22 +45,21 @@ function prepare<O extends OperationId>(client: ModelArtsClient, operationId: O,
   for (const name of shape.pathParams) path[name] = args[name] as string;
   const query: Record<string, unknown> = {};
   for (const name of shape.queryParams) if (args[name] !== undefined) query[name] = args[name];
-  if (options.timeoutMs !== undefined && !(Number.isFinite(options.timeoutMs) && options.timeoutMs > 0)) {
-    throw new ModelArtsValidationError("timeoutMs", `must be a number of milliseconds > 0, got ${String(options.timeoutMs)}`, operationId);
+  const timeoutMs = options.timeoutMs ?? client.timeoutMs;
+  if (!(Number.isFinite(timeoutMs) && timeoutMs >= 0)) {
+    throw new ModelArtsValidationError("timeoutMs", `must be a number of milliseconds >= 0 (0: none), got ${String(timeoutMs)}`, operationId);
   }
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
     throw new ModelArtsValidationError("signal", "must be an AbortSignal", operationId);
   }
-  const signals = [options.signal, options.timeoutMs !== undefined ? AbortSignal.timeout(options.timeoutMs) : undefined].filter(
-    (s): s is AbortSignal => s !== undefined,
-  );
-  // The validator just checked these against the very schemas RequestParts<O> is derived from.
+  const transport = transportOf(client);
   return {
     params: shape.queryParams.length > 0 ? { path, query } : { path },
     ...(shape.hasBody ? { body: args.body } : {}),
     headers: path.project_id ? { "X-Project-Id": path.project_id } : {},
     parseAs: "text",
-    ...(signals.length > 0 ? { signal: signals.length === 1 ? signals[0]! : AbortSignal.any(signals) } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    fetch: (request: Request) => transport(request, timeoutMs),
   } as unknown as PreparedRequest<O>;
 }
 
@@ -99,8 +100,10 @@ export async function invoke<O extends OperationId>(
   try {
     outcome = await send(request);
   } catch (error) {
+    // Reached by errors while reading the answer's body (the transport converts the rest).
     const shape = operationShape(operationId);
-    throw toNetworkError(error, { method: shape.method, url: `${client.endpoint}${shape.path}` }, { caller: request.signal ?? null }, operationId);
+    const path = shape.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(request.params.path[name as never])));
+    throw toNetworkError(error, { method: shape.method, url: `${client.endpoint}${path}` }, { caller: request.signal ?? null }, operationId);
   }
   const { data, error, response } = outcome;
   if (!response.ok) return failure(response, error) as Result<O>;

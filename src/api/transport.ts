@@ -1,14 +1,15 @@
 /**
- * The client's fetch: it signs each request at the last moment, after openapi-fetch and any
- * middleware have settled its URL, headers and body, the way @smithy/signature-v4 runs last in
- * the AWS SDK's stack. It also applies the default timeout and turns transport failures into
+ * The client's fetch: it authenticates each request at the last moment, after openapi-fetch and
+ * any middleware have settled its URL, headers and body, the way @smithy/signature-v4 runs last
+ * in the AWS SDK's stack. It also applies the timeout and turns transport failures into
  * ModelArtsNetworkError, so callers never see a bare `TypeError: fetch failed`.
  */
-import { signRequest } from "../auth/signer.js";
+import { signRequest, type SigningCredentials } from "../auth/signer.js";
 import type { ResolvedCredentials } from "../config/index.js";
-import { ModelArtsNetworkError } from "../errors.js";
+import { ModelArtsError, ModelArtsNetworkError } from "../errors.js";
 
-export type FetchLike = (request: Request) => Promise<Response>;
+/** A fetch that takes the timeout of this one call; the default is the client's. */
+export type Transport = (request: Request, timeoutMs?: number) => Promise<Response>;
 
 export interface TransportOptions {
   credentials: ResolvedCredentials;
@@ -22,67 +23,90 @@ export interface TransportOptions {
 // signature, while the content type and project travel protected.
 const SIGNED_REQUEST_HEADERS = ["content-type", "x-project-id"] as const;
 
-async function authenticate(request: Request, credentials: ResolvedCredentials): Promise<Request> {
+/** The signer's view of resolved credentials, made once per client so its per-key cache hits. */
+function signingCredentials(credentials: ResolvedCredentials): SigningCredentials | undefined {
+  if (credentials.kind === "token") return undefined;
+  return { ak: credentials.ak, sk: credentials.sk, ...(credentials.securityToken ? { securityToken: credentials.securityToken } : {}) };
+}
+
+/**
+ * A copy of `request` carrying the token, or the AK/SK signature of exactly the bytes it will
+ * send. Redirects are not followed: fetch would forward X-Auth-Token and X-Security-Token to
+ * whatever host a 3xx names, so a redirect comes back as an error answer instead.
+ */
+export async function authenticateRequest(
+  request: Request,
+  credentials: ResolvedCredentials,
+  options: { userAgent?: string; signal?: AbortSignal; date?: Date; signing?: SigningCredentials } = {},
+): Promise<Request> {
   const headers = new Headers(request.headers);
+  if (options.userAgent !== undefined && !headers.has("user-agent")) headers.set("User-Agent", options.userAgent);
+  const body = request.body === null ? undefined : new Uint8Array(await request.arrayBuffer());
   if (credentials.kind === "token") {
     headers.set("X-Auth-Token", credentials.token.reveal());
-    return new Request(request, { headers });
+  } else {
+    const signedHeaders: Record<string, string> = {};
+    for (const name of SIGNED_REQUEST_HEADERS) {
+      const value = headers.get(name);
+      if (value !== null) signedHeaders[name] = value;
+    }
+    const added = signRequest(
+      { method: request.method, url: request.url, headers: signedHeaders, body },
+      options.signing ?? signingCredentials(credentials)!,
+      options.date,
+    );
+    for (const [name, value] of Object.entries(added)) headers.set(name, value);
   }
-  const body = request.body === null ? undefined : new Uint8Array(await request.clone().arrayBuffer());
-  const signedHeaders: Record<string, string> = {};
-  for (const name of SIGNED_REQUEST_HEADERS) {
-    const value = headers.get(name);
-    if (value !== null) signedHeaders[name] = value;
-  }
-  const added = signRequest(
-    { method: request.method, url: request.url, headers: signedHeaders, body },
-    { ak: credentials.ak, sk: credentials.sk, ...(credentials.securityToken ? { securityToken: credentials.securityToken } : {}) },
-  );
-  for (const [name, value] of Object.entries(added)) headers.set(name, value);
-  // A fresh Request from the bytes that were hashed: what is sent is exactly what was signed.
-  return new Request(request.url, {
-    method: request.method,
-    headers,
-    body,
-    signal: request.signal,
-    redirect: request.redirect,
-  });
+  return new Request(request.url, { method: request.method, headers, body, signal: options.signal ?? request.signal, redirect: "manual" });
 }
 
 function describeCause(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
-  const detail = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
-  return String(detail);
+  return String(cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : error));
 }
 
 /**
  * Classifies a thrown fetch/body error. A timeout signal aborts with a "TimeoutError" reason, a
  * caller's AbortController with "AbortError" (or its own reason), which is how the two differ.
+ * Our own errors (a signer that refuses empty credentials, say) pass through unchanged.
  */
-export function toNetworkError(error: unknown, request: Pick<Request, "method" | "url">, signals: { timeout?: AbortSignal; caller?: AbortSignal | null }, operation?: string): ModelArtsNetworkError {
-  if (error instanceof ModelArtsNetworkError) return error;
-  const target = `${request.method} ${new URL(request.url).origin}${new URL(request.url).pathname}`;
+export function toNetworkError(
+  error: unknown,
+  request: Pick<Request, "method" | "url">,
+  signals: { timeout?: AbortSignal | undefined; caller?: AbortSignal | null },
+  operation?: string,
+): ModelArtsError {
+  if (error instanceof ModelArtsNetworkError) {
+    if (operation !== undefined && error.operation === undefined) Object.assign(error, { operation });
+    return error;
+  }
+  if (error instanceof ModelArtsError) return error;
+  const url = new URL(request.url);
+  const target = `${request.method} ${url.origin}${url.pathname}`;
+  const context = operation !== undefined ? { cause: error, operation } : { cause: error };
   const callerReason = signals.caller?.aborted ? (signals.caller.reason as { name?: string } | undefined) : undefined;
-  if (signals.timeout?.aborted || callerReason?.name === "TimeoutError") {
-    return new ModelArtsNetworkError(`${target} timed out`, "timeout", { cause: error, ...(operation ? { operation } : {}) });
+  const timedOut = signals.timeout?.aborted || callerReason?.name === "TimeoutError" || (error as { name?: string })?.name === "TimeoutError";
+  if (timedOut) {
+    return new ModelArtsNetworkError(`${target} timed out`, "timeout", context);
   }
-  if (signals.caller?.aborted) {
-    return new ModelArtsNetworkError(`${target} was aborted by the caller`, "aborted", { cause: error, ...(operation ? { operation } : {}) });
-  }
-  return new ModelArtsNetworkError(`${target} failed: ${describeCause(error)}`, "network", { cause: error, ...(operation ? { operation } : {}) });
+  if (signals.caller?.aborted) return new ModelArtsNetworkError(`${target} was aborted by the caller`, "aborted", context);
+  return new ModelArtsNetworkError(`${target} failed: ${describeCause(error)}`, "network", context);
 }
 
-export function createTransport(options: TransportOptions): FetchLike {
-  return async (incoming: Request) => {
-    const timeout = options.timeoutMs > 0 ? AbortSignal.timeout(options.timeoutMs) : undefined;
+export function createTransport(options: TransportOptions): Transport {
+  const signing = signingCredentials(options.credentials);
+  return async (incoming, timeoutMs = options.timeoutMs) => {
+    const timeout = timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined;
     const signal = timeout ? AbortSignal.any([incoming.signal, timeout]) : incoming.signal;
-    const withAgent = new Headers(incoming.headers);
-    if (!withAgent.has("user-agent")) withAgent.set("User-Agent", options.userAgent);
-    const request = await authenticate(new Request(incoming, { headers: withAgent, signal }), options.credentials);
     try {
+      const request = await authenticateRequest(incoming, options.credentials, {
+        userAgent: options.userAgent,
+        signal,
+        ...(signing ? { signing } : {}),
+      });
       return await options.fetch(request);
     } catch (error) {
-      throw toNetworkError(error, request, { timeout, caller: incoming.signal });
+      throw toNetworkError(error, incoming, { timeout, caller: incoming.signal });
     }
   };
 }

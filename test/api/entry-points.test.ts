@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import ts from "typescript";
 import { describe, expect, it } from "vitest";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -17,9 +18,9 @@ function importGraph(entry: string): { files: Set<string>; packages: Set<string>
     const file = pending.pop()!;
     if (files.has(file)) continue;
     files.add(file);
-    const source = readFileSync(file, "utf8");
-    for (const match of source.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+"([^"]+)"/gms)) {
-      const specifier = match[1]!;
+    // TypeScript's own scanner finds every import form: static, re-export, side-effect, dynamic.
+    const { importedFiles } = ts.preProcessFile(readFileSync(file, "utf8"), true, true);
+    for (const { fileName: specifier } of importedFiles) {
       if (!specifier.startsWith(".")) {
         packages.add(specifier);
         continue;
@@ -28,10 +29,8 @@ function importGraph(entry: string): { files: Set<string>; packages: Set<string>
       if (target.endsWith(".js")) {
         const source = target.replace(/\.js$/, ".ts");
         pending.push(existsSync(source) ? source : target.replace(/\.js$/, ".d.ts"));
-      }
-      else if (target.endsWith(".json")) files.add(target);
+      } else if (target.endsWith(".json")) files.add(target);
     }
-    for (const match of source.matchAll(/import\(\s*"([^"]+)"\s*\)/g)) packages.add(`dynamic:${match[1]}`);
   }
   return { files, packages };
 }
@@ -42,7 +41,7 @@ describe("entry points", () => {
     const relative = [...files].map((f) => path.relative(root, f));
     expect(relative).toContain("src/api/client.ts");
     expect(relative.filter((f) => f.startsWith("src/emulator/") || f.startsWith("src/cli/"))).toEqual([]);
-    const allowed = new Set(["ajv", "openapi-fetch", "yaml", "node:crypto", "node:fs", "node:os", "node:path", "node:util"]);
+    const allowed = new Set(["ajv", "openapi-fetch", "yaml", "node:crypto", "node:fs", "node:module", "node:os", "node:path", "node:util"]);
     expect([...packages].filter((p) => !allowed.has(p))).toEqual([]);
     for (const serverOnly of ["node:http", "node:net", "openapi-backend"]) expect(packages.has(serverOnly)).toBe(false);
   });

@@ -3,6 +3,7 @@
  * cannot show (refused and reset connections, silent servers, proxies answering HTML). The
  * service's behaviour is tested against the emulator in test/e2e.
  */
+import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
@@ -11,11 +12,14 @@ import {
   createClient,
   DataAnnotationsApi,
   LabelApi,
+  ModelArtsConfigError,
   ModelArtsNetworkError,
   ModelArtsValidationError,
+  Secret,
   type CreateClientOptions,
 } from "../../src/index.js";
 
+const packageVersion = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 const AK = "FACADETESTAK0000";
 const SK = "facade-test-secret-key-never-shown";
 const PROJECT = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
@@ -82,8 +86,16 @@ describe("argument validation, before any network call", () => {
     });
   });
 
-  it("rejects a non-positive per-call timeout", async () => {
-    await expect(das.sync_obs({ data_annotation_id: "282" }, { timeoutMs: 0 })).rejects.toBeInstanceOf(ModelArtsValidationError);
+  it("rejects a negative per-call timeout", async () => {
+    await expect(das.sync_obs({ data_annotation_id: "282" }, { timeoutMs: -1 })).rejects.toBeInstanceOf(ModelArtsValidationError);
+  });
+
+  it("refuses empty credentials as configuration, not as a network failure", async () => {
+    const error = await Promise.resolve()
+      .then(() => new DataAnnotationsApi(offlineClient({ credentials: { ak: AK, sk: new Secret("") } })).sync_obs({ data_annotation_id: "282" }))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ModelArtsConfigError);
+    expect(error).not.toBeInstanceOf(ModelArtsNetworkError);
   });
 });
 
@@ -102,7 +114,7 @@ describe("requests on the wire", () => {
     expect(req.headers["x-project-id"]).toBe(PROJECT);
     expect(req.headers["x-sdk-date"]).toMatch(/^\d{8}T\d{6}Z$/);
     expect(req.headers.authorization).toMatch(new RegExp(`^SDK-HMAC-SHA256 Access=${AK}, SignedHeaders=[a-z;-]*host[a-z;-]*, Signature=[0-9a-f]{64}$`));
-    expect(req.headers["user-agent"]).toMatch(/^modelarts-data-annotations\//);
+    expect(req.headers["user-agent"]).toBe(`modelarts-data-annotations/${packageVersion} node/${process.version}`);
   });
 
   it("sends X-Auth-Token and no signature with token credentials", async () => {
@@ -127,6 +139,22 @@ describe("requests on the wire", () => {
     await expect(das.delete_selected_image({ data_annotation_id: "282", image_id: "abc" })).resolves.toEqual({ is_success: true });
     expect(seen[0]!.headers["x-security-token"]).toBe("sts-token");
     expect(seen[0]!.headers.authorization).toContain("x-security-token");
+  });
+});
+
+describe("redirects", () => {
+  it("are not followed, so tokens never reach the host a 3xx names", async () => {
+    const elsewhere: IncomingMessage[] = [];
+    const other = await serve((req, res) => {
+      elsewhere.push(req);
+      res.writeHead(200, { "content-type": "application/json" }).end('{"is_success":true,"sync_status":1}');
+    });
+    const url = await serve((_req, res) => res.writeHead(302, { location: `${other}/v1/x` }).end());
+    for (const credentials of [{ token: "redirect-token" }, { ak: AK, sk: SK, securityToken: "redirect-sts" }]) {
+      const das = new DataAnnotationsApi(createClient({ endpoint: url, credentials, projectId: PROJECT, env: {} }));
+      await expect(das.sync_obs_status({ data_annotation_id: "282" })).resolves.toMatchObject({ is_success: false, http_status: 302 });
+    }
+    expect(elsewhere).toHaveLength(0);
   });
 });
 
@@ -213,6 +241,16 @@ describe("transport failures", () => {
     const url = await serve(() => undefined); // accepts, never answers
     const das = new DataAnnotationsApi(createClient({ endpoint: url, credentials: { ak: AK, sk: SK }, projectId: PROJECT, env: {}, timeoutMs: 150 }));
     await expect(das.sync_obs({ data_annotation_id: "282" })).rejects.toMatchObject({ name: "ModelArtsNetworkError", reason: "timeout" });
+  });
+
+  it("lets a per-call timeoutMs extend the client's", async () => {
+    const url = await serve((_req, res) => {
+      setTimeout(() => res.writeHead(202, { "content-type": "application/json" }).end('{"is_success":true}'), 300);
+    });
+    const das = new DataAnnotationsApi(createClient({ endpoint: url, credentials: { ak: AK, sk: SK }, projectId: PROJECT, env: {}, timeoutMs: 100 }));
+    await expect(das.sync_obs({ data_annotation_id: "282" })).rejects.toMatchObject({ reason: "timeout", operation: "sync_obs" });
+    await expect(das.sync_obs({ data_annotation_id: "282" }, { timeoutMs: 5_000 })).resolves.toEqual({ is_success: true });
+    await expect(das.sync_obs({ data_annotation_id: "282" }, { timeoutMs: 0 })).resolves.toEqual({ is_success: true });
   });
 
   it("times out with a per-call timeoutMs", async () => {

@@ -5,21 +5,24 @@
  */
 import createClient, { type Client, type Middleware } from "openapi-fetch";
 import type { paths } from "../../generated/schema.js";
+import { Secret } from "../../src/auth/secret.js";
 import { signRequest, type SigningCredentials } from "../../src/auth/signer.js";
+import { authenticateRequest } from "../../src/api/transport.js";
 
 export type ApiClient = Client<paths>;
 
 export type TestCredentials = SigningCredentials | { token: string };
 
-/** Signs each request as it finally leaves openapi-fetch: method, URL, headers and body bytes. */
+/** Signs each request as it finally leaves openapi-fetch, exactly as the shipped client's transport does. */
 export function signingMiddleware(credentials: SigningCredentials, date?: () => Date): Middleware {
+  const resolved = {
+    kind: "aksk" as const,
+    ak: credentials.ak,
+    sk: Secret.from(credentials.sk),
+    ...(credentials.securityToken ? { securityToken: Secret.from(credentials.securityToken) } : {}),
+  };
   return {
-    async onRequest({ request }) {
-      const body = request.body === null ? undefined : new Uint8Array(await request.clone().arrayBuffer());
-      const added = signRequest({ method: request.method, url: request.url, headers: request.headers, body }, credentials, date?.());
-      for (const [name, value] of Object.entries(added)) request.headers.set(name, value);
-      return request;
-    },
+    onRequest: ({ request }) => authenticateRequest(request, resolved, date ? { date: date() } : {}),
   };
 }
 
