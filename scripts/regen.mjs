@@ -11,8 +11,8 @@
 //   --strict        fail when the generator prints warnings about the spec
 //   --verbose       stream the generator's full output (always written to <out>/.logs/<lang>.log)
 //
-// The generator version and the jar location are pinned in openapitools.json; the jar is
-// fetched once (see scripts/lib/generator-jar.mjs) and reused.
+// The generator version and the jar location are pinned in openapitools.json, the jar's
+// SHA-256 in scripts/lib/generator-jar.mjs; the jar is fetched once, checked, and reused.
 
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -186,14 +186,33 @@ async function validateSpec(jar, spec, log) {
   return clean ? [] : body.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !/^(Warnings|Recommendations):?$/.test(l));
 }
 
+/**
+ * Move the finished folder `src` to `target`, replacing what was there. The old target is
+ * moved aside first and only deleted once `src` is in place; if the move fails it is put back.
+ */
+function replaceDir(src, target) {
+  const old = path.join(path.dirname(target), `.old-${path.basename(target)}-${process.pid}`);
+  fs.rmSync(old, { recursive: true, force: true });
+  const hadOld = fs.existsSync(target);
+  if (hadOld) fs.renameSync(target, old);
+  try {
+    fs.renameSync(src, target);
+  } catch (err) {
+    if (hadOld) fs.renameSync(old, target);
+    fs.rmSync(src, { recursive: true, force: true });
+    throw new RegenError(`cannot move the generated client into ${rel(target)}: ${err.message}`);
+  }
+  fs.rmSync(old, { recursive: true, force: true });
+}
+
 async function generate(lang, { jar, spec, outRoot, verbose }) {
   const cfg = LANGUAGES[lang];
   const target = path.join(outRoot, lang);
   const tmp = path.join(outRoot, `.tmp-${lang}-${process.pid}`);
   const logDir = path.join(outRoot, ".logs");
   fs.mkdirSync(logDir, { recursive: true });
-  // Clean first: a failed run leaves no stale client behind.
-  fs.rmSync(target, { recursive: true, force: true });
+  // Generate into a temporary folder; the previous client stays in place until the new
+  // one is complete (see replaceDir), so a failed run leaves it untouched.
   fs.rmSync(tmp, { recursive: true, force: true });
 
   const props = Object.entries(cfg.props).map(([k, v]) => `${k}=${v}`).join(",");
@@ -213,7 +232,7 @@ async function generate(lang, { jar, spec, outRoot, verbose }) {
         (errors.length ? `\n${errors.map((e) => `  ${e.replace(/\n/g, "\n  ")}`).join("\n")}` : `\n${out.trim().split(/\r?\n/).slice(-15).join("\n")}`),
     );
   }
-  fs.renameSync(tmp, target);
+  replaceDir(tmp, target);
   const files = fs.readFileSync(path.join(target, ".openapi-generator", "FILES"), "utf8").split(/\r?\n/).filter(Boolean).length;
   return { lang, target, seconds, files, warnings, logFile };
 }

@@ -1,17 +1,19 @@
 // Locate (and on first use fetch) the pinned openapi-generator jar.
 //
-// openapitools.json is the single source of truth: `generator-cli.version` pins the
-// generator, `generator-cli.storageDir` says where the jar lives. The same file drives
-// the npm wrapper (`npx openapi-generator-cli ...`), which looks for
+// openapitools.json is the single source of truth for the version: `generator-cli.version`
+// pins the generator, `generator-cli.storageDir` says where the jar lives. The same file
+// drives the npm wrapper (`npx openapi-generator-cli ...`), which looks for
 // `<storageDir>/<version>.jar` and downloads it from Maven Central when it is missing.
+// Its schema is the wrapper's, so the jar's checksum is pinned here, in JAR_SHA256.
 //
 // ensureGeneratorJar():
 //   1. jar already at <storageDir>/<version>.jar      -> use it, no network at all;
 //   2. else let the npm wrapper download it             (`openapi-generator-cli version`);
 //   3. else (wrapper failed) fetch the Maven artifact   org.openapitools:openapi-generator-cli:<version>
 //      with `mvn dependency:copy` and move it into place.
-// A freshly fetched jar is checked against the .sha1 Maven Central publishes next to it
-// (when that can be read) and must report the pinned version, before it is kept.
+// Whatever its origin (cached or just fetched, by either path), the jar must have the SHA-256
+// pinned in JAR_SHA256 for that version; a jar that does not is deleted (and a cached one is
+// fetched again). A version without a pinned SHA-256 is refused.
 
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -28,6 +30,18 @@ const ARTIFACT_ID = "openapi-generator-cli";
 const DEFAULT_STORAGE_DIR = "node_modules/.cache/openapi-generator-cli";
 const DEFAULT_DOWNLOAD_URL =
   "https://repo1.maven.org/maven2/${groupId}/${artifactId}/${versionName}/${artifactId}-${versionName}.jar";
+
+/**
+ * SHA-256 of org.openapitools:openapi-generator-cli:<version>.jar, per pinned version.
+ * Bumping generator-cli.version in openapitools.json needs a new entry here: download the
+ * jar, check its SHA-1 against Maven Central's
+ * https://repo1.maven.org/maven2/org/openapitools/openapi-generator-cli/<v>/openapi-generator-cli-<v>.jar.sha1
+ * and record `sha256sum` of it.
+ */
+export const JAR_SHA256 = Object.freeze({
+  // SHA-1 56a9bb79e3bb565f477eddca2c6daa288a9c6f35, as published by Maven Central.
+  "7.25.0": "41ce4f6b07f196676439d710759fa1ced7a08066d06ff1bf314681470289efae",
+});
 
 export class JarError extends Error {}
 
@@ -64,43 +78,42 @@ function fill(template, version) {
   return out;
 }
 
-/** `java -jar <jar> version` -> the version string, or null if the jar does not run. */
-export function jarVersion(jarPath) {
-  const r = spawnSync("java", ["-jar", jarPath, "version"], { encoding: "utf8" });
-  if (r.error) throw new JarError(`cannot run java (${r.error.message}); openapi-generator needs a JDK/JRE 11+ on PATH`);
-  if (r.status !== 0) return null;
-  const lines = r.stdout.trim().split(/\r?\n/);
-  return lines[lines.length - 1]?.trim() ?? null;
+/** The pinned SHA-256 of the jar for `version`; throws when there is none. */
+export function pinnedJarSha256(version, pins = JAR_SHA256) {
+  const expected = Object.hasOwn(pins, version) ? pins[version] : undefined;
+  if (typeof expected !== "string" || !/^[0-9a-f]{64}$/.test(expected)) {
+    throw new JarError(
+      `no SHA-256 pinned for openapi-generator-cli ${version}: add it to JAR_SHA256 in scripts/lib/generator-jar.mjs ` +
+        `(pinned: ${Object.keys(pins).join(", ") || "none"})`,
+    );
+  }
+  return expected;
 }
 
-function sha1(file) {
-  return createHash("sha1").update(fs.readFileSync(file)).digest("hex");
+export async function sha256File(file) {
+  const hash = createHash("sha256");
+  for await (const chunk of fs.createReadStream(file)) hash.update(chunk);
+  return hash.digest("hex");
 }
 
-/** Check a freshly fetched jar; deletes it and throws when it is bad. */
-async function checkFetchedJar(jarPath, { version, downloadUrl }, log) {
-  let expected = null;
+/**
+ * Check the jar at `jarPath` against the SHA-256 pinned for `version`. On a mismatch
+ * (or when it cannot be read) the file is deleted and a JarError is thrown.
+ */
+export async function verifyJar(jarPath, version, { pins = JAR_SHA256 } = {}) {
+  const expected = pinnedJarSha256(version, pins);
+  let actual;
   try {
-    const res = await fetch(`${downloadUrl}.sha1`, { signal: AbortSignal.timeout(15_000) });
-    if (res.ok) expected = (await res.text()).trim().split(/\s+/)[0]?.toLowerCase() ?? null;
-  } catch {
-    /* checksum not reachable: fall back to the version check alone */
-  }
-  if (expected) {
-    const actual = sha1(jarPath);
-    if (actual !== expected) {
-      fs.rmSync(jarPath, { force: true });
-      throw new JarError(`downloaded jar has SHA-1 ${actual}, Maven Central says ${expected}; removed it`);
-    }
-    log(`  jar SHA-1 matches Maven Central (${expected})`);
-  } else {
-    log(`  (could not read ${downloadUrl}.sha1; checking the jar by running it)`);
-  }
-  const v = jarVersion(jarPath);
-  if (v !== version) {
+    actual = await sha256File(jarPath);
+  } catch (err) {
     fs.rmSync(jarPath, { force: true });
-    throw new JarError(`jar at ${jarPath} reports version ${JSON.stringify(v)}, expected ${version}; removed it`);
+    throw new JarError(`cannot read ${jarPath} (${err.message}); removed it`);
   }
+  if (actual !== expected) {
+    fs.rmSync(jarPath, { force: true });
+    throw new JarError(`${jarPath} has SHA-256 ${actual}, expected ${expected} for openapi-generator-cli ${version}; removed it`);
+  }
+  return actual;
 }
 
 function downloadWithWrapper(cfg, log) {
@@ -163,31 +176,41 @@ function downloadWithMaven(cfg, log) {
   }
 }
 
+const FETCHERS = [
+  ["npm wrapper", downloadWithWrapper],
+  ["Maven", downloadWithMaven],
+];
+
 /**
  * Make sure the pinned jar is on disk and return { version, jarPath, downloaded }.
  * Throws JarError with a readable message when it cannot be had.
+ * `fetchers` ([name, (cfg, log) => boolean][]) replaces the download paths (for tests).
  */
-export async function ensureGeneratorJar({ log = (m) => console.error(m), root = REPO_ROOT } = {}) {
+export async function ensureGeneratorJar({ log = (m) => console.error(m), root = REPO_ROOT, fetchers = FETCHERS } = {}) {
   const cfg = readGeneratorConfig(root);
-  if (fs.existsSync(cfg.jarPath) && fs.statSync(cfg.jarPath).size > 0) {
-    return { version: cfg.version, jarPath: cfg.jarPath, downloaded: false };
-  }
-  const attempts = [
-    ["npm wrapper", downloadWithWrapper],
-    ["Maven", downloadWithMaven],
-  ];
-  const problems = [];
-  for (const [name, fetchJar] of attempts) {
+  pinnedJarSha256(cfg.version); // refuse an unpinned version before any download
+  if (fs.existsSync(cfg.jarPath)) {
     try {
-      if (!fetchJar(cfg, log)) {
+      await verifyJar(cfg.jarPath, cfg.version);
+      return { version: cfg.version, jarPath: cfg.jarPath, downloaded: false };
+    } catch (err) {
+      if (!(err instanceof JarError)) throw err;
+      log(`  cached jar rejected: ${err.message}; fetching it again`);
+    }
+  }
+  const problems = [];
+  for (const [name, fetchJar] of fetchers) {
+    try {
+      if (!(await fetchJar(cfg, log))) {
         problems.push(`${name}: no jar`);
         continue;
       }
-      await checkFetchedJar(cfg.jarPath, cfg, log);
+      const sum = await verifyJar(cfg.jarPath, cfg.version);
+      log(`  jar SHA-256 matches the pinned ${sum}`);
       log(`  openapi-generator ${cfg.version} -> ${path.relative(root, cfg.jarPath)}`);
       return { version: cfg.version, jarPath: cfg.jarPath, downloaded: true };
     } catch (err) {
-      if (err instanceof JarError && /cannot run java/.test(err.message)) throw err;
+      fs.rmSync(cfg.jarPath, { force: true }); // never leave an unverified jar where the next run would find it
       problems.push(`${name}: ${err.message}`);
       log(`  ${name}: ${err.message}`);
     }
