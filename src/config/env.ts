@@ -5,9 +5,10 @@
 import { Secret } from "../auth/secret.js";
 import { ModelArtsConfigError } from "../errors.js";
 import { layer, type Layer } from "./layer.js";
+import { readChecked, readEndpoint, readString, type Place } from "./read.js";
 import type { Warn } from "./shape.js";
 import type { ResolvedCredentials } from "./types.js";
-import { checkEndpoint, projectIdProblem, regionProblem } from "./validate.js";
+import { projectIdProblem, regionProblem } from "./validate.js";
 
 export const ENV = {
   configFile: "MODELARTS_CONFIG",
@@ -19,6 +20,15 @@ export const ENV = {
   securityToken: "HUAWEICLOUD_SDK_SECURITY_TOKEN",
   projectId: "HUAWEICLOUD_SDK_PROJECT_ID",
 } as const;
+
+/**
+ * "invalid environment variable MODELARTS_REGION: …". Shells make "unset" and
+ * "set to nothing" hard to tell apart, so empty counts as unset.
+ */
+const ENVIRONMENT: Place = {
+  fail: (name, problem) => new ModelArtsConfigError(`invalid environment variable ${name}: ${problem}`, { field: name }),
+  emptyIsUnset: true,
+};
 
 export interface EnvValues {
   context?: string;
@@ -33,9 +43,9 @@ export interface EnvValues {
 export function readEnv(env: NodeJS.ProcessEnv, warn: Warn, warnAboutCredentials: boolean): EnvValues {
   const values: EnvValues = {
     layer: layer("env", {
-      region: checked(env, ENV.region, regionProblem),
-      endpoint: readEndpoint(env),
-      projectId: checked(env, ENV.projectId, projectIdProblem),
+      region: readChecked(env, ENV.region, ENVIRONMENT, regionProblem),
+      endpoint: readEndpoint(env, ENV.endpoint, ENVIRONMENT),
+      projectId: readChecked(env, ENV.projectId, ENVIRONMENT, projectIdProblem),
       credentials: readCredentials(env, warnAboutCredentials ? warn : () => {}),
     }),
   };
@@ -46,10 +56,8 @@ export function readEnv(env: NodeJS.ProcessEnv, warn: Warn, warnAboutCredentials
   return values;
 }
 
-/** Shells make "unset" and "set to nothing" hard to tell apart, so empty counts as unset. */
 function read(env: NodeJS.ProcessEnv, name: string): string | undefined {
-  const value = env[name];
-  return value === undefined || value === "" ? undefined : value;
+  return readString(env, name, ENVIRONMENT);
 }
 
 function readCredentials(env: NodeJS.ProcessEnv, warn: Warn): ResolvedCredentials | undefined {
@@ -67,23 +75,4 @@ function readCredentials(env: NodeJS.ProcessEnv, warn: Warn): ResolvedCredential
   return securityToken === undefined
     ? { kind: "aksk", ak, sk: new Secret(sk) }
     : { kind: "aksk", ak, sk: new Secret(sk), securityToken: new Secret(securityToken) };
-}
-
-function checked(env: NodeJS.ProcessEnv, name: string, problemOf: (value: string) => string | undefined): string | undefined {
-  const value = read(env, name);
-  const problem = value === undefined ? undefined : problemOf(value);
-  if (problem !== undefined) throw envError(name, problem);
-  return value;
-}
-
-function readEndpoint(env: NodeJS.ProcessEnv): string | undefined {
-  const value = read(env, ENV.endpoint);
-  if (value === undefined) return undefined;
-  const result = checkEndpoint(value);
-  if ("problem" in result) throw envError(ENV.endpoint, result.problem);
-  return result.endpoint;
-}
-
-function envError(name: string, problem: string): ModelArtsConfigError {
-  return new ModelArtsConfigError(`invalid environment variable ${name}: ${problem}`, { field: name });
 }

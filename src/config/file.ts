@@ -7,6 +7,7 @@ import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { LineCounter, isNode, parseDocument, type ErrorCode, type YAMLError } from "yaml";
 import { ModelArtsConfigError } from "../errors.js";
+import { ENV } from "./env.js";
 import { checkConfigShape, type Locator, type Warn } from "./shape.js";
 import type { ConfigFile, ConfigHooks } from "./types.js";
 
@@ -14,12 +15,9 @@ export function homeConfigPath(home: string): string {
   return join(home, ".modelarts", "config.yaml");
 }
 
-/** ~/.modelarts/config.yaml, as seen when this module was loaded. */
-export const DEFAULT_CONFIG_PATH: string = homeConfigPath(homedir());
-
 /** The file read when no `configFile` option is given: MODELARTS_CONFIG if set, else ~/.modelarts/config.yaml. */
 export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string {
-  const fromEnv = env["MODELARTS_CONFIG"];
+  const fromEnv = env[ENV.configFile];
   return fromEnv ? expandPath(fromEnv, home) : homeConfigPath(home);
 }
 

@@ -13,6 +13,5 @@ export type {
   ResolvedConfig,
   ResolvedCredentials,
 } from "./types.js";
-export { DEFAULT_CONFIG_PATH, defaultConfigPath, loadConfigFile } from "./file.js";
-export { ENV as CONFIG_ENV_VARS } from "./env.js";
+export { defaultConfigPath, loadConfigFile } from "./file.js";
 export { resolveContext } from "./resolve.js";

@@ -6,8 +6,9 @@
 import { Secret } from "../auth/secret.js";
 import { ModelArtsConfigError } from "../errors.js";
 import { layer, type Layer } from "./layer.js";
+import { readChecked, readEndpoint, readString, type Place } from "./read.js";
 import type { ResolvedCredentials } from "./types.js";
-import { checkEndpoint, describeType, isRecord, projectIdProblem, regionProblem } from "./validate.js";
+import { describeType, isRecord, projectIdProblem, regionProblem } from "./validate.js";
 
 export interface OptionValues {
   context?: string;
@@ -15,21 +16,26 @@ export interface OptionValues {
   layer: Layer;
 }
 
+/** Options at the top level, "invalid option region: …". */
+const TOP: Place = { fail: (key, problem) => optionError(key, problem) };
+/** Inside `credentials`, "invalid option credentials.ak: …". */
+const CREDENTIALS: Place = { fail: (key, problem) => optionError(`credentials.${key}`, problem) };
+
 export function readOptions(options: unknown): OptionValues {
   if (options === undefined || options === null) return { layer: { source: "options" } };
   if (!isRecord(options)) throw optionError("options", `must be an object, found ${describeType(options)}`);
 
   const values: OptionValues = {
     layer: layer("options", {
-      region: checked(options, "region", regionProblem),
-      endpoint: readEndpoint(options),
-      projectId: checked(options, "projectId", projectIdProblem),
+      region: readChecked(options, "region", TOP, regionProblem),
+      endpoint: readEndpoint(options, "endpoint", TOP),
+      projectId: readChecked(options, "projectId", TOP, projectIdProblem),
       credentials: readCredentials(options["credentials"]),
     }),
   };
-  const context = readString(options, "context", "context");
+  const context = readString(options, "context", TOP);
   if (context !== undefined) values.context = context;
-  const configFile = readString(options, "configFile", "configFile");
+  const configFile = readString(options, "configFile", TOP);
   if (configFile !== undefined) values.configFile = configFile;
   return values;
 }
@@ -39,7 +45,7 @@ function readCredentials(value: unknown): ResolvedCredentials | undefined {
   if (!isRecord(value)) throw optionError("credentials", `must be { ak, sk } or { token }, found ${describeType(value)}`);
 
   const token = readSecret(value, "token");
-  const ak = readString(value, "ak", "credentials.ak");
+  const ak = readString(value, "ak", CREDENTIALS);
   const sk = readSecret(value, "sk");
   const securityToken = readSecret(value, "securityToken");
   if (token !== undefined) {
@@ -54,39 +60,16 @@ function readCredentials(value: unknown): ResolvedCredentials | undefined {
   return securityToken === undefined ? { kind: "aksk", ak, sk } : { kind: "aksk", ak, sk, securityToken };
 }
 
-function readString(map: Record<string, unknown>, key: string, field: string): string | undefined {
-  const value = map[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== "string") throw optionError(field, `must be a string, found ${describeType(value)}`);
-  if (value === "") throw optionError(field, "must not be empty");
-  return value;
-}
-
+/** Like `readString` in `credentials`, but a `Secret` is welcome too, and the result is always one. */
 function readSecret(map: Record<string, unknown>, key: string): Secret | undefined {
   const value = map[key];
-  const field = `credentials.${key}`;
   if (value === undefined || value === null) return undefined;
   if (typeof value !== "string" && !(value instanceof Secret)) {
-    throw optionError(field, `must be a string or a Secret, found ${describeType(value)}`);
+    throw CREDENTIALS.fail(key, `must be a string or a Secret, found ${describeType(value)}`);
   }
   const secret = Secret.from(value);
-  if (secret.length === 0) throw optionError(field, "must not be empty");
+  if (secret.length === 0) throw CREDENTIALS.fail(key, "must not be empty");
   return secret;
-}
-
-function checked(map: Record<string, unknown>, key: string, problemOf: (value: string) => string | undefined): string | undefined {
-  const value = readString(map, key, key);
-  const problem = value === undefined ? undefined : problemOf(value);
-  if (problem !== undefined) throw optionError(key, problem);
-  return value;
-}
-
-function readEndpoint(map: Record<string, unknown>): string | undefined {
-  const value = readString(map, "endpoint", "endpoint");
-  if (value === undefined) return undefined;
-  const result = checkEndpoint(value);
-  if ("problem" in result) throw optionError("endpoint", result.problem);
-  return result.endpoint;
 }
 
 function optionError(field: string, problem: string): ModelArtsConfigError {

@@ -6,8 +6,9 @@
  */
 import { ModelArtsConfigError } from "../errors.js";
 import { Secret } from "../auth/secret.js";
+import { readChecked, readEndpoint, readString, type Place } from "./read.js";
 import type { ConfigContext, ConfigFile, ConfigWarningCode, ResolvedCredentials } from "./types.js";
-import { checkEndpoint, describeType, isRecord, projectIdProblem, regionProblem } from "./validate.js";
+import { describeType, isRecord, projectIdProblem, regionProblem } from "./validate.js";
 
 export type YamlPath = readonly (string | number)[];
 /** Line (1-based) of the YAML node at a path, when the parser knows it. */
@@ -48,7 +49,7 @@ export function checkConfigShape(raw: unknown, file: string, locate: Locator, wa
   }
   top.availableContexts = rawContexts.flatMap((entry) => (isRecord(entry) && typeof entry["name"] === "string" ? [entry["name"]] : []));
 
-  const currentContext = readString(raw, "current-context", "current-context", top);
+  const currentContext = readString(raw, "current-context", place(top));
   const contexts = rawContexts.map((entry, index) => checkContext(entry, index, top));
   rejectDuplicateNames(contexts, top);
   return currentContext === undefined ? { path: file, contexts } : { path: file, currentContext, contexts };
@@ -60,17 +61,18 @@ function checkContext(entry: unknown, index: number, top: Scope): ConfigContext 
   if (!isRecord(entry)) {
     throw fail(entryScope, `contexts[${index}]`, `${at(entryScope, [])}contexts[${index}] must be a mapping with a name, found ${describeType(entry)}`);
   }
-  const name = readString(entry, "name", "name", entryScope);
+  const name = readString(entry, "name", place(entryScope));
   if (name === undefined) throw missing(entryScope, "name", "every context needs a name");
 
   const scope: Scope = { ...entryScope, context: name, label: `context "${name}": ` };
   warnUnknownKeys(entry, CONTEXT_KEYS, scope, true);
   const context: ConfigContext = { name };
-  const region = readChecked(entry, "region", scope, regionProblem);
+  const here = place(scope);
+  const region = readChecked(entry, "region", here, regionProblem);
   if (region !== undefined) context.region = region;
-  const projectId = readChecked(entry, "project_id", scope, projectIdProblem);
+  const projectId = readChecked(entry, "project_id", here, projectIdProblem);
   if (projectId !== undefined) context.projectId = projectId;
-  const endpoint = readEndpoint(entry, scope);
+  const endpoint = readEndpoint(entry, "endpoint", here);
   if (endpoint !== undefined) context.endpoint = endpoint;
   const credentials = checkCredentials(entry["credentials"], { ...scope, path: [...path, "credentials"] });
   if (credentials !== undefined) context.credentials = credentials;
@@ -85,10 +87,11 @@ function checkCredentials(raw: unknown, scope: Scope): ResolvedCredentials | und
   }
   // Key names inside credentials are not echoed: a mistyped line there may hold a secret.
   warnUnknownKeys(raw, CREDENTIAL_KEYS, scope, false);
-  const ak = readString(raw, "ak", "credentials.ak", scope);
-  const sk = readString(raw, "sk", "credentials.sk", scope);
-  const securityToken = readString(raw, "security_token", "credentials.security_token", scope);
-  const token = readString(raw, "token", "credentials.token", scope);
+  const here = place(scope, "credentials.");
+  const ak = readString(raw, "ak", here);
+  const sk = readString(raw, "sk", here);
+  const securityToken = readString(raw, "security_token", here);
+  const token = readString(raw, "token", here);
 
   if (token !== undefined) {
     if (ak !== undefined || sk !== undefined) {
@@ -120,32 +123,16 @@ function rejectDuplicateNames(contexts: ConfigContext[], top: Scope): void {
   });
 }
 
-/** A string, or undefined when the key is absent or null; anything else is an error. */
-function readString(map: Record<string, unknown>, key: string, field: string, scope: Scope): string | undefined {
-  const value = map[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== "string") {
+/**
+ * The mapping at `scope` as a place to read from: errors give file, line, context
+ * and the field as `prefix` + key ("credentials.sk").
+ */
+function place(scope: Scope, prefix = ""): Place {
+  return {
+    fail: (key, problem) => invalid(scope, `${prefix}${key}`, [key], problem),
     // YAML reads 0123 as the number 123 and yes as true: quoting is the usual fix.
-    const hint = typeof value === "number" || typeof value === "boolean" ? " (put the value in quotes)" : "";
-    throw invalid(scope, field, [key], `must be a string, found ${describeType(value)}${hint}`);
-  }
-  if (value === "") throw invalid(scope, field, [key], "must not be empty");
-  return value;
-}
-
-function readChecked(map: Record<string, unknown>, key: string, scope: Scope, problemOf: (value: string) => string | undefined): string | undefined {
-  const value = readString(map, key, key, scope);
-  const problem = value === undefined ? undefined : problemOf(value);
-  if (problem !== undefined) throw invalid(scope, key, [key], problem);
-  return value;
-}
-
-function readEndpoint(map: Record<string, unknown>, scope: Scope): string | undefined {
-  const value = readString(map, "endpoint", "endpoint", scope);
-  if (value === undefined) return undefined;
-  const checked = checkEndpoint(value);
-  if ("problem" in checked) throw invalid(scope, "endpoint", ["endpoint"], checked.problem);
-  return checked.endpoint;
+    typeHint: (value) => (typeof value === "number" || typeof value === "boolean" ? " (put the value in quotes)" : ""),
+  };
 }
 
 function warnUnknownKeys(map: Record<string, unknown>, known: string[], scope: Scope, echoNames: boolean): void {

@@ -3,14 +3,17 @@
  * problem description instead of throwing, so that each source can word the error
  * with its own location. Problems never quote a value that might be a secret.
  */
+import spec from "../../generated/openapi.json" with { type: "json" };
 
 // Lowercase words joined by single dashes: the region ends up inside a host name,
 // so anything that could add a label, a port or a path ("cn-north-4.evil.example/") is refused.
 const REGION_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
-// Project ids are 32 hex digits on the real service and short slugs on the emulator;
-// they are put in URL paths, so separators and dots are refused.
-const PROJECT_ID_PATTERN = /^[A-Za-z0-9_-]+$/;
+// Taken from the bundled spec rather than restated, so that a project id accepted
+// here is one the API (and the emulator) accept too. JSON Schema patterns are
+// ECMAScript regular expressions with Unicode semantics, hence the "u" flag.
+const PROJECT_ID_SCHEMA = spec.components.parameters.ProjectId.schema;
+const PROJECT_ID_PATTERN = new RegExp(PROJECT_ID_SCHEMA.pattern, "u");
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -39,7 +42,7 @@ export function regionProblem(region: string): string | undefined {
 
 export function projectIdProblem(projectId: string): string | undefined {
   if (PROJECT_ID_PATTERN.test(projectId)) return undefined;
-  return `must hold only letters, digits, "-" and "_", found ${quote(projectId)}`;
+  return `must match ${PROJECT_ID_SCHEMA.pattern} (a project id such as ${quote(PROJECT_ID_SCHEMA.example)}), found ${quote(projectId)}`;
 }
 
 export function endpointForRegion(region: string): string {
@@ -48,23 +51,45 @@ export function endpointForRegion(region: string): string {
 
 export type EndpointCheck = { endpoint: string } | { problem: string };
 
-/** Accepts an http(s) base URL, possibly with a path prefix; returns it without trailing slashes. */
+const ENDPOINT_EXAMPLE = '"https://modelarts.cn-north-4.myhuaweicloud.com"';
+const KNOWN_SCHEMES = ["ftp:", "ftps:", "ws:", "wss:", "file:", "obs:", "s3:", "ssh:", "git:", "grpc:", "grpcs:"];
+
+/**
+ * Accepts an http(s) base URL, possibly with a path prefix; returns it without trailing slashes.
+ *
+ * An endpoint may carry a secret (a signed query, user info), so a problem never quotes
+ * the value: of a URL that parses it shows at most origin and path, which are what the
+ * endpoint would be anyway (or a scheme from a fixed list); of one that does not parse it shows nothing, not even a
+ * prefix, since user info comes before the host that failed to parse.
+ */
 export function checkEndpoint(value: string): EndpointCheck {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    return { problem: `must be an http(s) URL such as "https://modelarts.cn-north-4.myhuaweicloud.com", found ${quote(value)}` };
+    return { problem: `must be an http(s) URL such as ${ENDPOINT_EXAMPLE}, but the value is not a URL: ${unparseableReason(value)}` };
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    return { problem: `must be an http(s) URL, found scheme ${quote(url.protocol)}` };
+    // Whatever precedes the first ":" is the scheme, and that may be pasted text
+    // ("SECRET:x@host"), so only schemes from this list are named.
+    const found = KNOWN_SCHEMES.includes(url.protocol) ? `scheme ${quote(url.protocol)}` : "another scheme (not shown; start the URL with https://)";
+    return { problem: `must be an http(s) URL, found ${found}` };
   }
-  // User info in a URL is a credential; it is refused without quoting the value.
   if (url.username !== "" || url.password !== "") {
     return { problem: "must not contain a user name or password; credentials belong under credentials" };
   }
+  const base = `${url.origin}${url.pathname}`;
   if (url.search !== "" || url.hash !== "") {
-    return { problem: `must not have a query or fragment, found ${quote(value)}` };
+    const what = url.search !== "" && url.hash !== "" ? "a query and a fragment" : url.search !== "" ? "a query" : "a fragment";
+    return { problem: `must not have a query or fragment; found ${what} (not shown, as it may hold a secret) after ${quote(base)}` };
   }
-  return { endpoint: `${url.origin}${url.pathname.replace(/\/+$/, "")}` };
+  return { endpoint: base.replace(/\/+$/, "") };
+}
+
+/** Why `new URL` refused a value, in words that quote none of it. */
+function unparseableReason(value: string): string {
+  if (/\s/u.test(value)) return "it contains whitespace";
+  if (!/^[A-Za-z][A-Za-z0-9+.-]*:/u.test(value)) return "it has no scheme (start it with https://)";
+  if (!/^[A-Za-z][A-Za-z0-9+.-]*:\/\//u.test(value)) return 'the scheme is not followed by "//"';
+  return "its host or port is missing or malformed";
 }

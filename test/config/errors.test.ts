@@ -235,7 +235,7 @@ describe("wrong types and values in the file", () => {
     ["ak as a boolean", `    credentials:\n      ak: true\n      sk: x\n`, 4, "credentials.ak", "must be a string, found a boolean (put the value in quotes)"],
     ["an empty sk", `    credentials:\n      ak: AK\n      sk: ""\n`, 5, "credentials.sk", "must not be empty"],
     ["project_id as a number", "    project_id: 0123\n", 3, "project_id", "must be a string, found a number (put the value in quotes)"],
-    ["project_id with a slash", "    project_id: ../admin\n", 3, "project_id", 'must hold only letters, digits, "-" and "_", found "../admin"'],
+    ["project_id with a slash", "    project_id: ../admin\n", 3, "project_id", 'must match ^[A-Za-z0-9-]{1,64}$ (a project id such as "cc0f0990a56f4b8c9d41c85e79cc511c"), found "../admin"'],
     ["region as a mapping", "    region: { id: cn-north-4 }\n", 3, "region", "must be a string, found a mapping"],
     ["a region that is no region id", "    region: CN North 4\n", 3, "region", 'must be a region id such as "cn-north-4" (lowercase letters, digits and dashes), found "CN North 4"'],
     ["a region smuggling a host", "    region: cn-north-4.evil.example\n", 3, "region", "must be a region id"],
@@ -297,7 +297,7 @@ describe("invalid options and environment", () => {
     ["an empty endpoint", { endpoint: "" }, "endpoint", "must not be empty"],
     ["an ftp endpoint", { endpoint: "ftp://x" }, "endpoint", "must be an http(s) URL"],
     ["context as a number", { context: 1 }, "context", "must be a string, found a number"],
-    ["a bad projectId", { projectId: "a/b" }, "projectId", "must hold only letters"],
+    ["a bad projectId", { projectId: "a/b" }, "projectId", "must match ^[A-Za-z0-9-]{1,64}$"],
   ])("options: refuses %s", (_case, options, field, problem) => {
     const error = configError(() => resolveContext(options as ConfigOptions, {}, box().hooks));
     expect(error.message.startsWith(`invalid option ${field}: ${problem}`)).toBe(true);
@@ -307,10 +307,48 @@ describe("invalid options and environment", () => {
   it.each([
     ["MODELARTS_ENDPOINT", "not a url", "must be an http(s) URL"],
     ["MODELARTS_REGION", "CN-NORTH-4", "must be a region id"],
-    ["HUAWEICLOUD_SDK_PROJECT_ID", "a b", "must hold only letters"],
+    ["HUAWEICLOUD_SDK_PROJECT_ID", "a b", "must match ^[A-Za-z0-9-]{1,64}$"],
   ])("environment: refuses a bad %s", (name, value, problem) => {
     const error = configError(() => resolveContext({}, { [name]: value }, box().hooks));
     expect(error.message.startsWith(`invalid environment variable ${name}: ${problem}`)).toBe(true);
     expect(error.field).toBe(name);
+  });
+});
+
+describe("project ids follow the spec's ProjectId parameter", () => {
+  // The spec says ^[A-Za-z0-9-]{1,64}$: no "_", at most 64 characters.
+  const complete = { region: "cn-north-4", credentials: { token: SECRETS.tokenOption } };
+  const fileWith = (projectId: string) =>
+    `current-context: c\ncontexts:\n  - name: c\n    region: cn-north-4\n    project_id: "${projectId}"\n    credentials: { token: ${SECRETS.tokenFile} }\n`;
+  type Source = (id: string) => { options: ConfigOptions; env: NodeJS.ProcessEnv; yaml?: string };
+  const sources: [string, Source, string, string][] = [
+    ["options", (id) => ({ options: { ...complete, projectId: id }, env: {} }), "projectId", "invalid option projectId: "],
+    ["the environment", (id) => ({ options: complete, env: { HUAWEICLOUD_SDK_PROJECT_ID: id } }), "HUAWEICLOUD_SDK_PROJECT_ID", "invalid environment variable HUAWEICLOUD_SDK_PROJECT_ID: "],
+    ["the file", (id) => ({ options: {}, env: {}, yaml: fileWith(id) }), "project_id", 'context "c": project_id '],
+  ];
+  const resolveFrom = (source: Source, projectId: string) => {
+    const { options, env, yaml } = source(projectId);
+    const box = sandbox();
+    if (yaml !== undefined) box.writeHomeConfig(yaml);
+    return () => resolveContext(options, env, box.hooks);
+  };
+
+  const bad = [
+    ["an underscore", "my_project"],
+    ["65 characters", "a".repeat(65)],
+  ] as const;
+  it.each(sources.flatMap(([where, source, field, prefix]) => bad.map(([what, id]) => [where, what, id, source, field, prefix] as const)))(
+    "from %s, refuses %s",
+    (_where, _what, projectId, source, field, prefix) => {
+      const error = configError(resolveFrom(source, projectId));
+      expect(error.field).toBe(field);
+      expect(error.message).toContain(`${prefix}must match ^[A-Za-z0-9-]{1,64}$`);
+    },
+  );
+
+  it.each(sources)("from %s, takes 64 letters, digits and dashes", (_where, source) => {
+    const projectId = `${"0123456789abcdef".repeat(3)}ABCDEF-012345678`;
+    expect(projectId).toHaveLength(64);
+    expect(resolveFrom(source, projectId)().projectId).toBe(projectId);
   });
 });

@@ -2,7 +2,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Secret } from "../../src/auth/secret.js";
-import { DEFAULT_CONFIG_PATH, defaultConfigPath, loadConfigFile, resolveContext } from "../../src/config/index.js";
+import { defaultConfigPath, loadConfigFile, resolveContext } from "../../src/config/index.js";
 import { SECRETS, STANDARD_CONFIG, sandbox } from "./helpers.js";
 
 describe("loadConfigFile", () => {
@@ -137,13 +137,40 @@ describe("permission warning", () => {
 });
 
 describe("default paths", () => {
-  it("DEFAULT_CONFIG_PATH is ~/.modelarts/config.yaml", () => {
-    expect(DEFAULT_CONFIG_PATH).toBe(join(homedir(), ".modelarts", "config.yaml"));
+  it("defaultConfigPath is ~/.modelarts/config.yaml by default", () => {
+    expect(defaultConfigPath({})).toBe(join(homedir(), ".modelarts", "config.yaml"));
+    expect(defaultConfigPath({ MODELARTS_CONFIG: "" }, "/home/u")).toBe(join("/home/u", ".modelarts", "config.yaml"));
   });
 
   it("defaultConfigPath follows MODELARTS_CONFIG", () => {
     expect(defaultConfigPath({}, "/home/u")).toBe(join("/home/u", ".modelarts", "config.yaml"));
     expect(defaultConfigPath({ MODELARTS_CONFIG: "~/x.yaml" }, "/home/u")).toBe(join("/home/u", "x.yaml"));
     expect(defaultConfigPath({ MODELARTS_CONFIG: "/etc/m.yaml" }, "/home/u")).toBe("/etc/m.yaml");
+  });
+});
+
+describe("the config module", () => {
+  afterEach(() => {
+    vi.doUnmock("node:os");
+    vi.resetModules();
+  });
+
+  it("does not look up the home directory when it is loaded", async () => {
+    vi.resetModules();
+    const homedirSpy = vi.fn(() => "/nowhere");
+    vi.doMock("node:os", async (importOriginal) => {
+      const os = await importOriginal<typeof import("node:os")>();
+      return { ...os, default: { ...os, homedir: homedirSpy }, homedir: homedirSpy };
+    });
+    const config = await import("../../src/config/index.js");
+    expect(homedirSpy).not.toHaveBeenCalled();
+    // The mock is in place: the lookup happens on use instead.
+    expect(config.defaultConfigPath({})).toBe(join("/nowhere", ".modelarts", "config.yaml"));
+    expect(homedirSpy).toHaveBeenCalledTimes(1);
+  });
+
+  it("exports only what the package entry point re-exports", async () => {
+    const config = await import("../../src/config/index.js");
+    expect(Object.keys(config).sort()).toEqual(["defaultConfigPath", "loadConfigFile", "resolveContext"]);
   });
 });

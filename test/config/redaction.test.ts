@@ -86,4 +86,41 @@ describe("no secret is shown", () => {
     const env = { HUAWEICLOUD_SDK_AK: "AK", HUAWEICLOUD_SDK_SK: SECRETS.skEnv, MODELARTS_CONTEXT: "x" };
     configError(() => resolveContext({ credentials: { token: SECRETS.tokenOption } }, env, box.hooks));
   });
+
+  describe("in the error for an endpoint", () => {
+    // A signed query is a secret that still makes a valid URL; user info before a
+    // host that does not parse makes no URL at all, so nothing of it may be shown.
+    const endpoints: [string, string, string][] = [
+      ["a secret in the query", `https://modelarts.example.com/v1/?sig=${SECRETS.skOption}`, 'found a query (not shown, as it may hold a secret) after "https://modelarts.example.com/v1/"'],
+      ["a secret in the fragment", `https://modelarts.example.com/#${SECRETS.skOption}`, 'found a fragment (not shown, as it may hold a secret) after "https://modelarts.example.com/"'],
+      ["a secret in the user info of a URL that does not parse", `https://u:${SECRETS.skOption}@ho st/`, "the value is not a URL: it contains whitespace"],
+      ["a secret in the user info of a URL with a bad port", `https://u:${SECRETS.skOption}@host:99999/`, "the value is not a URL: its host or port is missing or malformed"],
+      ["a secret read as the scheme", `${SECRETS.skOption}:x@modelarts.example.com`, "must be an http(s) URL, found another scheme"],
+      ["a secret in the user info of an ftp URL", `ftp://u:${SECRETS.skOption}@example.com/`, 'must be an http(s) URL, found scheme "ftp:"'],
+    ];
+    const fileWith = (endpoint: string) => `current-context: a\ncontexts:\n  - name: a\n    endpoint: "${endpoint}"\n`;
+
+    it.each(endpoints)("from options, with %s", (_case, endpoint, problem) => {
+      const error = configError(() => resolveContext({ endpoint, credentials: { token: "t" } }, {}, sandbox().hooks));
+      expect(error.message.startsWith("invalid option endpoint: ")).toBe(true);
+      expect(error.message).toContain(problem);
+      expect(error.field).toBe("endpoint");
+    });
+
+    it.each(endpoints)("from MODELARTS_ENDPOINT, with %s", (_case, endpoint, problem) => {
+      const error = configError(() => resolveContext({ credentials: { token: "t" } }, { MODELARTS_ENDPOINT: endpoint }, sandbox().hooks));
+      expect(error.message.startsWith("invalid environment variable MODELARTS_ENDPOINT: ")).toBe(true);
+      expect(error.message).toContain(problem);
+      expect(error.field).toBe("MODELARTS_ENDPOINT");
+    });
+
+    it.each(endpoints)("from the file, with %s", (_case, endpoint, problem) => {
+      const box = sandbox();
+      const path = box.writeHomeConfig(fileWith(endpoint));
+      const error = configError(() => resolveContext({}, {}, box.hooks));
+      expect(error.message.startsWith(`${path}:4: context "a": endpoint `)).toBe(true);
+      expect(error.message).toContain(problem);
+      expect([error.file, error.field]).toEqual([path, "endpoint"]);
+    });
+  });
 });
