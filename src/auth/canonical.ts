@@ -296,7 +296,8 @@ export function formatAuthorization(access: string, signedHeaders: readonly stri
 
 const AUTHORIZATION = /^([!-~]+) +(.*)$/s;
 const AUTH_PARAM = /^([A-Za-z]+)=(.*)$/s;
-const ACCESS_KEY = /^[!-+\--~]+$/; // visible ASCII except ","
+/** What an AK may look like on the wire: visible ASCII except ",", which separates the Authorization parameters. */
+export const ACCESS_KEY = /^[!-+\--~]+$/;
 const HEADER_NAME = /^[a-z0-9!#$%&'*+.^_`|~-]+$/; // RFC 9110 token, lowercase
 const SIGNATURE = /^[0-9a-fA-F]{64}$/;
 

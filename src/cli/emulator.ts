@@ -1,12 +1,16 @@
 /**
  * `modelarts-annotations emulator`: runs the local emulator until SIGINT or SIGTERM.
- * It prints the URL, the credentials it accepts and a config context to paste, so a
- * developer can point the client (or the legacy SDK) at it in one step.
+ * It writes the credentials it accepts into a config file (mode 0600) that the client
+ * reads through MODELARTS_CONFIG, and prints the URL, the AKs and that file's path:
+ * no SK or token is ever printed, since this output ends up in CI logs.
  */
 import { randomBytes, randomInt } from "node:crypto";
-import { readFile, stat } from "node:fs/promises";
-import { extname } from "node:path";
+import { rmSync } from "node:fs";
+import { lstat, mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
+import { constants, tmpdir } from "node:os";
+import { extname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import type { Secret } from "../auth/secret.js";
 import type { EmulatorCredential, EmulatorHandle, EmulatorJob } from "../emulator/index.js";
 import { UsageError } from "./usage.js";
 
@@ -23,6 +27,9 @@ Options:
   --host <host>           Address to listen on (default 127.0.0.1)
   --seed <file>           YAML or JSON file with "jobs:" and "credentials:" lists
   --sync-delay-ms <n>     Shortest time a sync stays "syncing" (default 200)
+  --write-config <file>   Write the client config file here (never over an existing
+                          file) and keep it; by default it goes to a fresh temp
+                          folder that is removed on exit
   -h, --help              Show this help
 
 Seed file example:
@@ -33,7 +40,11 @@ Seed file example:
     - { token: my-token, project_id: my-project }
 
 Without credentials in the seed file, a random AK/SK pair and a token are made
-up and printed. Stop with Ctrl+C (SIGINT) or SIGTERM.`;
+up. Either way the accepted credentials go into a config file (mode 0600) with
+the contexts "emulator" (AK/SK) and "emulator-token" (token); the command prints
+its path and the AKs, never an SK or token. Point the client at the file with
+  export MODELARTS_CONFIG=<printed path>
+Stop with Ctrl+C (SIGINT) or SIGTERM.`;
 
 const HINT = 'Run "modelarts-annotations emulator --help" for usage.';
 
@@ -43,6 +54,7 @@ interface EmulatorArgs {
   obsRoot: string;
   seed: string | undefined;
   syncDelayMs: number | undefined;
+  writeConfig: string | undefined;
 }
 
 function parseNumber(value: string | undefined, option: string, max: number): number | undefined {
@@ -63,6 +75,7 @@ export function parseEmulatorArgs(argv: readonly string[]): EmulatorArgs | undef
         "obs-root": { type: "string" },
         seed: { type: "string" },
         "sync-delay-ms": { type: "string" },
+        "write-config": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -77,7 +90,9 @@ export function parseEmulatorArgs(argv: readonly string[]): EmulatorArgs | undef
   if (values.host === "") throw new UsageError("--host must not be empty", HINT);
   const obsRoot = values["obs-root"];
   if (obsRoot === undefined || obsRoot === "") throw new UsageError("--obs-root <dir> is required", HINT);
-  return { port, host: values.host, obsRoot, seed: values.seed, syncDelayMs };
+  const writeConfig = values["write-config"];
+  if (writeConfig === "") throw new UsageError("--write-config must not be empty", HINT);
+  return { port, host: values.host, obsRoot, seed: values.seed, syncDelayMs, writeConfig };
 }
 
 interface Seed {
@@ -129,51 +144,104 @@ function generateCredentials(): { ak: string; sk: string; token: string } {
   };
 }
 
-function describeJob(job: EmulatorJob): string {
-  const type = job.type === 1 ? "object detection" : "image classification";
+function describeJob(job: EmulatorJob, typeNames: Readonly<Record<number, string>>): string {
+  const type = typeNames[job.type ?? 0] ?? `type ${job.type}`;
   const project = job.project_id === undefined ? "any project" : `project ${job.project_id}`;
   return `  ${job.id}  ${JSON.stringify(job.name)}  ${job.data_path}  (${type}, ${project})`;
 }
 
-function banner(emulator: EmulatorHandle, args: EmulatorArgs, seed: Seed, generated: ReturnType<typeof generateCredentials> | undefined): string {
-  const lines = [`ModelArts emulator listening on ${emulator.url}`, `OBS root: ${args.obsRoot} (obs://bucket/prefix/ is <OBS root>/bucket/prefix/)`];
-  lines.push(seed.jobs.length === 0 ? "Jobs: none (give some with --seed <file>)" : "Jobs:", ...seed.jobs.map(describeJob));
-  const projectId = seed.jobs.find((job) => job.project_id !== undefined)?.project_id ?? "local-project";
-  if (generated !== undefined) {
-    lines.push(
-      "Credentials accepted (made up for this run; this is a local development server, so it prints its own secrets on purpose):",
-      `  AK: ${generated.ak}`,
-      `  SK: ${generated.sk}`,
-      `  Token: ${generated.token}`,
-      "Config context, ready to paste into ~/.modelarts/config.yaml:",
-      "  current-context: emulator",
-      "  contexts:",
-      "    - name: emulator",
-      `      endpoint: ${emulator.url}`,
-      `      project_id: ${projectId}`,
-      "      credentials:",
-      `        ak: ${generated.ak}`,
-      `        sk: ${generated.sk}`,
-    );
-  } else {
-    // Secrets written in a seed file are not echoed: the file already has them.
-    lines.push("Credentials accepted (secrets as in the seed file):");
-    for (const credential of seed.credentials) {
-      lines.push("ak" in credential ? `  AK: ${credential.ak}` : `  Token${credential.project_id === undefined ? "" : ` for project ${credential.project_id}`}`);
-    }
-    const first = seed.credentials[0];
-    lines.push(
-      "Config context, ready to paste into ~/.modelarts/config.yaml (fill in the secret from the seed file):",
-      "  current-context: emulator",
-      "  contexts:",
-      "    - name: emulator",
-      `      endpoint: ${emulator.url}`,
-      `      project_id: ${first?.project_id ?? projectId}`,
-      "      credentials:",
-      ...(first !== undefined && "ak" in first ? [`        ak: ${first.ak}`, "        sk: <sk from the seed file>"] : ["        token: <token from the seed file>"]),
-    );
+const REGION = "cn-north-4";
+const DEFAULT_PROJECT_ID = "local-project";
+
+const reveal = (value: string | Secret): string => (typeof value === "string" ? value : value.reveal());
+
+interface ConfigContext {
+  name: string;
+  region: string;
+  endpoint: string;
+  project_id: string;
+  credentials: { ak: string; sk: string; security_token?: string } | { token: string };
+}
+
+/**
+ * The contexts of the client config file: "emulator" with the first AK/SK pair
+ * the emulator accepts, "emulator-token" with the first token, each bound to the
+ * credential's project or else the first seeded job's.
+ */
+function configContexts(url: string, credentials: readonly EmulatorCredential[], jobs: readonly EmulatorJob[]): ConfigContext[] {
+  const jobProject = jobs.find((job) => job.project_id !== undefined)?.project_id ?? DEFAULT_PROJECT_ID;
+  const contexts: ConfigContext[] = [];
+  const key = credentials.find((c) => "ak" in c);
+  if (key !== undefined && "ak" in key) {
+    contexts.push({
+      name: "emulator",
+      region: REGION,
+      endpoint: url,
+      project_id: key.project_id ?? jobProject,
+      credentials: { ak: key.ak, sk: reveal(key.sk), ...(key.security_token === undefined ? {} : { security_token: reveal(key.security_token) }) },
+    });
   }
-  lines.push("Press Ctrl+C to stop.");
+  const token = credentials.find((c) => "token" in c);
+  if (token !== undefined && "token" in token) {
+    contexts.push({ name: "emulator-token", region: REGION, endpoint: url, project_id: token.project_id ?? jobProject, credentials: { token: reveal(token.token) } });
+  }
+  return contexts;
+}
+
+/** A path a shell reads back as itself. */
+const shellQuote = (value: string): string => (/^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`);
+
+interface ConfigTarget {
+  path: string;
+  /** The temp folder the command made for the file, removed on exit; undefined for --write-config. */
+  tempDir: string | undefined;
+}
+
+async function configTarget(args: EmulatorArgs): Promise<ConfigTarget> {
+  if (args.writeConfig === undefined) {
+    const tempDir = await mkdtemp(join(tmpdir(), "modelarts-emulator-"));
+    return { path: join(tempDir, "config.yaml"), tempDir };
+  }
+  const path = resolve(args.writeConfig);
+  // Checked up front for a quick answer; the write itself refuses too (flag "wx"), should the file appear meanwhile.
+  if (await lstat(path).then(() => true, () => false)) throw new UsageError(`--write-config ${path} already exists; refusing to overwrite it`, HINT);
+  return { path, tempDir: undefined };
+}
+
+async function writeConfigFile(target: ConfigTarget, text: string): Promise<void> {
+  try {
+    await writeFile(target.path, text, { encoding: "utf8", mode: 0o600, flag: "wx" });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    if (code === "EEXIST") throw new UsageError(`--write-config ${target.path} already exists; refusing to overwrite it`, HINT);
+    throw new UsageError(`cannot write the config file ${target.path}: ${code}`, HINT);
+  }
+}
+
+function banner(
+  emulator: EmulatorHandle,
+  args: EmulatorArgs,
+  seed: Seed,
+  credentials: readonly EmulatorCredential[],
+  target: ConfigTarget,
+  contexts: readonly ConfigContext[],
+  typeNames: Readonly<Record<number, string>>,
+): string {
+  const lines = [`ModelArts emulator listening on ${emulator.url}`, `OBS root: ${args.obsRoot} (obs://bucket/prefix/ is <OBS root>/bucket/prefix/)`];
+  lines.push(seed.jobs.length === 0 ? "Jobs: none (give some with --seed <file>)" : "Jobs:", ...seed.jobs.map((job) => describeJob(job, typeNames)));
+  // AKs identify a key and may be shown; SKs, security tokens and IAM tokens never are.
+  lines.push(seed.credentials.length === 0 ? "Credentials accepted (made up for this run; the secrets are only in the config file):" : "Credentials accepted (from the seed file; the secrets are not shown):");
+  for (const credential of credentials) {
+    const project = credential.project_id === undefined ? "" : ` for project ${credential.project_id}`;
+    if ("ak" in credential) lines.push(`  AK: ${credential.ak}${credential.security_token === undefined ? "" : " (temporary, with a security token)"}${project}`);
+    else lines.push(`  Token: one IAM token${project}`); // its existence, never its value
+  }
+  lines.push(
+    `Config file (mode 0600${target.tempDir === undefined ? "" : ", removed on exit"}): ${target.path}`,
+    `Contexts: ${contexts.map((c, i) => `${c.name} (${"token" in c.credentials ? "token" : "AK/SK"}${i === 0 ? ", current" : ""})`).join(", ")}. Point the client at it with:`,
+    `  export MODELARTS_CONFIG=${shellQuote(target.path)}`,
+    "Press Ctrl+C to stop.",
+  );
   return lines.join("\n") + "\n";
 }
 
@@ -191,7 +259,18 @@ export async function runEmulatorCommand(argv: readonly string[]): Promise<numbe
   const credentials: EmulatorCredential[] =
     generated === undefined ? seed.credentials : [{ ak: generated.ak, sk: generated.sk }, { token: generated.token }];
 
-  const { startEmulator } = await import("../emulator/index.js");
+  const target = await configTarget(args);
+  // Registered at once, so the temp folder goes however the process ends (process.exit included).
+  const removeTempDir = () => {
+    if (target.tempDir !== undefined) rmSync(target.tempDir, { recursive: true, force: true });
+  };
+  process.on("exit", removeTempDir);
+
+  const [{ startEmulator }, { JOB_TYPE_NAMES }, { stringify }] = await Promise.all([
+    import("../emulator/index.js"),
+    import("../emulator/state.js"),
+    import("yaml"),
+  ]);
   let emulator: EmulatorHandle;
   try {
     emulator = await startEmulator({
@@ -204,6 +283,7 @@ export async function runEmulatorCommand(argv: readonly string[]): Promise<numbe
       logger: (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
     });
   } catch (error) {
+    removeTempDir();
     // Option problems are the command line's or the seed file's: usage errors, exit 2.
     if (error instanceof TypeError && error.message.startsWith("startEmulator: ")) {
       const where = args.seed === undefined ? "" : ` (seed file ${args.seed})`;
@@ -212,25 +292,38 @@ export async function runEmulatorCommand(argv: readonly string[]): Promise<numbe
     }
     throw error;
   }
-  process.stdout.write(banner(emulator, args, seed, generated));
+  const contexts = configContexts(emulator.url, credentials, seed.jobs);
+  try {
+    await writeConfigFile(target, stringify({ "current-context": contexts[0]?.name, contexts }));
+  } catch (error) {
+    await emulator.close();
+    removeTempDir();
+    throw error;
+  }
+  process.stdout.write(banner(emulator, args, seed, credentials, target, contexts, JOB_TYPE_NAMES));
 
-  return new Promise<number>((resolve) => {
+  return new Promise<number>((resolvePromise) => {
     let stopping = false;
     const stop = (signal: NodeJS.Signals) => {
       if (stopping) {
-        // A second signal means the user does not want to wait for the clean shutdown.
-        process.exit(130);
+        // A second signal means the user does not want to wait for the clean shutdown:
+        // exit as the shell reports death by that signal (130 for SIGINT, 143 for SIGTERM).
+        process.exit(128 + constants.signals[signal]);
       }
       stopping = true;
       process.stdout.write(`Received ${signal}, stopping...\n`);
+      const done = (code: number) => {
+        removeTempDir();
+        resolvePromise(code);
+      };
       emulator.close().then(
         () => {
           process.stdout.write("Emulator stopped.\n");
-          resolve(0);
+          done(0);
         },
         (error: unknown) => {
           process.stderr.write(`error while stopping: ${String(error)}\n`);
-          resolve(1);
+          done(1);
         },
       );
     };

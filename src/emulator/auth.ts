@@ -39,7 +39,7 @@ export interface TokenCredential {
 }
 
 /** The request as received, before anything was parsed or normalised. */
-export interface ReceivedRequest {
+interface ReceivedRequest {
   method: string;
   /** `req.url`: raw path and query as sent. */
   rawUrl: string;
@@ -48,9 +48,9 @@ export interface ReceivedRequest {
   body: Uint8Array;
 }
 
-export type Caller = { kind: "aksk"; ak: string } | { kind: "token" };
+type Caller = { kind: "aksk"; ak: string } | { kind: "token" };
 
-export interface GatewayOptions {
+interface GatewayOptions {
   accessKeys: readonly AccessKeyCredential[];
   tokens: readonly TokenCredential[];
   clockSkewMs: number;
@@ -131,18 +131,6 @@ export class Gateway {
     const credential = this.#accessKeys.get(auth.access);
     if (credential === undefined) throw apiErrors.unknownAccessKey();
 
-    const securityToken = headerValue(request, "x-security-token");
-    if (securityToken !== undefined && !signed.includes("x-security-token")) {
-      throw apiErrors.signatureMismatch("X-Security-Token is sent but not signed.");
-    }
-    if (credential.securityToken !== undefined) {
-      if (securityToken === undefined || !sameSecret(securityToken, credential.securityToken)) {
-        throw apiErrors.signatureMismatch("The access key is temporary and needs its X-Security-Token.");
-      }
-    } else if (securityToken !== undefined) {
-      throw apiErrors.signatureMismatch("X-Security-Token does not belong to this access key.");
-    }
-
     const queryAt = request.rawUrl.indexOf("?");
     const canonical = canonicalRequest({
       method: request.method,
@@ -154,6 +142,15 @@ export class Gateway {
     });
     const expected = Buffer.from(hmacSha256Hex(credential.sk.reveal(), stringToSign(sdkDate, canonical)), "hex");
     if (!timingSafeEqual(expected, Buffer.from(auth.signature, "hex"))) throw apiErrors.signatureMismatch();
+
+    // Only a caller who holds the SK gets this far, and every security-token failure
+    // answers exactly as a wrong signature does: someone with just the AK cannot tell a
+    // right token from a wrong one, nor learn whether the key is temporary.
+    const securityToken = headerValue(request, "x-security-token");
+    if (securityToken !== undefined && !signed.includes("x-security-token")) throw apiErrors.signatureMismatch();
+    const tokenOk =
+      credential.securityToken === undefined ? securityToken === undefined : securityToken !== undefined && sameSecret(securityToken, credential.securityToken);
+    if (!tokenOk) throw apiErrors.signatureMismatch();
 
     if (credential.projectId !== undefined && credential.projectId !== projectId) throw apiErrors.projectMismatch();
     return { kind: "aksk", ak: auth.access };

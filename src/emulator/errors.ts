@@ -48,8 +48,8 @@ export const apiErrors = {
     ),
   signatureExpired: (detail?: string) =>
     new ApiError(401, "ModelArts.0207", withDetail("Invalid Authorization header. Signature expired, please refresh it.", detail)),
-  signatureMismatch: (detail?: string) =>
-    new ApiError(401, "ModelArts.0208", withDetail("Verify Authorization header failed.", detail)),
+  /** One message for every cause (signature, security token), so the answer tells an attacker nothing. */
+  signatureMismatch: () => new ApiError(401, "ModelArts.0208", "Verify Authorization header failed."),
   unknownAccessKey: () => new ApiError(401, "ModelArts.3801", "User credential (AK and SK) does not exist."),
   projectMismatch: () => new ApiError(403, "ModelArts.0210", "The project id in the request URL does not match the token."),
   internal: () =>

@@ -27,7 +27,7 @@ type JsonOf<Op extends OperationId, Status extends number> = Status extends keyo
 /** A success answer whose body the compiler checks against the spec's schema for that operation and status. */
 const ok = <Op extends OperationId, Status extends 200 | 202>(status: Status, body: JsonOf<Op, Status>): OperationResult => ({ status, body });
 
-export interface HandlerServices {
+interface HandlerServices {
   state: AnnotationState;
   sync: SyncRunner;
 }

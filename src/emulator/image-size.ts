@@ -30,7 +30,11 @@ export function imageSizeOf(data: Uint8Array): PixelSize | undefined {
   return pngSize(buf) ?? jpegSize(buf) ?? bmpSize(buf);
 }
 
-const positive = (w: number, h: number): PixelSize | undefined => (w > 0 && h > 0 ? [w, h] : undefined);
+// The spec's sizes are int32: a header claiming more (PNG stores uint32, BMP's height can
+// be -2^31) is not an image the service would have read, and must not produce an off-spec size.
+const INT32_MAX = 2 ** 31 - 1;
+const inRange = (n: number): boolean => n > 0 && n <= INT32_MAX;
+const positive = (w: number, h: number): PixelSize | undefined => (inRange(w) && inRange(h) ? [w, h] : undefined);
 
 function pngSize(buf: Buffer): PixelSize | undefined {
   const signature = "89504e470d0a1a0a";

@@ -26,7 +26,10 @@ export interface ObsImageObject {
   size?: PixelSize;
 }
 
-export const IMAGE_EXTENSIONS: readonly string[] = [".jpg", ".jpeg", ".png", ".bmp"];
+/** Orders objects (or records of them) by object key; shared by the scan and the image lists. */
+export const byKey = (a: { key: string }, b: { key: string }): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
+const IMAGE_EXTENSIONS: readonly string[] = [".jpg", ".jpeg", ".png", ".bmp"];
 
 // OBS bucket naming rules: 3 to 63 lowercase letters, digits, dots and dashes, starting and ending with a letter or digit.
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -67,7 +70,7 @@ export function imageIdOf(bucket: string, key: string): string {
   return createHash("md5").update(`${bucket}/${key}`, "utf8").digest("hex");
 }
 
-export function isImageKey(key: string): boolean {
+function isImageKey(key: string): boolean {
   const dot = key.lastIndexOf(".");
   return dot > key.lastIndexOf("/") && IMAGE_EXTENSIONS.includes(key.slice(dot).toLowerCase());
 }
@@ -102,7 +105,7 @@ export async function scanObsFolder(obsRoot: string, location: ObsLocation): Pro
       else if (entry.isFile() && isImageKey(key)) files.push({ key, path });
     }
   }
-  files.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  files.sort(byKey);
 
   const objects: ObsImageObject[] = files.map(({ key }) => ({
     key,

@@ -23,7 +23,7 @@ export type ApiOperation = Operation<Document>;
  * Through the package's own "./openapi.json" export, so the path is right both from
  * src/ (tsx, vitest) and from the compiled out/lib/src/.
  */
-export function openApiDocumentPath(): string {
+function openApiDocumentPath(): string {
   return createRequire(import.meta.url).resolve("modelarts-data-annotations/openapi.json");
 }
 
@@ -53,6 +53,16 @@ async function createBackend(): Promise<ApiBackend> {
   });
   await api.init();
   return api;
+}
+
+/** A query string as openapi-backend takes it: repeated keys become arrays. */
+export function parseQuery(search: string): Record<string, string | string[]> {
+  const query: Record<string, string | string[]> = {};
+  for (const [key, value] of new URLSearchParams(search)) {
+    const previous = query[key];
+    query[key] = previous === undefined ? value : Array.isArray(previous) ? [...previous, value] : [previous, value];
+  }
+  return query;
 }
 
 // ---------------------------------------------------------------------------
@@ -92,16 +102,6 @@ function describeOne(error: ErrorObject): string {
  * `oneOf`'s alternatives are dropped when the `oneOf` itself is reported: they say
  * why each alternative failed, which is noise next to "matches none".
  */
-/** A query string as openapi-backend takes it: repeated keys become arrays. */
-export function parseQuery(search: string): Record<string, string | string[]> {
-  const query: Record<string, string | string[]> = {};
-  for (const [key, value] of new URLSearchParams(search)) {
-    const previous = query[key];
-    query[key] = previous === undefined ? value : Array.isArray(previous) ? [...previous, value] : [previous, value];
-  }
-  return query;
-}
-
 export function describeValidationErrors(errors: readonly ErrorObject[]): string {
   const oneOfPaths = errors.filter((e) => e.keyword === "oneOf").map((e) => e.instancePath);
   const relevant = errors.filter(

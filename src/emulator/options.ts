@@ -3,10 +3,12 @@
  * repository calls it, so a mistake is a TypeError naming the option, at start, not a
  * puzzling answer at the first request. Messages quote job fields but never a secret.
  */
+import spec from "../../generated/openapi.json" with { type: "json" };
+import { ACCESS_KEY } from "../auth/canonical.js";
 import { Secret } from "../auth/secret.js";
 import type { AccessKeyCredential, TokenCredential } from "./auth.js";
 import { parseObsPath } from "./obs.js";
-import type { JobDefinition, JobType } from "./state.js";
+import { isJobType, JOB_TYPE_NAMES, type JobDefinition, type JobType } from "./state.js";
 
 /** A manual-annotation job the emulator serves, in the API's own field names. */
 export interface EmulatorJob {
@@ -54,7 +56,7 @@ export interface EmulatorOptions {
   logger?: (line: string) => void;
 }
 
-export interface ResolvedOptions {
+interface ResolvedOptions {
   port: number;
   host: string;
   obsRoot: string;
@@ -68,23 +70,32 @@ export interface ResolvedOptions {
   logger: ((line: string) => void) | undefined;
 }
 
-export const DEFAULTS = {
+const DEFAULTS = {
   host: "127.0.0.1",
   clockSkewMs: 15 * 60 * 1000,
   syncDelayMs: 200,
   maxBodyBytes: 12 * 1024 * 1024,
 } as const;
 
-// The spec's patterns for the path parameters these values end up in.
-const PROJECT_ID = /^[A-Za-z0-9-]{1,64}$/;
-const JOB_ID = /^(0|[1-9][0-9]*)$/;
-// The Authorization header separates its parameters with commas and spaces.
-const ACCESS_KEY = /^[!-+\--~]+$/;
+/** The pattern the bundled spec gives a path parameter: the values checked here end up in those paths. */
+function specPattern(parameter: keyof typeof spec.components.parameters): RegExp {
+  const pattern = (spec.components.parameters[parameter].schema as { pattern?: string }).pattern;
+  if (pattern === undefined) throw new Error(`generated/openapi.json declares no pattern for the ${parameter} parameter`);
+  return new RegExp(pattern, "u");
+}
+
+const PROJECT_ID = specPattern("ProjectId");
+// A job's ID is both the data_annotation_id of the data-annotations paths and the job_id of query_validation.
+const JOB_ID_PATTERNS = [specPattern("DataAnnotationId"), specPattern("JobId")];
+
+/** An AK the gateway can read back from a signed request's Authorization header, by the parser it uses. */
+const isAccessKey = (ak: string): boolean => ACCESS_KEY.test(ak);
 
 const fail = (option: string, problem: string): never => {
   throw new TypeError(`startEmulator: ${option} ${problem}`);
 };
 
+// The only copy in the emulator; src/config/validate.ts exports the same, to import once that module settles.
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 function nonNegative(value: unknown, option: string, fallback: number): number {
@@ -116,8 +127,8 @@ function resolveJob(raw: unknown, index: number, startedAt: number): JobDefiniti
   const at = `jobs[${index}]`;
   if (!isRecord(raw)) return fail(at, "must be an object with id, name and data_path");
   const id = raw["id"];
-  if (typeof id !== "string" || !JOB_ID.test(id) || !Number.isSafeInteger(Number(id))) {
-    // The list answer carries the ID as a JSON number (project_id), so it must survive the round trip.
+  // The list answer also carries the ID as a JSON number (project_id), so it must survive that round trip.
+  if (typeof id !== "string" || !JOB_ID_PATTERNS.every((pattern) => pattern.test(id)) || !Number.isSafeInteger(Number(id)) || String(Number(id)) !== id) {
     fail(`${at}.id`, `must be a decimal string without leading zeros, at most ${Number.MAX_SAFE_INTEGER}, got ${JSON.stringify(id)}`);
   }
   const name = raw["name"];
@@ -127,7 +138,9 @@ function resolveJob(raw: unknown, index: number, startedAt: number): JobDefiniti
   const location = parseObsPath(dataPath);
   if ("problem" in location) return fail(`${at}.data_path`, `${location.problem}, got ${JSON.stringify(dataPath)}`);
   const type = raw["type"] ?? 0;
-  if (type !== 0 && type !== 1) fail(`${at}.type`, "must be 0 (image classification) or 1 (object detection)");
+  if (!isJobType(type)) {
+    fail(`${at}.type`, `must be ${Object.entries(JOB_TYPE_NAMES).map(([value, name]) => `${value} (${name})`).join(" or ")}`);
+  }
   const createTime = raw["create_time"] ?? startedAt;
   if (typeof createTime !== "number" || !Number.isSafeInteger(createTime) || createTime < 0) {
     fail(`${at}.create_time`, "must be milliseconds since the epoch");
@@ -173,7 +186,7 @@ function resolveCredentials(raw: unknown): { accessKeys: AccessKeyCredential[]; 
       return;
     }
     const ak = entry["ak"];
-    if (typeof ak !== "string" || !ACCESS_KEY.test(ak)) return fail(`${at}.ak`, "must be a non-empty string of visible ASCII characters other than ','");
+    if (typeof ak !== "string" || !isAccessKey(ak)) return fail(`${at}.ak`, "must be a non-empty string of visible ASCII characters other than ','");
     if (accessKeys.some((c) => c.ak === ak)) fail(`${at}.ak`, `${JSON.stringify(ak)} is listed twice`);
     const sk = secretOption(entry["sk"], `${at}.sk`);
     const securityToken = entry["security_token"] === undefined ? undefined : secretOption(entry["security_token"], `${at}.security_token`);

@@ -12,7 +12,7 @@ import type { Gateway } from "./auth.js";
 import type { OperationId, OperationRequest, OperationResult } from "./handlers.js";
 import { describeValidationErrors, parseQuery, type ApiBackend, type ApiOperation } from "./openapi.js";
 
-export interface RequestListenerOptions {
+interface RequestListenerOptions {
   backend: ApiBackend;
   gateway: Gateway;
   handlers: Record<OperationId, (request: OperationRequest) => OperationResult>;
@@ -20,31 +20,38 @@ export interface RequestListenerOptions {
   log: (line: string) => void;
 }
 
-// Past this much discarded body the connection is cut instead of drained: a client
-// still sending that much after its 413 is not going to read the answer.
+// Past this much discarded body the connection is cut instead of drained, once the
+// 413 has gone out: a client still sending that much is not reading the answer.
 const DRAIN_FACTOR = 4;
 
 class BodyTooLarge extends Error {}
 
-/** The whole body, or BodyTooLarge as soon as it passes the limit (the rest is drained, up to a point). */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+/**
+ * The whole body, or BodyTooLarge as soon as it passes the limit. After that the rest
+ * is read and dropped until the 413 is out (it goes with Connection: close, so the
+ * connection ends after it), and a client still sending far past the limit by then is
+ * cut off. Nothing is cut before the answer has finished: the client would see a
+ * reset instead of its 413.
+ */
+function readBody(req: IncomingMessage, res: ServerResponse, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers["content-length"]);
     let received = 0;
     let refused = false;
     const chunks: Buffer[] = [];
+    const cutIfStillSending = () => {
+      if (res.writableFinished && !req.complete && received > limit * DRAIN_FACTOR) req.socket.destroy();
+    };
     const refuse = () => {
       refused = true;
       chunks.length = 0;
+      res.once("finish", cutIfStillSending);
       reject(new BodyTooLarge());
     };
     req.on("data", (chunk: Buffer) => {
       received += chunk.length;
-      if (refused) {
-        if (received > limit * DRAIN_FACTOR) req.socket.destroy();
-        return;
-      }
-      if (received > limit) refuse();
+      if (refused) cutIfStillSending();
+      else if (received > limit) refuse();
       else chunks.push(chunk);
     });
     req.on("end", () => {
@@ -95,10 +102,10 @@ export function createRequestListener(options: RequestListenerOptions): RequestL
     return { operationId, operation, pathname, search };
   }
 
-  async function answer(req: IncomingMessage): Promise<OperationResult> {
+  async function answer(req: IncomingMessage, res: ServerResponse): Promise<OperationResult> {
     const { operationId, operation, pathname, search } = route(req);
     const method = req.method as string;
-    const body = await readBody(req, maxBodyBytes);
+    const body = await readBody(req, res, maxBodyBytes);
     const params = backend.router.parseRequest({ method, path: pathname, headers: {} }, operation).params as Record<string, string>;
 
     gateway.authenticate({ method, rawUrl: req.url ?? "/", headers: req.headersDistinct, body }, params["project_id"] ?? "");
@@ -127,10 +134,10 @@ export function createRequestListener(options: RequestListenerOptions): RequestL
     const requestId = randomBytes(16).toString("hex");
     res.setHeader("X-Request-Id", requestId);
     const path = (req.url ?? "/").split("?")[0];
-    answer(req)
+    answer(req, res)
       .catch((error: unknown): OperationResult => {
         if (error instanceof BodyTooLarge) {
-          // The rest of the body is drained only up to a point and then the socket is cut,
+          // The rest of the body may not be read (readBody cuts a client that keeps sending),
           // so the connection must not be offered for reuse.
           res.setHeader("Connection", "close");
           error = apiErrors.bodyTooLarge();

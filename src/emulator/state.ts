@@ -8,24 +8,33 @@
 import type { components } from "../../generated/schema.js";
 import { apiErrors } from "./errors.js";
 import type { PixelSize } from "./image-size.js";
-import type { ObsImageObject, ObsLocation } from "./obs.js";
+import { byKey, type ObsImageObject, type ObsLocation } from "./obs.js";
 
 type Schemas = components["schemas"];
-export type ImageInfo = Schemas["ImageInfo"];
-export type ImageTags = Schemas["ImageTags"];
-export type ImageTag = Schemas["ImageTag"];
-export type ValidationImage = Schemas["ValidationImage"];
+type ImageInfo = Schemas["ImageInfo"];
+type ImageTags = Schemas["ImageTags"];
+type ImageTag = Schemas["ImageTag"];
+type ValidationImage = Schemas["ValidationImage"];
 export type ModifyImageInfoRequest = Schemas["ModifyImageInfoRequest"];
+type ImageSize = Schemas["ImageSize"];
 
-/** 0 image classification, 1 object detection: the API's `project_type`. */
-export type JobType = 0 | 1;
-export const JOB_TYPE_NAMES: Record<JobType, string> = { 0: "image classification", 1: "object detection" };
+/** The API's `project_type`: 0 image classification, 1 object detection. */
+export type JobType = Schemas["ShowImagesByTagResponse"]["project_type"];
+export const JOB_TYPE_NAMES: Readonly<Record<JobType, string>> = { 0: "image classification", 1: "object detection" };
 
-/** 0 never synced, 1 last sync succeeded, 2 last sync failed, 3 syncing now: the API's `sync_status`. */
-export type SyncStatus = 0 | 1 | 2 | 3;
+export const isJobType = (value: unknown): value is JobType => typeof value === "number" && Object.hasOwn(JOB_TYPE_NAMES, value);
+
+/** The API's `sync_status`: 0 never synced, 1 last sync succeeded, 2 last sync failed, 3 syncing now. */
+export type SyncStatus = Schemas["SyncObsStatusResponse"]["sync_status"];
+
+/** The answers below are the API's bodies without `is_success`, which the handlers add. */
+type ImagePage = Pick<Schemas["ShowImagesByTagResponse"], "images" | "total">;
+type TagNames = Schemas["QueryTagListResponse"]["tags"];
+type TagStatistics = Omit<Schemas["GetTagStatisticsResponse"], "is_success">;
+type ImageTagsAnswer = Omit<Schemas["GetImageInfoByIdResponse"], "is_success">;
 
 /** The reserved `tag_name` that lists unlabelled images; no real tag may be called so. */
-export const UNTAGGED_FILTER = "__none__";
+const UNTAGGED_FILTER = "__none__";
 
 export interface JobDefinition {
   id: string;
@@ -48,7 +57,7 @@ interface ImageRecord {
   /** Read from the object at the last sync. */
   objectSize: PixelSize | undefined;
   /** Given with the tags by modify_image_info; it is what the boxes were drawn against. */
-  labelledSize: number[] | undefined;
+  labelledSize: ImageSize | undefined;
 }
 
 interface JobRecord extends JobDefinition {
@@ -67,32 +76,21 @@ export interface JobSnapshot {
   images: ImageInfo[];
 }
 
-export interface SyncOutcome {
+interface SyncOutcome {
   added: string[];
   removed: string[];
   kept: string[];
 }
 
-export interface ImagePage {
-  images: ImageInfo[];
-  total: number;
-}
-
-export interface TagStatistics {
-  tag_count: Schemas["TagCount"][];
-  tags_stat: Schemas["TagStat"][];
-}
-
 const isDetectionTag = (tag: ImageTag): tag is Schemas["DetectionTag"] => typeof tag === "object";
 const tagNameOf = (tag: ImageTag): string => (isDetectionTag(tag) ? tag.tag : tag);
 const copyTag = (tag: ImageTag): ImageTag => (isDetectionTag(tag) ? { tag: tag.tag, pos: [...tag.pos] } : tag);
-const byKey = (a: ImageRecord, b: ImageRecord): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
 function tagNamesOf(image: ImageRecord): Set<string> {
   return new Set(image.tags.map(tagNameOf));
 }
 
-function sizeOf(image: ImageRecord): number[] | undefined {
+function sizeOf(image: ImageRecord): ImageSize | undefined {
   return image.labelledSize ?? image.objectSize;
 }
 
@@ -159,10 +157,6 @@ export class AnnotationState {
     return imageIds.map((id) => this.#image(job, id));
   }
 
-  jobIds(): string[] {
-    return [...this.#jobs.keys()];
-  }
-
   snapshot(jobId: string): JobSnapshot | undefined {
     const job = this.#jobs.get(jobId);
     if (job === undefined) return undefined;
@@ -185,7 +179,7 @@ export class AnnotationState {
     return { images: matches.slice(start, start + filter.perPage).map(imageInfo), total: matches.length };
   }
 
-  tagNames(job: Job): string[] {
+  tagNames(job: Job): TagNames {
     const names = new Set<string>();
     for (const image of this.#record(job).images.values()) for (const tag of image.tags) names.add(tagNameOf(tag));
     return [...names].sort();
@@ -211,7 +205,7 @@ export class AnnotationState {
   }
 
   /** Classification jobs answer with the ID and names; detection jobs with boxes and the size. */
-  imageTags(job: Job, imageId: string): { image_id?: string; tags: ImageTag[]; size?: number[] } {
+  imageTags(job: Job, imageId: string): ImageTagsAnswer {
     const image = this.#image(this.#record(job), imageId);
     const tags = image.tags.map(copyTag);
     if (job.type === 0) return { image_id: image.imageId, tags };
@@ -325,7 +319,7 @@ export class AnnotationState {
   }
 }
 
-function checkBoxes(entry: ImageTags, i: number, bodySize: number[] | undefined): void {
+function checkBoxes(entry: ImageTags, i: number, bodySize: ImageSize | undefined): void {
   if (entry.tags.length === 0) return;
   const size = entry.size ?? bodySize;
   if (size === undefined) {

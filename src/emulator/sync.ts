@@ -7,7 +7,7 @@
 import { scanObsFolder } from "./obs.js";
 import type { AnnotationState, Job } from "./state.js";
 
-export interface SyncRunnerOptions {
+interface SyncRunnerOptions {
   state: AnnotationState;
   obsRoot: string;
   /** Shortest time a sync stays in state 3. */

@@ -6,7 +6,7 @@ import { describe, expect, test } from "vitest";
 import type { EmulatorJob } from "../../src/emulator/index.js";
 import { imageIdOf } from "../../src/emulator/obs.js";
 import { API } from "../support/client.js";
-import { useEmulator, TEST_PROJECT_ID } from "../support/emulator.js";
+import { useEmulator, withEmulator, TEST_PROJECT_ID } from "../support/emulator.js";
 import { FAKE_JPEG, tinyPng, type ObsObjects } from "../support/images.js";
 
 const CATS: EmulatorJob = { id: "282", name: "cats", data_path: "obs://bucket/cats/", project_id: TEST_PROJECT_ID, description: "Cats", type: 0 };
@@ -67,6 +67,16 @@ describe("sync_obs and sync_obs_status", () => {
     await slow().emulator.idle();
     expect(await status()).toBe(1);
     expect(slow().emulator.job(CATS.id)?.images).toHaveLength(13);
+  });
+
+  test("syncAndWait gives up with a clear error on a sync that stays in state 3", async () => {
+    const stuck = await withEmulator({ jobs: JOBS, objects: OBJECTS, syncDelayMs: 60_000 });
+    try {
+      await expect(stuck.syncAndWait(CATS.id, undefined, { timeoutMs: 300 })).rejects.toThrow(`the sync of job ${CATS.id} was still running (sync_status 3) after 300 ms`);
+      await stuck.contract.assertNoViolations();
+    } finally {
+      await stuck.close();
+    }
   });
 
   test("0 → 3 → 2 when the folder does not exist, and the failed scan changes no images", async () => {
@@ -481,6 +491,21 @@ describe("body size limit", () => {
     const response = await small().send({ method: "POST", path: `/v1/${TEST_PROJECT_ID}/data-annotations/${CATS.id}/tags/show`, headers: { "Content-Type": "application/json" }, body });
     // Past the size check: the ID itself is too long for the spec.
     await expectError(await asResult(response), 400, "ModelArts.0104", "image_id[0]");
+  });
+
+  describe("a body well past a tiny limit still gets its 413 answer before the connection ends", () => {
+    const tiny = useEmulator({ jobs: JOBS, objects: OBJECTS, maxBodyBytes: 10 });
+
+    test.each([50, 5_000, 1_000_000])("%i bytes", async (size) => {
+      const body = JSON.stringify({ image_id: ["a".repeat(size - 17)] });
+      expect(Buffer.byteLength(body)).toBe(size);
+      for (let i = 0; i < 5; i++) {
+        const response = await tiny().send({ method: "POST", path: `/v1/${TEST_PROJECT_ID}/data-annotations/${CATS.id}/tags/show`, headers: { "Content-Type": "application/json" }, body });
+        await expectError(await asResult(response), 413, "ModelArts.4104");
+      }
+      // The server keeps serving.
+      expect((await tiny().client.GET(API.syncStatus, { params: { path: job(CATS.id) } })).response.status).toBe(200);
+    });
   });
 
   test("the default limit is the gateway's 12 MB", async () => {

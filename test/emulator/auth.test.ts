@@ -189,15 +189,20 @@ describe("refused with 401", () => {
     expect([response.status, ((await response.json()) as { error_code: string }).error_code]).toEqual([401, "ModelArts.0208"]);
   });
 
-  test("a security token sent but not signed, or missing for temporary credentials: ModelArts.0208", async () => {
-    const unsignedToken = await craft({
-      credentials: { ak: TEMP.ak, sk: TEMP.sk },
-      alter: (h) => h.set("X-Security-Token", TEMP.security_token),
-    });
-    expect([unsignedToken.status, unsignedToken.body.error_code]).toEqual([401, "ModelArts.0208"]);
-    expect(unsignedToken.body.error_msg).toContain("not signed");
-    const withoutToken = await craft({ credentials: { ak: TEMP.ak, sk: TEMP.sk } });
-    expect([withoutToken.status, withoutToken.body.error_code]).toEqual([401, "ModelArts.0208"]);
+  test("every security-token failure answers exactly as a wrong signature: ModelArts.0208 with one message", async () => {
+    const refused = { status: 401, body: { error_code: "ModelArts.0208", error_msg: "Verify Authorization header failed." } };
+    const cases: Record<string, Crafted> = {
+      // Without the SK, the right and a wrong token must be indistinguishable.
+      "wrong SK, right token": { credentials: { ak: TEMP.ak, sk: "not-the-secret-key", securityToken: TEMP.security_token } },
+      "wrong SK, wrong token": { credentials: { ak: TEMP.ak, sk: "not-the-secret-key", securityToken: "not-the-security-token" } },
+      "wrong SK, no token": { credentials: { ak: TEMP.ak, sk: "not-the-secret-key" } },
+      // With the SK, whatever is wrong about the token looks the same too.
+      "right SK, no token": { credentials: { ak: TEMP.ak, sk: TEMP.sk } },
+      "right SK, wrong token": { credentials: { ak: TEMP.ak, sk: TEMP.sk, securityToken: "not-the-security-token" } },
+      "right SK, right token sent unsigned": { credentials: { ak: TEMP.ak, sk: TEMP.sk }, alter: (h) => h.set("X-Security-Token", TEMP.security_token) },
+      "a permanent key with a security token": { credentials: { ak: TEST_AK, sk: TEST_SK, securityToken: TEMP.security_token } },
+    };
+    for (const [name, request] of Object.entries(cases)) expect({ name, ...(await craft(request)) }).toEqual({ name, ...refused });
   });
 
   test("tokens: empty (0201), expired (0202), unknown (0203)", async () => {

@@ -1,13 +1,20 @@
 /**
  * The `emulator` command as a user runs it (`tsx src/cli/main.ts emulator ...`, what
- * `npm run emulator` does): it prints a URL and credentials that work, and stops
- * cleanly on SIGTERM. tsx's CLI is started with this Node directly rather than through
- * npx, which adds a second of start-up and another process for signals to cross.
+ * `npm run emulator` does): it writes a config file holding credentials that work,
+ * prints where that file is but never a secret, and stops cleanly on SIGTERM. tsx's
+ * CLI is started with this Node directly rather than through npx, which adds a second
+ * of start-up and another process for signals to cross.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { readFile, stat } from "node:fs/promises";
 import { createRequire } from "node:module";
+import { connect } from "node:net";
+import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { parse } from "yaml";
+import { createClient, DataAnnotationsApi } from "../../src/index.js";
 import { API, createApiClient } from "../support/client.js";
 import { ContractRecorder } from "../support/contract.js";
 import { TempObsRoot, tinyPng } from "../support/images.js";
@@ -44,6 +51,27 @@ async function waitForOutput(run: Run, pattern: RegExp, timeoutMs = 15_000): Pro
   }
 }
 
+interface ConfigFile {
+  "current-context": string;
+  contexts: { name: string; region: string; endpoint: string; project_id: string; credentials: { ak?: string; sk?: string; token?: string } }[];
+}
+
+/** The printed URL, the config file path from the printed export line, and the file's contents. */
+async function started(run: Run): Promise<{ url: string; configPath: string; config: ConfigFile }> {
+  await waitForOutput(run, /Press Ctrl\+C to stop\./);
+  const url = run.stdout().match(/listening on (http:\/\/\S+)/)?.[1];
+  const configPath = run.stdout().match(/^ {2}export MODELARTS_CONFIG=(\S+)$/m)?.[1];
+  if (url === undefined || configPath === undefined) throw new Error(`no URL or config path in the output:\n${run.stdout()}`);
+  expect((await stat(configPath)).mode & 0o777).toBe(0o600);
+  return { url, configPath, config: parse(await readFile(configPath, "utf8")) as ConfigFile };
+}
+
+function context(config: ConfigFile, name: string): ConfigFile["contexts"][number] {
+  const found = config.contexts.find((c) => c.name === name);
+  if (found === undefined) throw new Error(`no context ${name} in ${JSON.stringify(config.contexts.map((c) => c.name))}`);
+  return found;
+}
+
 describe("modelarts-annotations emulator", () => {
   let obs: TempObsRoot;
   let running: Run | undefined;
@@ -56,36 +84,50 @@ describe("modelarts-annotations emulator", () => {
     await obs.dispose();
   });
 
-  test("prints its URL and credentials, answers a signed request made with them, and exits cleanly on SIGTERM", async () => {
+  test("writes its credentials to a 0600 config file that works, prints only its path and the AK, and removes it on SIGTERM", async () => {
     running = runCli(["emulator", "--port", "0", "--obs-root", obs.path]);
-    await waitForOutput(running, /Press Ctrl\+C to stop\./);
-    const output = running.stdout();
-    const url = output.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/)?.[1];
-    const ak = output.match(/^ {2}AK: (\S+)$/m)?.[1];
-    const sk = output.match(/^ {2}SK: (\S+)$/m)?.[1];
-    const token = output.match(/^ {2}Token: (\S+)$/m)?.[1];
-    expect([url, ak, sk, token].every((v) => v !== undefined)).toBe(true);
-    expect(output).toContain("local development server");
-    expect(output).toContain(`endpoint: ${url}`);
+    const { url, configPath, config } = await started(running);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const keyContext = context(config, "emulator");
+    const tokenContext = context(config, "emulator-token");
+    expect(config["current-context"]).toBe("emulator");
+    expect(keyContext).toMatchObject({ region: "cn-north-4", endpoint: url });
+    expect(tokenContext).toMatchObject({ region: "cn-north-4", endpoint: url });
+    const { ak, sk } = keyContext.credentials;
+    const { token } = tokenContext.credentials;
+    expect([ak, sk, token].every((v) => typeof v === "string" && v !== "")).toBe(true);
 
     const contract = new ContractRecorder();
-    const client = createApiClient({ baseUrl: url as string, credentials: { ak: ak as string, sk: sk as string }, fetch: contract.fetch });
+    const client = createApiClient({ baseUrl: url, credentials: { ak: ak as string, sk: sk as string }, fetch: contract.fetch });
     // No jobs were seeded: past the gateway, the service says the job does not exist.
-    const signed = await client.GET(API.syncStatus, { params: { path: { project_id: "local-project", data_annotation_id: "1" } } });
+    const path = { project_id: keyContext.project_id, data_annotation_id: "1" };
+    const signed = await client.GET(API.syncStatus, { params: { path } });
     expect([signed.response.status, signed.error?.error_code]).toEqual([400, "ModelArts.4338"]);
-    const byToken = await createApiClient({ baseUrl: url as string, credentials: { token: token as string }, fetch: contract.fetch }).GET(API.tags, {
-      params: { path: { project_id: "local-project", data_annotation_id: "1" } },
-    });
-    expect(byToken.response.status).toBe(400);
+    const byToken = await createApiClient({ baseUrl: url, credentials: { token: token as string }, fetch: contract.fetch }).GET(API.tags, { params: { path } });
+    expect([byToken.response.status, byToken.error?.error_code]).toEqual([400, "ModelArts.4338"]);
+    // The file is what the public client reads through MODELARTS_CONFIG, in either context.
+    for (const name of [undefined, "emulator-token"]) {
+      const das = new DataAnnotationsApi(createClient({ ...(name === undefined ? {} : { context: name }), env: { MODELARTS_CONFIG: configPath }, fetch: contract.fetch }));
+      expect(await das.sync_obs_status({ data_annotation_id: "1" })).toMatchObject({ is_success: false, error_code: "ModelArts.4338", http_status: 400 });
+    }
     await contract.assertNoViolations();
+
+    const output = running.stdout();
+    expect(output).toContain(`AK: ${ak}`);
+    expect(output).not.toContain(sk);
+    expect(output).not.toContain(token);
 
     running.child.kill("SIGTERM");
     const { code } = await running.exit;
     expect(code).toBe(0);
     expect(running.stdout()).toContain("Emulator stopped.");
+    expect(running.stdout()).not.toContain(sk);
+    expect(running.stdout()).not.toContain(token);
+    expect(running.stderr()).not.toContain(sk);
+    expect(existsSync(dirname(configPath))).toBe(false);
   });
 
-  test("serves the jobs and credentials of a seed file", async () => {
+  test("serves the jobs and credentials of a seed file, prints no seeded secret, and --write-config keeps the file and never overwrites one", async () => {
     const seed = `${obs.path}/seed.yaml`;
     await obs.put({
       "seed.yaml": [
@@ -93,16 +135,23 @@ describe("modelarts-annotations emulator", () => {
         '  - { id: "282", name: cats, data_path: "obs://bucket/cats/", project_id: my-project }',
         "credentials:",
         "  - { ak: SEEDACCESSKEY0000001, sk: seed-secret-key }",
+        "  - { token: seed-iam-token, project_id: my-project }",
       ].join("\n"),
     });
-    running = runCli(["emulator", "--obs-root", obs.path, "--seed", seed, "--sync-delay-ms", "0"]);
-    await waitForOutput(running, /Press Ctrl\+C to stop\./);
-    const url = running.stdout().match(/listening on (http:\/\/\S+)/)?.[1] as string;
+    const written = `${obs.path}/config.yaml`;
+    running = runCli(["emulator", "--obs-root", obs.path, "--seed", seed, "--sync-delay-ms", "0", "--write-config", written]);
+    const { url, configPath, config } = await started(running);
+    expect(configPath).toBe(written);
     expect(running.stdout()).toContain('282  "cats"  obs://bucket/cats/');
+    expect(running.stdout()).toContain("AK: SEEDACCESSKEY0000001");
     expect(running.stdout()).not.toContain("seed-secret-key");
+    expect(running.stdout()).not.toContain("seed-iam-token");
+    expect(context(config, "emulator")).toMatchObject({ project_id: "my-project", credentials: { ak: "SEEDACCESSKEY0000001", sk: "seed-secret-key" } });
+    expect(context(config, "emulator-token")).toMatchObject({ project_id: "my-project", credentials: { token: "seed-iam-token" } });
 
     const contract = new ContractRecorder();
-    const client = createApiClient({ baseUrl: url, credentials: { ak: "SEEDACCESSKEY0000001", sk: "seed-secret-key" }, fetch: contract.fetch });
+    const { ak, sk } = context(config, "emulator").credentials;
+    const client = createApiClient({ baseUrl: url, credentials: { ak: ak as string, sk: sk as string }, fetch: contract.fetch });
     const path = { project_id: "my-project", data_annotation_id: "282" };
     expect((await client.POST(API.sync, { params: { path } })).response.status).toBe(202);
     let status: number | undefined;
@@ -113,6 +162,38 @@ describe("modelarts-annotations emulator", () => {
 
     running.child.kill("SIGINT");
     expect((await running.exit).code).toBe(0);
+    expect(existsSync(written)).toBe(true);
+
+    const again = runCli(["emulator", "--obs-root", obs.path, "--seed", seed, "--write-config", written]);
+    expect((await again.exit).code).toBe(2);
+    expect(again.stderr()).toContain(`--write-config ${written} already exists; refusing to overwrite it`);
+    expect(parse(await readFile(written, "utf8"))).toEqual(config);
+  });
+
+  test.each([
+    ["SIGTERM", 143],
+    ["SIGINT", 130],
+  ] as const)("a second %s during the shutdown exits at once with %i, and still removes the config file", async (signal, exitCode) => {
+    running = runCli(["emulator", "--obs-root", obs.path]);
+    const { url, configPath } = await started(running);
+    // A request whose body never comes keeps the clean shutdown waiting.
+    const { hostname, port } = new URL(url);
+    const socket = connect(Number(port), hostname);
+    socket.on("error", () => {});
+    await new Promise((resolve) => socket.once("connect", resolve));
+    socket.write(`POST /v1/local-project/data-annotations/1/tags/show HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    try {
+      running.child.kill(signal);
+      await waitForOutput(running, new RegExp(`Received ${signal}, stopping`));
+      running.child.kill(signal);
+      const { code } = await running.exit;
+      expect(code).toBe(exitCode);
+      expect(running.stdout()).not.toContain("Emulator stopped.");
+      expect(existsSync(dirname(configPath))).toBe(false);
+    } finally {
+      socket.destroy();
+    }
   });
 
   test("--help prints usage and exits 0", async () => {
@@ -127,6 +208,7 @@ describe("modelarts-annotations emulator", () => {
     [["emulator", "--port", "0", "--obs-root", "/tmp", "--bogus"], "Unknown option '--bogus'"],
     [["emulator", "--port", "http"], "--port must be a whole number"],
     [["emulator", "--port", "0"], "--obs-root <dir> is required"],
+    [["emulator", "--obs-root", "/tmp", "--write-config", ""], "--write-config must not be empty"],
     [["emulator", "--obs-root", "/definitely/not/here"], "--obs-root"],
     [["frobnicate"], 'unknown command "frobnicate"'],
   ])("bad arguments %j print a clear error and exit 2", { concurrent: true }, async (args, message) => {

@@ -103,6 +103,25 @@ describe("imageSizeOf", () => {
     expect(imageSizeOf(bmp)).toEqual([12, 34]);
   });
 
+  test("gives nothing for a size past the spec's int32, however the header spells it", () => {
+    const png = (width: number, height: number): Buffer => {
+      const data = Buffer.from(tinyPng());
+      data.writeUInt32BE(width, 16);
+      data.writeUInt32BE(height, 20);
+      return data;
+    };
+    expect(imageSizeOf(png(2 ** 31 - 1, 2 ** 31 - 1))).toEqual([2 ** 31 - 1, 2 ** 31 - 1]);
+    expect(imageSizeOf(png(2 ** 31, 5))).toBeUndefined();
+    expect(imageSizeOf(png(5, 2 ** 32 - 1))).toBeUndefined();
+
+    const bmp = Buffer.alloc(54);
+    bmp.write("BM", 0, "latin1");
+    bmp.writeUInt32LE(40, 14);
+    bmp.writeInt32LE(12, 18);
+    bmp.writeInt32LE(-(2 ** 31), 22); // top-down, 2^31 rows
+    expect(imageSizeOf(bmp)).toBeUndefined();
+  });
+
   test("gives nothing for unknown or truncated data", () => {
     expect(imageSizeOf(FAKE_JPEG)).toBeUndefined();
     expect(imageSizeOf(Buffer.from("hello"))).toBeUndefined();

@@ -24,6 +24,9 @@ export const TEST_AK = "EMULATORTESTAK000001";
 export const TEST_SK = "emulator-test-sk-0000000000000000000001";
 export const TEST_TOKEN = "emulator-test-token-000001";
 
+/** How long syncAndWait polls, by default, before it gives up on a sync that stays in state 3. */
+export const SYNC_WAIT_MS = 10_000;
+
 export interface EmulatorFixtureOptions extends Partial<Omit<EmulatorOptions, "obsRoot">> {
   /** Objects to create before the emulator starts, by "bucket/key". */
   objects?: ObsObjects;
@@ -46,8 +49,8 @@ export interface EmulatorFixture {
   clientWith(credentials: TestCredentials, date?: () => Date): ApiClient;
   /** A raw request signed with TEST_AK / TEST_SK, recorded like the clients'. */
   send(request: RawRequest): Promise<Response>;
-  /** sync_obs, then polls sync_obs_status until it is not 3; returns the final status. */
-  syncAndWait(jobId: string, projectId?: string): Promise<SyncStatus>;
+  /** sync_obs, then polls sync_obs_status until it is not 3, failing after timeoutMs (default SYNC_WAIT_MS); returns the final status. */
+  syncAndWait(jobId: string, projectId?: string, options?: { timeoutMs?: number }): Promise<SyncStatus>;
   close(): Promise<void>;
 }
 
@@ -83,14 +86,18 @@ export async function withEmulator(options: EmulatorFixtureOptions = {}): Promis
     tokenClient: clientWith({ token: TEST_TOKEN }),
     clientWith,
     send: (request) => sendSigned(emulator.url, request, { ak: TEST_AK, sk: TEST_SK }, contract.fetch),
-    async syncAndWait(jobId, project = projectId) {
+    async syncAndWait(jobId, project = projectId, { timeoutMs = SYNC_WAIT_MS } = {}) {
       const path = { project_id: project, data_annotation_id: jobId };
       const started = await client.POST(API.sync, { params: { path } });
       if (started.response.status !== 202) throw new Error(`sync_obs of job ${jobId} answered ${started.response.status}: ${JSON.stringify(started.error)}`);
+      const deadline = Date.now() + timeoutMs;
       for (;;) {
         const { data, error } = await client.GET(API.syncStatus, { params: { path } });
         if (data === undefined) throw new Error(`sync_obs_status of job ${jobId} failed: ${JSON.stringify(error)}`);
-        if (data.sync_status !== 3) return data.sync_status as SyncStatus;
+        if (data.sync_status !== 3) return data.sync_status;
+        if (Date.now() > deadline) {
+          throw new Error(`the sync of job ${jobId} was still running (sync_status 3) after ${timeoutMs} ms; is syncDelayMs too long, or does the scan hang?`);
+        }
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
     },
