@@ -31,14 +31,6 @@ export interface SigningCredentials {
   securityToken?: string | Secret;
 }
 
-const isSecretLike = (v: unknown): v is string | Secret => typeof v === "string" || v instanceof Secret;
-
-export function isSigningCredentials(x: unknown): x is SigningCredentials {
-  if (typeof x !== "object" || x === null) return false;
-  const c = x as Record<string, unknown>;
-  return typeof c.ak === "string" && isSecretLike(c.sk) && (c.securityToken === undefined || isSecretLike(c.securityToken));
-}
-
 function appendHeader(out: Map<string, string>, name: string, value: string): void {
   const key = name.toLowerCase();
   const trimmed = trimHeaderValue(value);

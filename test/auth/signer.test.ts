@@ -16,7 +16,7 @@ import {
   trimHeaderValue,
 } from "../../src/auth/canonical.js";
 import { Secret } from "../../src/auth/secret.js";
-import { isSigningCredentials, signRequest, type SignableRequest } from "../../src/auth/signer.js";
+import { signRequest, type SignableRequest } from "../../src/auth/signer.js";
 import { ModelArtsConfigError, ModelArtsValidationError } from "../../src/errors.js";
 
 // Published SDK-HMAC-SHA256 examples (Huawei Cloud API signing guide and SDK docs).
@@ -556,17 +556,3 @@ describe("signRequest", () => {
   });
 });
 
-describe("isSigningCredentials", () => {
-  it.each([
-    [{ ak: "a", sk: "b" }, true],
-    [{ ak: "a", sk: new Secret("b"), securityToken: new Secret("t") }, true],
-    [{ ak: "a", sk: "b", securityToken: "t" }, true],
-    [{ ak: "a" }, false],
-    [{ ak: 1, sk: "b" }, false],
-    [{ ak: "a", sk: "b", securityToken: 5 }, false],
-    [null, false],
-    ["ak:sk", false],
-  ])("%o -> %s", (value, expected) => {
-    expect(isSigningCredentials(value)).toBe(expected);
-  });
-});
