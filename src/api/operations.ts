@@ -131,7 +131,20 @@ export function validateArguments(shape: OperationShape, args: Json): void {
     throw new ModelArtsValidationError("(arguments)", "must be an object of the operation's parameters", shape.operationId);
   }
   if (shape.validate(args)) return;
-  const error = shape.validate.errors![0]!;
+  const errors = shape.validate.errors!;
+  // A value that fits no branch of a oneOf (a tag that is neither a name nor a box) gets every
+  // branch's reason, not just the first branch's, which alone would mislead ("must be string").
+  const oneOf = errors.find((e) => e.keyword === "oneOf");
+  if (oneOf !== undefined) {
+    const reasons = errors
+      .filter((e) => e !== oneOf && e.instancePath.startsWith(oneOf.instancePath))
+      .map((e) => {
+        const inner = parameterName({ ...e, instancePath: e.instancePath.slice(oneOf.instancePath.length) });
+        return `${inner ? `${inner}: ` : ""}${problem(e, shape)}`;
+      });
+    throw new ModelArtsValidationError(parameterName(oneOf), `fits none of its allowed forms (${reasons.join("; or ")})`, shape.operationId);
+  }
+  const error = errors[0]!;
   const name = error.keyword === "additionalProperties" && error.instancePath === "" ? String(error.params.additionalProperty) : parameterName(error);
   throw new ModelArtsValidationError(name || "(arguments)", problem(error, shape), shape.operationId);
 }

@@ -78,6 +78,13 @@ describe("argument validation, before any network call", () => {
     expect((error as Error).message).toContain(`'${parameter}'`);
   });
 
+  it("explains a tag that is neither a name nor a box with the reason for each form", async () => {
+    const error = await das
+      .modify_image_info({ data_annotation_id: "282", body: { images: [{ image_id: "a1", tags: [{ tag: "cat", pos: [1, 2, 3] }] }] } })
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toContain("must be string; or pos: must NOT have fewer than 4 items");
+  });
+
   it("asks for project_id when neither the call nor the context gives one", async () => {
     const bare = new DataAnnotationsApi(offlineClient({ projectId: undefined }));
     await expect(bare.sync_obs({ data_annotation_id: "282" })).rejects.toMatchObject({
