@@ -53,7 +53,10 @@ export class ModelArtsConfigError extends ModelArtsError {
   }
 }
 
-/** The request never got an HTTP answer: refused, reset, DNS, TLS, timeout or abort. */
+/**
+ * The call got no complete HTTP answer: refused, reset, DNS, TLS, timeout or abort, before the
+ * headers or while a helper was reading the body.
+ */
 export class ModelArtsNetworkError extends ModelArtsError {
   override name = "ModelArtsNetworkError";
   readonly operation: string | undefined;

@@ -14,6 +14,23 @@ export function transportOf(client: ModelArtsClient): Transport {
   return transports.get(client)!;
 }
 
+// AbortSignal.timeout takes a whole number of milliseconds up to 2^31-1; anything else would
+// surface later as a RangeError, or a timer clamped to 1 ms.
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** Throws ModelArtsValidationError unless `value` is a usable timeout (0 disables it). */
+export function checkTimeout(value: unknown, operation?: string): number {
+  if (typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= MAX_TIMEOUT_MS) return value;
+  throw new ModelArtsValidationError("timeoutMs", `must be a whole number of milliseconds from 0 (no timeout) to ${MAX_TIMEOUT_MS}, got ${String(value)}`, operation);
+}
+
+/** Throws unless `client` came from createClient (the helpers need its transport). */
+export function checkClient(client: unknown): ModelArtsClient {
+  // Known by its transport, not by instanceof: Object.create(client) passes instanceof but has none.
+  if (typeof client === "object" && client !== null && transports.has(client as ModelArtsClient)) return client as ModelArtsClient;
+  throw new ModelArtsValidationError("client", "must be a ModelArtsClient from createClient()");
+}
+
 function defaultUserAgent(): string {
   // Read through the package's own export so it is right in the repository and when installed.
   const { version } = createRequire(import.meta.url)("modelarts-data-annotations/package.json") as { version: string };
@@ -47,10 +64,7 @@ export class ModelArtsClient {
   readonly #authKind: "aksk" | "token";
 
   constructor(config: ResolvedConfig, options: Pick<CreateClientOptions, "timeoutMs" | "fetch" | "userAgent"> = {}) {
-    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    if (!Number.isFinite(timeoutMs) || timeoutMs < 0) {
-      throw new ModelArtsValidationError("timeoutMs", `must be a number of milliseconds >= 0, got ${String(timeoutMs)}`);
-    }
+    const timeoutMs = checkTimeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     if (options.fetch !== undefined && typeof options.fetch !== "function") {
       throw new ModelArtsValidationError("fetch", "must be a function (request: Request) => Promise<Response>");
     }

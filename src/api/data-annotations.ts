@@ -1,4 +1,4 @@
-import type { ModelArtsClient } from "./client.js";
+import { checkClient, type ModelArtsClient } from "./client.js";
 import { invoke } from "./invoke.js";
 import type { CallOptions, HelperParams, Result } from "./types.js";
 
@@ -15,7 +15,7 @@ export class DataAnnotationsApi {
   readonly #client: ModelArtsClient;
 
   constructor(client: ModelArtsClient) {
-    this.#client = client;
+    this.#client = checkClient(client);
   }
 
   /** Starts a background scan of the job's OBS folder; poll `sync_obs_status` for its end. */

@@ -3,7 +3,7 @@
  * object into path/query/body, call the typed openapi-fetch client, and shape the answer the way
  * the legacy SDK did (`is_success` plus fields, or `is_success: false` with the error).
  */
-import { transportOf, type ModelArtsClient } from "./client.js";
+import { checkTimeout, transportOf, type ModelArtsClient } from "./client.js";
 import { ModelArtsValidationError } from "../errors.js";
 import { operationShape, validateArguments } from "./operations.js";
 import { toNetworkError } from "./transport.js";
@@ -45,10 +45,7 @@ function prepare<O extends OperationId>(client: ModelArtsClient, operationId: O,
   for (const name of shape.pathParams) path[name] = args[name] as string;
   const query: Record<string, unknown> = {};
   for (const name of shape.queryParams) if (args[name] !== undefined) query[name] = args[name];
-  const timeoutMs = options.timeoutMs ?? client.timeoutMs;
-  if (!(Number.isFinite(timeoutMs) && timeoutMs >= 0)) {
-    throw new ModelArtsValidationError("timeoutMs", `must be a number of milliseconds >= 0 (0: none), got ${String(timeoutMs)}`, operationId);
-  }
+  const timeoutMs = checkTimeout(options.timeoutMs ?? client.timeoutMs, operationId);
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
     throw new ModelArtsValidationError("signal", "must be an AbortSignal", operationId);
   }
@@ -78,7 +75,9 @@ function failure(response: Response, error: unknown): FailureResult {
   // Not the service's error JSON (a proxy's HTML page, a truncated body): still a readable result.
   const text = typeof error === "string" ? error : "";
   const snippet = text.replace(/\s+/g, " ").trim().slice(0, 200);
-  const status = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
+  const status = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}${
+    response.status >= 300 && response.status < 400 ? " (redirect not followed: credentials go only to the configured endpoint)" : ""
+  }`;
   return {
     is_success: false,
     error_code: `HTTP.${response.status}`,

@@ -1,4 +1,4 @@
-import type { ModelArtsClient } from "./client.js";
+import { checkClient, type ModelArtsClient } from "./client.js";
 import { invoke } from "./invoke.js";
 import type { CallOptions, HelperParams, Result } from "./types.js";
 
@@ -7,7 +7,7 @@ export class LabelApi {
   readonly #client: ModelArtsClient;
 
   constructor(client: ModelArtsClient) {
-    this.#client = client;
+    this.#client = checkClient(client);
   }
 
   /** The labelled images a reviewer validates, and the previous validation's outcome. */

@@ -1,8 +1,9 @@
 /**
  * The client's fetch: it authenticates each request at the last moment, after openapi-fetch and
  * any middleware have settled its URL, headers and body, the way @smithy/signature-v4 runs last
- * in the AWS SDK's stack. It also applies the timeout and turns transport failures into
- * ModelArtsNetworkError, so callers never see a bare `TypeError: fetch failed`.
+ * in the AWS SDK's stack. It also applies the timeout and turns failures to get an answer into
+ * ModelArtsNetworkError instead of a bare `TypeError: fetch failed`. (A body that breaks off later
+ * is seen by whoever reads it: the helpers convert that too; `client.raw` callers get fetch's error.)
  */
 import { signRequest, type SigningCredentials } from "../auth/signer.js";
 import type { ResolvedCredentials } from "../config/index.js";

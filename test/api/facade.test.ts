@@ -93,8 +93,20 @@ describe("argument validation, before any network call", () => {
     });
   });
 
-  it("rejects a negative per-call timeout", async () => {
-    await expect(das.sync_obs({ data_annotation_id: "282" }, { timeoutMs: -1 })).rejects.toBeInstanceOf(ModelArtsValidationError);
+  it.each([-1, 1.5, 2 ** 31, Number.NaN])("rejects a per-call timeout of %s", async (timeoutMs) => {
+    await expect(das.sync_obs({ data_annotation_id: "282" }, { timeoutMs })).rejects.toMatchObject({
+      name: "ModelArtsValidationError",
+      parameter: "timeoutMs",
+    });
+  });
+
+  it.each([-1, 1.5, 2 ** 31, 2 ** 32])("rejects a client timeout of %s when the client is made", (timeoutMs) => {
+    expect(() => offlineClient({ timeoutMs })).toThrow(ModelArtsValidationError);
+  });
+
+  it("rejects a helper built on something that is not a client", () => {
+    expect(() => new DataAnnotationsApi({ raw: {} } as never)).toThrow(/must be a ModelArtsClient from createClient/);
+    expect(() => new LabelApi(Object.create(offlineClient()) as never)).toThrow(ModelArtsValidationError);
   });
 
   it("refuses empty credentials as configuration, not as a network failure", async () => {
@@ -159,7 +171,11 @@ describe("redirects", () => {
     const url = await serve((_req, res) => res.writeHead(302, { location: `${other}/v1/x` }).end());
     for (const credentials of [{ token: "redirect-token" }, { ak: AK, sk: SK, securityToken: "redirect-sts" }]) {
       const das = new DataAnnotationsApi(createClient({ endpoint: url, credentials, projectId: PROJECT, env: {} }));
-      await expect(das.sync_obs_status({ data_annotation_id: "282" })).resolves.toMatchObject({ is_success: false, http_status: 302 });
+      await expect(das.sync_obs_status({ data_annotation_id: "282" })).resolves.toMatchObject({
+        is_success: false,
+        http_status: 302,
+        error_msg: expect.stringContaining("redirect not followed"),
+      });
     }
     expect(elsewhere).toHaveLength(0);
   });
