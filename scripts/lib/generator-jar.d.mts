@@ -6,6 +6,8 @@ export declare const JAR_SHA256: Readonly<Record<string, string>>;
 export declare class JarError extends Error {}
 
 export interface GeneratorConfig {
+  /** The project root (absolute) that storageDir is resolved against. */
+  root: string;
   file: string;
   version: string;
   storageDir: string;
@@ -19,6 +21,8 @@ export declare function sha256File(file: string): Promise<string>;
 export declare function verifyJar(jarPath: string, version: string, opts?: { pins?: Readonly<Record<string, string>> }): Promise<string>;
 
 export type JarFetcher = [name: string, fetch: (cfg: GeneratorConfig, log: (m: string) => void) => boolean | Promise<boolean>];
+
+export declare function downloadWithWrapper(cfg: GeneratorConfig, log: (m: string) => void, opts?: { main?: string }): boolean;
 
 export declare function ensureGeneratorJar(opts?: {
   log?: (m: string) => void;

@@ -45,8 +45,9 @@ export const JAR_SHA256 = Object.freeze({
 
 export class JarError extends Error {}
 
-/** Read openapitools.json: { version, storageDir (absolute), jarPath, downloadUrl }. */
+/** Read openapitools.json: { root, file, version, storageDir (absolute), jarPath, downloadUrl }. */
 export function readGeneratorConfig(root = REPO_ROOT) {
+  root = path.resolve(root);
   const file = path.join(root, "openapitools.json");
   let cfg;
   try {
@@ -62,7 +63,7 @@ export function readGeneratorConfig(root = REPO_ROOT) {
   // Same resolution rule as the wrapper: relative to the project root, "~" = home.
   const storageDir = path.resolve(root, (gc.storageDir ?? DEFAULT_STORAGE_DIR).replace("~", os.homedir()));
   const downloadUrl = fill(gc.repository?.downloadUrl ?? DEFAULT_DOWNLOAD_URL, version);
-  return { file, version, storageDir, jarPath: path.join(storageDir, `${version}.jar`), downloadUrl };
+  return { root, file, version, storageDir, jarPath: path.join(storageDir, `${version}.jar`), downloadUrl };
 }
 
 function fill(template, version) {
@@ -116,21 +117,29 @@ export async function verifyJar(jarPath, version, { pins = JAR_SHA256 } = {}) {
   return actual;
 }
 
-function downloadWithWrapper(cfg, log) {
-  const require = createRequire(import.meta.url);
-  let main;
+function wrapperMain(log) {
   try {
-    main = path.join(path.dirname(require.resolve("@openapitools/openapi-generator-cli/package.json")), "main.js");
+    const require = createRequire(import.meta.url);
+    return path.join(path.dirname(require.resolve("@openapitools/openapi-generator-cli/package.json")), "main.js");
   } catch {
     log("  npm wrapper @openapitools/openapi-generator-cli is not installed (run `npm ci`)");
-    return false;
+    return undefined;
   }
+}
+
+/**
+ * Let the npm wrapper download the jar into cfg.jarPath; true when it is there.
+ * `main` replaces the wrapper's main.js (for tests).
+ */
+export function downloadWithWrapper(cfg, log, { main = wrapperMain(log) } = {}) {
+  if (main === undefined) return false;
   log(`  downloading openapi-generator ${cfg.version} with the npm wrapper ...`);
   // The wrapper takes its working directory from $PWD (then INIT_CWD, then cwd()) and
-  // resolves openapitools.json and storageDir against it: pin both explicitly.
+  // resolves openapitools.json and storageDir against it: pin both to the config's
+  // root, the folder readGeneratorConfig resolved storageDir against.
   const r = spawnSync(process.execPath, [main, "--openapitools", cfg.file, "version"], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, PWD: REPO_ROOT, OPENAPI_GENERATOR_CLI_SEARCH_URL: "DEFAULT" },
+    cwd: cfg.root,
+    env: { ...process.env, PWD: cfg.root, OPENAPI_GENERATOR_CLI_SEARCH_URL: "DEFAULT" },
     encoding: "utf8",
     timeout: 300_000,
   });

@@ -1,5 +1,6 @@
 /**
- * `modelarts-annotations emulator`: runs the local emulator until SIGINT or SIGTERM.
+ * `modelarts-annotations emulator`: runs the local emulator until SIGINT, SIGTERM or
+ * SIGHUP (SIGBREAK too on Windows).
  * It writes the credentials it accepts into a config file (mode 0600) that the client
  * reads through MODELARTS_CONFIG, and prints the URL, the AKs and that file's path:
  * no SK or token is ever printed, since this output ends up in CI logs.
@@ -44,7 +45,12 @@ up. Either way the accepted credentials go into a config file (mode 0600) with
 the contexts "emulator" (AK/SK) and "emulator-token" (token); the command prints
 its path and the AKs, never an SK or token. Point the client at the file with
   export MODELARTS_CONFIG=<printed path>
-Stop with Ctrl+C (SIGINT) or SIGTERM.`;
+Stop with Ctrl+C (SIGINT), SIGTERM or SIGHUP (closing the terminal); the temp
+config file is removed then. SIGKILL (kill -9) cannot be caught: it leaves the
+file and its folder behind, so delete them yourself.`;
+
+/** SIGBREAK (Ctrl+Break) exists on Windows only. */
+const STOP_SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP", ...(Object.hasOwn(constants.signals, "SIGBREAK") ? (["SIGBREAK"] as const) : [])];
 
 const HINT = 'Run "modelarts-annotations emulator --help" for usage.';
 
@@ -100,6 +106,38 @@ interface Seed {
   credentials: EmulatorCredential[];
 }
 
+function parseSeedJson(path: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    // JSON.parse quotes the text around the mistake, which could hold a secret.
+    throw new UsageError(`seed file ${path} is not valid JSON`, HINT);
+  }
+}
+
+/**
+ * The YAML of a seed file. The yaml package's messages quote the offending line, and
+ * its parse() hands warnings (an unknown tag on an SK, say) to process.emitWarning with
+ * that line; so warnings are refused like errors, and either is reported by position
+ * and code only.
+ */
+async function parseSeedYaml(path: string, text: string): Promise<unknown> {
+  const { parseDocument } = await import("yaml");
+  const doc = parseDocument(text);
+  const problem = doc.errors[0] ?? doc.warnings[0];
+  if (problem !== undefined) {
+    const where = problem.linePos?.[0];
+    const position = where === undefined ? "" : ` at line ${where.line}, column ${where.col}`;
+    throw new UsageError(`seed file ${path} is not valid YAML${position} (${problem.code})`, HINT);
+  }
+  try {
+    return doc.toJS();
+  } catch {
+    // An alias without its anchor, or too many aliases; the message names the alias, which could be anything.
+    throw new UsageError(`seed file ${path} is not valid YAML: an alias cannot be resolved`, HINT);
+  }
+}
+
 async function readSeed(path: string): Promise<Seed> {
   let text: string;
   try {
@@ -107,16 +145,8 @@ async function readSeed(path: string): Promise<Seed> {
   } catch (error) {
     throw new UsageError(`cannot read seed file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, HINT);
   }
-  let raw: unknown;
-  try {
-    raw = extname(path).toLowerCase() === ".json" ? JSON.parse(text) : (await import("yaml")).parse(text);
-  } catch (error) {
-    // YAML's messages quote the offending line, which could hold a secret; keep only the position.
-    const where = (error as { linePos?: { line: number; col: number }[] }).linePos?.[0];
-    const position = where === undefined ? "" : ` at line ${where.line}, column ${where.col}`;
-    throw new UsageError(`seed file ${path} is not valid ${extname(path).toLowerCase() === ".json" ? "JSON" : "YAML"}${position}`, HINT);
-  }
-  if (raw === null || raw === undefined) raw = {};
+  const raw = extname(path).toLowerCase() === ".json" ? parseSeedJson(path, text) : await parseSeedYaml(path, text);
+  if (raw === null || raw === undefined) return { jobs: [], credentials: [] };
   if (typeof raw !== "object" || Array.isArray(raw)) throw new UsageError(`seed file ${path} must be a mapping with "jobs:" and "credentials:"`, HINT);
   const record = raw as Record<string, unknown>;
   const unknown = Object.keys(record).filter((key) => key !== "jobs" && key !== "credentials");
@@ -260,7 +290,8 @@ export async function runEmulatorCommand(argv: readonly string[]): Promise<numbe
     generated === undefined ? seed.credentials : [{ ak: generated.ak, sk: generated.sk }, { token: generated.token }];
 
   const target = await configTarget(args);
-  // Registered at once, so the temp folder goes however the process ends (process.exit included).
+  // Registered at once, so the temp folder goes however the process exits (process.exit and
+  // uncaught errors included). A signal Node does not handle skips "exit": see STOP_SIGNALS.
   const removeTempDir = () => {
     if (target.tempDir !== undefined) rmSync(target.tempDir, { recursive: true, force: true });
   };
@@ -327,7 +358,8 @@ export async function runEmulatorCommand(argv: readonly string[]): Promise<numbe
         },
       );
     };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
+    // Killed by a signal it does not handle, Node runs no "exit" listener, so every
+    // signal that ends the command in normal use stops it this way. SIGKILL cannot be caught.
+    for (const signal of STOP_SIGNALS) process.on(signal, stop);
   });
 }

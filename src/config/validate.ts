@@ -35,14 +35,37 @@ export function quote(value: string): string {
   return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
 }
 
+const REGION_CHARACTER = /^[a-z0-9-]$/u;
+
+// The spec's pattern is one character class with a length range; if it ever takes
+// another shape, problems report the length alone.
+const PROJECT_ID_SHAPE = /^\^(\[[^\]]+\])\{(\d+),(\d+)\}\$$/u.exec(PROJECT_ID_SCHEMA.pattern);
+const PROJECT_ID_CHARACTER = PROJECT_ID_SHAPE === null ? undefined : new RegExp(`^${PROJECT_ID_SHAPE[1]}$`, "u");
+const PROJECT_ID_MAX = PROJECT_ID_SHAPE === null ? undefined : Number(PROJECT_ID_SHAPE[3]);
+
+/**
+ * A refused value described without any of its text: a misplaced secret (a token
+ * pasted as the region) must not reach a log. Only its length and the position
+ * (1-based, in characters) of the first character that is not allowed are given.
+ */
+function describeRefused(value: string, allowed: RegExp | undefined, otherwise: string): string {
+  const characters = Array.from(value);
+  const size = `the value (${characters.length} character${characters.length === 1 ? "" : "s"}, not shown)`;
+  const at = allowed === undefined ? -1 : characters.findIndex((c) => !allowed.test(c));
+  return at === -1 ? `${size} ${otherwise}` : `${size} has a character that is not allowed at position ${at + 1}`;
+}
+
 export function regionProblem(region: string): string | undefined {
   if (REGION_PATTERN.test(region)) return undefined;
-  return `must be a region id such as "cn-north-4" (lowercase letters, digits and dashes), found ${quote(region)}`;
+  const refused = describeRefused(region, REGION_CHARACTER, "starts or ends with a dash, or has two dashes in a row");
+  return `must be a region id such as "cn-north-4" (lowercase letters, digits and dashes); ${refused}`;
 }
 
 export function projectIdProblem(projectId: string): string | undefined {
   if (PROJECT_ID_PATTERN.test(projectId)) return undefined;
-  return `must match ${PROJECT_ID_SCHEMA.pattern} (a project id such as ${quote(PROJECT_ID_SCHEMA.example)}), found ${quote(projectId)}`;
+  const tooLong = PROJECT_ID_MAX !== undefined && Array.from(projectId).length > PROJECT_ID_MAX;
+  const refused = describeRefused(projectId, PROJECT_ID_CHARACTER, tooLong ? `is longer than ${PROJECT_ID_MAX} characters` : "does not match");
+  return `must match ${PROJECT_ID_SCHEMA.pattern} (a project id such as ${quote(PROJECT_ID_SCHEMA.example)}); ${refused}`;
 }
 
 export function endpointForRegion(region: string): string {

@@ -6,6 +6,7 @@
 import spec from "../../generated/openapi.json" with { type: "json" };
 import { ACCESS_KEY } from "../auth/canonical.js";
 import { Secret } from "../auth/secret.js";
+import { isRecord } from "../config/validate.js";
 import type { AccessKeyCredential, TokenCredential } from "./auth.js";
 import { parseObsPath } from "./obs.js";
 import { isJobType, JOB_TYPE_NAMES, type JobDefinition, type JobType } from "./state.js";
@@ -95,9 +96,6 @@ const fail = (option: string, problem: string): never => {
   throw new TypeError(`startEmulator: ${option} ${problem}`);
 };
 
-// The only copy in the emulator; src/config/validate.ts exports the same, to import once that module settles.
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
-
 function nonNegative(value: unknown, option: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !Number.isFinite(value) || value < 0) fail(option, "must be a finite number >= 0");
@@ -119,7 +117,7 @@ function secretOption(value: unknown, option: string): Secret {
 
 function projectIdOption(value: unknown, option: string): string | undefined {
   const projectId = optionalString(value, option);
-  if (projectId !== undefined && !PROJECT_ID.test(projectId)) fail(option, `must match ${PROJECT_ID.source}, got ${JSON.stringify(projectId)}`);
+  if (projectId !== undefined && !PROJECT_ID.test(projectId)) fail(option, `must match ${PROJECT_ID.source}, got ${projectId.length} characters that do not`); // not quoted: a misplaced token would be
   return projectId;
 }
 

@@ -20,45 +20,39 @@ interface RequestListenerOptions {
   log: (line: string) => void;
 }
 
-// Past this much discarded body the connection is cut instead of drained, once the
-// 413 has gone out: a client still sending that much is not reading the answer.
-const DRAIN_FACTOR = 4;
-
 class BodyTooLarge extends Error {}
 
+/** The request stream failed: the client went away (closed or reset the connection) before the body was complete. */
+class ClientGone extends Error {}
+
 /**
- * The whole body, or BodyTooLarge as soon as it passes the limit. After that the rest
- * is read and dropped until the 413 is out (it goes with Connection: close, so the
- * connection ends after it), and a client still sending far past the limit by then is
- * cut off. Nothing is cut before the answer has finished: the client would see a
- * reset instead of its 413.
+ * The whole body, or BodyTooLarge as soon as it passes the limit (at once, when
+ * Content-Length says it will). After that the rest is read and dropped: the 413 goes
+ * with Connection: close, and Node closes the connection once the 413 has finished,
+ * whether or not the client is still sending.
  */
-function readBody(req: IncomingMessage, res: ServerResponse, limit: number): Promise<Buffer> {
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers["content-length"]);
     let received = 0;
     let refused = false;
     const chunks: Buffer[] = [];
-    const cutIfStillSending = () => {
-      if (res.writableFinished && !req.complete && received > limit * DRAIN_FACTOR) req.socket.destroy();
-    };
     const refuse = () => {
       refused = true;
       chunks.length = 0;
-      res.once("finish", cutIfStillSending);
       reject(new BodyTooLarge());
     };
     req.on("data", (chunk: Buffer) => {
       received += chunk.length;
-      if (refused) cutIfStillSending();
-      else if (received > limit) refuse();
+      if (refused) return;
+      if (received > limit) refuse();
       else chunks.push(chunk);
     });
     req.on("end", () => {
       if (!refused) resolve(Buffer.concat(chunks));
     });
-    req.on("error", (error) => {
-      if (!refused) reject(error);
+    req.on("error", () => {
+      if (!refused) reject(new ClientGone());
     });
     if (Number.isFinite(declared) && declared > limit) refuse();
   });
@@ -102,10 +96,10 @@ export function createRequestListener(options: RequestListenerOptions): RequestL
     return { operationId, operation, pathname, search };
   }
 
-  async function answer(req: IncomingMessage, res: ServerResponse): Promise<OperationResult> {
+  async function answer(req: IncomingMessage): Promise<OperationResult> {
     const { operationId, operation, pathname, search } = route(req);
     const method = req.method as string;
-    const body = await readBody(req, res, maxBodyBytes);
+    const body = await readBody(req, maxBodyBytes);
     const params = backend.router.parseRequest({ method, path: pathname, headers: {} }, operation).params as Record<string, string>;
 
     gateway.authenticate({ method, rawUrl: req.url ?? "/", headers: req.headersDistinct, body }, params["project_id"] ?? "");
@@ -134,11 +128,16 @@ export function createRequestListener(options: RequestListenerOptions): RequestL
     const requestId = randomBytes(16).toString("hex");
     res.setHeader("X-Request-Id", requestId);
     const path = (req.url ?? "/").split("?")[0];
-    answer(req, res)
-      .catch((error: unknown): OperationResult => {
+    answer(req)
+      .catch((error: unknown): OperationResult | undefined => {
+        if (error instanceof ClientGone) {
+          // Nobody is left to answer; not the emulator's fault, so no stack.
+          log(`${requestId} ${req.method} ${path} client went away before its body was complete`);
+          return undefined;
+        }
         if (error instanceof BodyTooLarge) {
-          // The rest of the body may not be read (readBody cuts a client that keeps sending),
-          // so the connection must not be offered for reuse.
+          // The answer goes before the rest of the body has come, so the connection cannot
+          // carry another request: Node closes it once this answer has gone out.
           res.setHeader("Connection", "close");
           error = apiErrors.bodyTooLarge();
         }
@@ -147,7 +146,7 @@ export function createRequestListener(options: RequestListenerOptions): RequestL
         return { status: 500, body: apiErrors.internal().body };
       })
       .then((result) => {
-        if (res.headersSent || res.destroyed) return;
+        if (result === undefined || res.headersSent || res.destroyed) return;
         send(res, result);
         const code = "body" in result && typeof result.body === "object" && result.body !== null && "error_code" in result.body ? ` ${String(result.body.error_code)}` : "";
         log(`${requestId} ${req.method} ${path} ${result.status}${code} ${(performance.now() - started).toFixed(1)} ms`);

@@ -235,9 +235,10 @@ describe("wrong types and values in the file", () => {
     ["ak as a boolean", `    credentials:\n      ak: true\n      sk: x\n`, 4, "credentials.ak", "must be a string, found a boolean (put the value in quotes)"],
     ["an empty sk", `    credentials:\n      ak: AK\n      sk: ""\n`, 5, "credentials.sk", "must not be empty"],
     ["project_id as a number", "    project_id: 0123\n", 3, "project_id", "must be a string, found a number (put the value in quotes)"],
-    ["project_id with a slash", "    project_id: ../admin\n", 3, "project_id", 'must match ^[A-Za-z0-9-]{1,64}$ (a project id such as "cc0f0990a56f4b8c9d41c85e79cc511c"), found "../admin"'],
+    ["project_id with a slash", "    project_id: ../admin\n", 3, "project_id", 'must match ^[A-Za-z0-9-]{1,64}$ (a project id such as "cc0f0990a56f4b8c9d41c85e79cc511c"); the value (8 characters, not shown) has a character that is not allowed at position 1'],
     ["region as a mapping", "    region: { id: cn-north-4 }\n", 3, "region", "must be a string, found a mapping"],
-    ["a region that is no region id", "    region: CN North 4\n", 3, "region", 'must be a region id such as "cn-north-4" (lowercase letters, digits and dashes), found "CN North 4"'],
+    ["a region that is no region id", "    region: CN North 4\n", 3, "region", 'must be a region id such as "cn-north-4" (lowercase letters, digits and dashes); the value (10 characters, not shown) has a character that is not allowed at position 1'],
+    ["a region with a dash at the end", "    region: cn-north-\n", 3, "region", "must be a region id such as \"cn-north-4\" (lowercase letters, digits and dashes); the value (9 characters, not shown) starts or ends with a dash, or has two dashes in a row"],
     ["a region smuggling a host", "    region: cn-north-4.evil.example\n", 3, "region", "must be a region id"],
     ["an endpoint that is no URL", "    endpoint: modelarts.example.com\n", 3, "endpoint", "must be an http(s) URL"],
     ["an ftp endpoint", "    endpoint: ftp://example.com\n", 3, "endpoint", 'must be an http(s) URL, found scheme "ftp:"'],
@@ -334,15 +335,16 @@ describe("project ids follow the spec's ProjectId parameter", () => {
   };
 
   const bad = [
-    ["an underscore", "my_project"],
-    ["65 characters", "a".repeat(65)],
+    ["an underscore", "my_project", "the value (10 characters, not shown) has a character that is not allowed at position 3"],
+    ["65 characters", "a".repeat(65), "the value (65 characters, not shown) is longer than 64 characters"],
   ] as const;
-  it.each(sources.flatMap(([where, source, field, prefix]) => bad.map(([what, id]) => [where, what, id, source, field, prefix] as const)))(
+  it.each(sources.flatMap(([where, source, field, prefix]) => bad.map(([what, id, why]) => [where, what, id, why, source, field, prefix] as const)))(
     "from %s, refuses %s",
-    (_where, _what, projectId, source, field, prefix) => {
+    (_where, _what, projectId, why, source, field, prefix) => {
       const error = configError(resolveFrom(source, projectId));
       expect(error.field).toBe(field);
       expect(error.message).toContain(`${prefix}must match ^[A-Za-z0-9-]{1,64}$`);
+      expect(error.message).toContain(why);
     },
   );
 

@@ -124,3 +124,42 @@ describe("no secret is shown", () => {
     });
   });
 });
+
+describe("a token pasted as the region or project id is not shown", () => {
+  // Two shapes of secret: an IAM token (refused at its first character as a region,
+  // further in as a project id) and a key refused only near its end, where an
+  // error quoting "the part before the bad character" would still leak most of it.
+  const pasted = [
+    ["an IAM token", `MIIZkQYJKoZIhvcNAQcCoIIZgjCCGX4CAQExDTALBglghkgBZQMEAgEwghejBgkqhkiG9w0BBwGgghemBIIXonsidG9rZW4iOnsi+/Ab==`],
+    ["a lowercase key", "sk-live-4f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a_9"],
+  ] as const;
+  const fileWith = (key: "region" | "project_id", value: string) => {
+    const settings = { region: "cn-north-4", project_id: "my-project", [key]: value };
+    return `current-context: c\ncontexts:\n  - name: c\n    region: "${settings.region}"\n    project_id: "${settings.project_id}"\n    credentials: { token: ${SECRETS.tokenFile} }\n`;
+  };
+  const complete = { region: "cn-north-4", credentials: { token: SECRETS.tokenOption } };
+  type Source = (value: string) => { options: ConfigOptions; env: NodeJS.ProcessEnv; yaml?: string };
+  const sources: [string, Source][] = [
+    ["region from options", (value) => ({ options: { ...complete, region: value }, env: {} })],
+    ["projectId from options", (value) => ({ options: { ...complete, projectId: value }, env: {} })],
+    ["MODELARTS_REGION", (value) => ({ options: { credentials: complete.credentials }, env: { MODELARTS_REGION: value } })],
+    ["HUAWEICLOUD_SDK_PROJECT_ID", (value) => ({ options: complete, env: { HUAWEICLOUD_SDK_PROJECT_ID: value } })],
+    ["region in the file", (value) => ({ options: {}, env: {}, yaml: fileWith("region", value) })],
+    ["project_id in the file", (value) => ({ options: {}, env: {}, yaml: fileWith("project_id", value) })],
+  ];
+
+  it.each(sources.flatMap(([where, source]) => pasted.map(([what, value]) => [where, what, value, source] as const)))(
+    "%s, with %s",
+    (_where, _what, value, source) => {
+      const { options, env, yaml } = source(value);
+      const box = sandbox();
+      if (yaml !== undefined) box.writeHomeConfig(yaml);
+      const error = configError(() => resolveContext(options, env, box.hooks));
+      expect(error.message).toMatch(/the value \(\d+ characters, not shown\)/);
+      // No run of 8 characters of the value, wherever it starts.
+      for (const output of [error.message, error.stack ?? "", inspect(error, { depth: Infinity }), JSON.stringify(error)]) {
+        for (let at = 0; at + 8 <= value.length; at++) expect(output).not.toContain(value.slice(at, at + 8));
+      }
+    },
+  );
+});

@@ -2,6 +2,8 @@
  * Every operation over real HTTP with the typed client; every exchange is checked
  * against the spec by the fixture (useEmulator fails a test on a contract violation).
  */
+import { once } from "node:events";
+import { connect, type Socket } from "node:net";
 import { describe, expect, test } from "vitest";
 import type { EmulatorJob } from "../../src/emulator/index.js";
 import { imageIdOf } from "../../src/emulator/obs.js";
@@ -51,7 +53,7 @@ async function tag(jobId: string, images: { image_id: string; tags: string[] }[]
 
 describe("sync_obs and sync_obs_status", () => {
   // Long enough for the next request to see state 3 even on a busy machine.
-  const slow = useEmulator({ jobs: JOBS, objects: OBJECTS, syncDelayMs: 400 });
+  const slow = useEmulator({ jobs: JOBS, objects: OBJECTS, syncDelayMs: 1000 });
 
   test("0 before any sync, 3 while it runs (a second sync is refused), then 1, with the images in place", async () => {
     const { client } = slow();
@@ -505,6 +507,61 @@ describe("body size limit", () => {
       }
       // The server keeps serving.
       expect((await tiny().client.GET(API.syncStatus, { params: { path: job(CATS.id) } })).response.status).toBe(200);
+    });
+  });
+
+  /** A raw connection to the fixture's emulator, collecting what comes back and when it closes. */
+  async function rawConnection(url: string): Promise<{ socket: Socket; received: () => string; closed: Promise<void> }> {
+    const { hostname, port } = new URL(url);
+    const socket = connect(Number(port), hostname);
+    socket.on("error", () => {}); // a write after the server closed fails; the test looks at what came back
+    let received = "";
+    socket.setEncoding("utf8").on("data", (chunk: string) => (received += chunk));
+    const closed = once(socket, "close").then(() => undefined);
+    await once(socket, "connect");
+    return { socket, received: () => received, closed };
+  }
+
+  test("a huge declared body trickled slowly gets its 413 at once, and Node closes the connection right after", async () => {
+    const { socket, received, closed } = await rawConnection(small().url);
+    socket.write(
+      `POST /v1/${TEST_PROJECT_ID}/data-annotations/${CATS.id}/tags/show HTTP/1.1\r\nHost: emulator\r\n` +
+        `Content-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n{"image_id":[`,
+    );
+    const trickle = setInterval(() => socket.destroyed || socket.write('"0123456789abcdef0123456789abcdef",'), 20);
+    try {
+      const timeout = new Promise<"still open">((resolve) => setTimeout(() => resolve("still open"), 3_000));
+      expect(await Promise.race([closed.then(() => "closed"), timeout])).toBe("closed");
+      expect(received()).toMatch(/^HTTP\/1\.1 413 /);
+      expect(received()).toMatch(/\r\nconnection: close\r\n/i);
+      expect(received()).toContain('"error_code":"ModelArts.4104"');
+    } finally {
+      clearInterval(trickle);
+      socket.destroy();
+    }
+    // The server keeps serving.
+    expect((await small().client.GET(API.syncStatus, { params: { path: job(CATS.id) } })).response.status).toBe(200);
+  });
+
+  describe("a client that goes away in the middle of its body", () => {
+    const lines: string[] = [];
+    const logged = useEmulator(() => {
+      lines.length = 0;
+      return { jobs: JOBS, objects: OBJECTS, logger: (line: string) => void lines.push(line) };
+    });
+
+    test("is logged as one short line, not as an internal error", async () => {
+      const { socket } = await rawConnection(logged().url);
+      socket.write(
+        `POST /v1/${TEST_PROJECT_ID}/data-annotations/${CATS.id}/tags/show HTTP/1.1\r\nHost: emulator\r\n` +
+          `Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"image_id":[`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      socket.destroy();
+      for (let i = 0; i < 100 && !lines.some((line) => line.includes("went away")); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(lines).toEqual([expect.stringMatching(new RegExp(`^[0-9a-f]{32} POST /v1/${TEST_PROJECT_ID}/data-annotations/${CATS.id}/tags/show client went away before its body was complete$`))]);
+      // The server keeps serving.
+      expect((await logged().client.GET(API.syncStatus, { params: { path: job(CATS.id) } })).response.status).toBe(200);
     });
   });
 

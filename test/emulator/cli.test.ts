@@ -1,7 +1,8 @@
 /**
  * The `emulator` command as a user runs it (`tsx src/cli/main.ts emulator ...`, what
  * `npm run emulator` does): it writes a config file holding credentials that work,
- * prints where that file is but never a secret, and stops cleanly on SIGTERM. tsx's
+ * prints where that file is but never a secret, and stops cleanly (removing a temp config
+ * file) on SIGTERM, SIGINT and SIGHUP. tsx's
  * CLI is started with this Node directly rather than through npx, which adds a second
  * of start-up and another process for signals to cross.
  */
@@ -29,8 +30,9 @@ interface Run {
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-function runCli(args: string[]): Run {
-  const child = spawn(process.execPath, [TSX_CLI, "src/cli/main.ts", ...args], { cwd: REPO, stdio: ["ignore", "pipe", "pipe"] });
+/** `detached` puts the command in a process group of its own, led by tsx's CLI, as a shell job is. */
+function runCli(args: string[], { detached = false } = {}): Run {
+  const child = spawn(process.execPath, [TSX_CLI, "src/cli/main.ts", ...args], { cwd: REPO, stdio: ["ignore", "pipe", "pipe"], detached });
   let stdout = "";
   let stderr = "";
   child.stdout?.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
@@ -79,8 +81,15 @@ describe("modelarts-annotations emulator", () => {
     obs = await TempObsRoot.create({ "bucket/cats/a.png": tinyPng() });
   });
   afterEach(async () => {
-    if (running !== undefined && running.child.exitCode === null) running.child.kill("SIGKILL");
+    // SIGTERM first: tsx's CLI relays it to the process running the command, which a
+    // SIGKILL of tsx would leave running (and its temp config file behind).
+    const left = running;
     running = undefined;
+    if (left !== undefined && left.child.exitCode === null && left.child.signalCode === null) {
+      left.child.kill("SIGTERM");
+      const timeout = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), 5_000).unref());
+      if ((await Promise.race([left.exit, timeout])) === "timeout") left.child.kill("SIGKILL");
+    }
     await obs.dispose();
   });
 
@@ -170,6 +179,46 @@ describe("modelarts-annotations emulator", () => {
     expect(parse(await readFile(written, "utf8"))).toEqual(config);
   });
 
+  // A closed terminal sends SIGHUP to the whole foreground process group: here tsx's CLI
+  // (which relays only SIGINT and SIGTERM, and dies of SIGHUP) and the Node process
+  // running the command. Node runs no "exit" listener when a signal it does not handle
+  // ends the process, so without its own SIGHUP handler the config file would stay.
+  test("removes the config file when its terminal hangs up (SIGHUP to the process group)", async () => {
+    const run = runCli(["emulator", "--obs-root", obs.path], { detached: true });
+    const group = run.child.pid as number;
+    const closed = new Promise((resolve) => run.child.once("close", resolve)); // every holder of the pipes, the command included, is gone
+    try {
+      const { configPath } = await started(run);
+      expect(existsSync(configPath)).toBe(true);
+      process.kill(-group, "SIGHUP");
+      await closed;
+      expect(run.stdout()).toContain("Received SIGHUP, stopping...");
+      expect(run.stdout()).toContain("Emulator stopped.");
+      expect(existsSync(dirname(configPath))).toBe(false);
+    } finally {
+      try {
+        process.kill(-group, "SIGKILL");
+      } catch {
+        // the group is gone already
+      }
+    }
+  });
+
+  test("a YAML warning in the seed file (an unknown tag on an SK) is refused by position, without quoting the line", async () => {
+    const seed = `${obs.path}/seed.yaml`;
+    const secret = "my-very-secret-sk-0001";
+    await obs.put({ "seed.yaml": ["jobs: []", "credentials:", `  - { ak: SEEDACCESSKEY0000001, sk: !foo ${secret} }`].join("\n") });
+    const run = (running = runCli(["emulator", "--obs-root", obs.path, "--seed", seed]));
+    // Should it start after all, fail at once rather than wait for the test's timeout.
+    const code = await Promise.race([run.exit.then((exit) => exit.code), waitForOutput(run, /Press Ctrl\+C to stop\./).then(() => "started")]);
+    expect(code).toBe(2);
+    expect(run.stderr()).toContain(`seed file ${seed} is not valid YAML at line 3, column 37 (TAG_RESOLVE_FAILED)`);
+    for (const output of [run.stdout(), run.stderr()]) {
+      expect(output).not.toContain(secret);
+      expect(output).not.toContain("!foo");
+    }
+  });
+
   test.each([
     ["SIGTERM", 143],
     ["SIGINT", 130],
@@ -202,6 +251,7 @@ describe("modelarts-annotations emulator", () => {
     expect(code).toBe(0);
     expect(run.stdout()).toContain("Usage: modelarts-annotations emulator --obs-root <dir>");
     expect(run.stdout()).toContain("--seed <file>");
+    expect(run.stdout()).toContain("SIGKILL (kill -9) cannot be caught: it leaves the\nfile and its folder behind");
   });
 
   test.each([

@@ -1,11 +1,13 @@
 // The pinned SHA-256 of the openapi-generator jar (scripts/lib/generator-jar.mjs): a jar
-// with other content is rejected and deleted, whether cached or just fetched. No network.
+// with other content is rejected and deleted, whether cached or just fetched. No network:
+// the repository's own jar is checked by regen.test.ts, through ensureGeneratorJar.
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
+  downloadWithWrapper,
   ensureGeneratorJar,
   JAR_SHA256,
   JarError,
@@ -115,11 +117,23 @@ describe("openapi-generator jar checksum", () => {
     expect(fetched).toBe(0);
   });
 
-  it("the repository's cached jar (if present) matches the pin", async () => {
-    const cfg = readGeneratorConfig();
-    if (!fs.existsSync(cfg.jarPath)) return; // fetched by the regen test on a fresh clone
-    const copy = path.join(tmp, "copy.jar");
-    fs.copyFileSync(cfg.jarPath, copy); // verify a copy: a mismatch must not delete the real one here
-    await expect(verifyJar(copy, cfg.version)).resolves.toBe(pinnedJarSha256(cfg.version));
+  it("runs the npm wrapper in the config's root, where storageDir was resolved", () => {
+    const cfg = project("7.25.0");
+    // Stands in for the wrapper's main.js: records where it ran and with what.
+    const main = path.join(tmp, "fake-wrapper.mjs");
+    const seen = path.join(tmp, "seen.json");
+    fs.writeFileSync(
+      main,
+      `import fs from "node:fs";\n` +
+        `fs.writeFileSync(${JSON.stringify(seen)}, JSON.stringify({ cwd: process.cwd(), pwd: process.env.PWD, args: process.argv.slice(2) }));\n`,
+    );
+    expect(downloadWithWrapper(cfg, log, { main })).toBe(false); // the stand-in fetches nothing
+    expect(JSON.parse(fs.readFileSync(seen, "utf8"))).toEqual({
+      cwd: fs.realpathSync(tmp),
+      pwd: tmp,
+      args: ["--openapitools", path.join(tmp, "openapitools.json"), "version"],
+    });
+    expect(cfg.root).toBe(tmp);
+    expect(logs.join("\n")).toContain(`npm wrapper did not produce ${cfg.jarPath}`);
   });
 });

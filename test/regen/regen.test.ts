@@ -277,6 +277,8 @@ exec "${realJava}" "$@"
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 
@@ -293,16 +295,33 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	_, _, err = api.DataAnnotationsAPI.SyncObs(ctx, "another-project", "283").Execute()
-	fmt.Println(started.GetIsSuccess(), err != nil)
+	// Another project: the HTTP status, and the error code from the body the client keeps in its error.
+	_, resp, err := api.DataAnnotationsAPI.SyncObs(ctx, "another-project", "283").Execute()
+	status := 0
+	if resp != nil {
+		status = resp.StatusCode
+	}
+	var body struct {
+		ErrorCode string \`json:"error_code"\`
+	}
+	var apiErr *modelarts.GenericOpenAPIError
+	if errors.As(err, &apiErr) {
+		if jsonErr := json.Unmarshal(apiErr.Body(), &body); jsonErr != nil {
+			fmt.Fprintln(os.Stderr, "error body is not JSON:", jsonErr)
+			os.Exit(1)
+		}
+	}
+	out, _ := json.Marshal(map[string]any{"started": started.GetIsSuccess(), "failed": err != nil, "status": status, "error_code": body.ErrorCode})
+	fmt.Println(string(out))
 }
 `,
         );
         const env = { ...process.env, GOFLAGS: "-mod=mod", GOTOOLCHAIN: "local", URL: emulator.url, TOKEN, PROJECT };
         const r = await run("go", ["run", "."], { cwd: dir, env });
         expect(r.code, r.stderr).toBe(0);
-        // Accepted for the job's project; the emulator's 400 for another project is an error in Go.
-        expect(r.stdout.trim()).toBe("true true");
+        // Accepted for the job's project; for another project the emulator's 400 ModelArts.4338
+        // (no such job there) is an error in Go that carries the status and the error body.
+        expect(JSON.parse(r.stdout)).toEqual({ started: true, failed: true, status: 400, error_code: "ModelArts.4338" });
         await emulator.idle();
         expect(emulator.job("283")?.sync_status).toBe(1);
       } finally {
