@@ -141,7 +141,7 @@ function encodeBytes(bytes: Uint8Array): string {
  * Percent-encodes a decoded string's UTF-8 bytes, keeping only `A-Za-z0-9-_.~`.
  * Stricter than `encodeURIComponent`, which keeps `!'()*`.
  */
-export function uriEncode(value: string): string {
+function uriEncode(value: string): string {
   return UNRESERVED_ONLY.test(value) ? value : encodeBytes(Buffer.from(value, "utf8"));
 }
 
@@ -163,7 +163,7 @@ function percentDecodeBytes(encoded: string): Uint8Array {
 }
 
 /** Canonical form of one already-encoded URI component: decode, then `uriEncode`. */
-export function reencodeComponent(encoded: string): string {
+function reencodeComponent(encoded: string): string {
   return UNRESERVED_ONLY.test(encoded) ? encoded : encodeBytes(percentDecodeBytes(encoded));
 }
 
@@ -240,7 +240,7 @@ export function trimHeaderValue(value: string): string {
  * signed with an empty value, which lets a verifier compute (and reject) a request
  * whose Authorization lists a header that was never sent.
  */
-export function canonicalHeaders(headers: ReadonlyMap<string, string>, signedHeaders: readonly string[]): string {
+function canonicalHeaders(headers: ReadonlyMap<string, string>, signedHeaders: readonly string[]): string {
   let out = "";
   for (const name of signedHeaders) out += name + ":" + (headers.get(name) ?? "") + "\n";
   return out;

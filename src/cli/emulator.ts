@@ -70,7 +70,7 @@ function parseNumber(value: string | undefined, option: string, max: number): nu
 }
 
 /** The parsed arguments, or undefined when --help was asked for. */
-export function parseEmulatorArgs(argv: readonly string[]): EmulatorArgs | undefined {
+function parseEmulatorArgs(argv: readonly string[]): EmulatorArgs | undefined {
   let values;
   try {
     ({ values } = parseArgs({

@@ -81,7 +81,7 @@ function describeReadError(code: string | undefined): string {
   }
 }
 
-export function parseConfigText(path: string, text: string, warn: Warn): ConfigFile {
+function parseConfigText(path: string, text: string, warn: Warn): ConfigFile {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const [error] = doc.errors;

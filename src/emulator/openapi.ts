@@ -9,23 +9,14 @@
  * on its first use, and the definition check is left to the spec's own lint and drift
  * checks.
  */
-import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import type { ErrorObject } from "ajv";
 // A named import: openapi-backend is CommonJS, and what its default import gives differs
 // between Node's loader (module.exports) and bundler-style interop (exports.default).
 import { OpenAPIBackend, type Document, type Operation } from "openapi-backend";
+import spec from "../../generated/openapi.json" with { type: "json" };
 
 export type ApiBackend = OpenAPIBackend<Document>;
 export type ApiOperation = Operation<Document>;
-
-/**
- * Through the package's own "./openapi.json" export, so the path is right both from
- * src/ (tsx, vitest) and from the compiled out/lib/src/.
- */
-function openApiDocumentPath(): string {
-  return createRequire(import.meta.url).resolve("modelarts-data-annotations/openapi.json");
-}
 
 let backend: Promise<ApiBackend> | undefined;
 
@@ -38,7 +29,8 @@ export function loadApiBackend(): Promise<ApiBackend> {
 }
 
 async function createBackend(): Promise<ApiBackend> {
-  const definition = JSON.parse(await readFile(openApiDocumentPath(), "utf8")) as Document;
+  // A copy: openapi-backend dereferences the definition in place, and the client shares this module.
+  const definition = structuredClone(spec) as unknown as Document;
   const api = new OpenAPIBackend<Document>({
     definition,
     quick: true,
