@@ -67,7 +67,7 @@ function readConfigText(path: string, hooks: ConfigHooks): string | undefined {
   }
 }
 
-function describeReadError(code: string | undefined): string {
+export function describeReadError(code: string | undefined): string {
   switch (code) {
     case "EACCES":
     case "EPERM":

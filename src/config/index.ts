@@ -15,3 +15,17 @@ export type {
 } from "./types.js";
 export { defaultConfigPath, loadConfigFile } from "./file.js";
 export { resolveContext } from "./resolve.js";
+export {
+  describeConfig,
+  setContext,
+  useContext,
+  deleteContext,
+  type ConfigEditOptions,
+  type ConfigView,
+  type ContextFields,
+  type ContextView,
+  type CredentialsView,
+  type DeleteContextResult,
+  type SetContextResult,
+  type UseContextResult,
+} from "./edit.js";

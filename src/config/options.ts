@@ -18,8 +18,6 @@ export interface OptionValues {
 
 /** Options at the top level, "invalid option region: …". */
 const TOP: Place = { fail: (key, problem) => optionError(key, problem) };
-/** Inside `credentials`, "invalid option credentials.ak: …". */
-const CREDENTIALS: Place = { fail: (key, problem) => optionError(`credentials.${key}`, problem) };
 
 export function readOptions(options: unknown): OptionValues {
   if (options === undefined || options === null) return { layer: { source: "options" } };
@@ -30,7 +28,7 @@ export function readOptions(options: unknown): OptionValues {
       region: readChecked(options, "region", TOP, regionProblem),
       endpoint: readEndpoint(options, "endpoint", TOP),
       projectId: readChecked(options, "projectId", TOP, projectIdProblem),
-      credentials: readCredentials(options["credentials"]),
+      credentials: readCredentialsInput(options["credentials"], optionError),
     }),
   };
   const context = readString(options, "context", TOP);
@@ -40,35 +38,41 @@ export function readOptions(options: unknown): OptionValues {
   return values;
 }
 
-function readCredentials(value: unknown): ResolvedCredentials | undefined {
+/**
+ * `{ ak, sk, securityToken? }` or `{ token }` as a caller passes it. `fail` words the
+ * error for a field such as "credentials.sk", so that setContext can say where the
+ * value was going rather than "invalid option".
+ */
+export function readCredentialsInput(value: unknown, fail: (field: string, problem: string) => ModelArtsConfigError): ResolvedCredentials | undefined {
   if (value === undefined || value === null) return undefined;
-  if (!isRecord(value)) throw optionError("credentials", `must be { ak, sk } or { token }, found ${describeType(value)}`);
+  if (!isRecord(value)) throw fail("credentials", `must be { ak, sk } or { token }, found ${describeType(value)}`);
 
-  const token = readSecret(value, "token");
-  const ak = readString(value, "ak", CREDENTIALS);
-  const sk = readSecret(value, "sk");
-  const securityToken = readSecret(value, "securityToken");
+  const inside: Place = { fail: (key, problem) => fail(`credentials.${key}`, problem) };
+  const token = readSecret(value, "token", inside);
+  const ak = readString(value, "ak", inside);
+  const sk = readSecret(value, "sk", inside);
+  const securityToken = readSecret(value, "securityToken", inside);
   if (token !== undefined) {
     if (ak !== undefined || sk !== undefined) {
-      throw optionError("credentials.token", "cannot be combined with credentials.ak and credentials.sk; pass either { ak, sk } or { token }");
+      throw fail("credentials.token", "cannot be combined with credentials.ak and credentials.sk; pass either { ak, sk } or { token }");
     }
-    if (securityToken !== undefined) throw optionError("credentials.securityToken", "goes with ak and sk, not with token");
+    if (securityToken !== undefined) throw fail("credentials.securityToken", "goes with ak and sk, not with token");
     return { kind: "token", token };
   }
-  if (ak === undefined) throw optionError("credentials.ak", sk === undefined ? "is missing: pass { ak, sk } or { token }" : "is missing: sk is set, and AK and SK go together");
-  if (sk === undefined) throw optionError("credentials.sk", "is missing: ak is set, and AK and SK go together");
+  if (ak === undefined) throw fail("credentials.ak", sk === undefined ? "is missing: pass { ak, sk } or { token }" : "is missing: sk is set, and AK and SK go together");
+  if (sk === undefined) throw fail("credentials.sk", "is missing: ak is set, and AK and SK go together");
   return securityToken === undefined ? { kind: "aksk", ak, sk } : { kind: "aksk", ak, sk, securityToken };
 }
 
-/** Like `readString` in `credentials`, but a `Secret` is welcome too, and the result is always one. */
-function readSecret(map: Record<string, unknown>, key: string): Secret | undefined {
+/** Like `readString`, but a `Secret` is welcome too, and the result is always one. */
+function readSecret(map: Record<string, unknown>, key: string, place: Place): Secret | undefined {
   const value = map[key];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== "string" && !(value instanceof Secret)) {
-    throw CREDENTIALS.fail(key, `must be a string or a Secret, found ${describeType(value)}`);
+    throw place.fail(key, `must be a string or a Secret, found ${describeType(value)}`);
   }
   const secret = Secret.from(value);
-  if (secret.length === 0) throw CREDENTIALS.fail(key, "must not be empty");
+  if (secret.length === 0) throw place.fail(key, "must not be empty");
   return secret;
 }
 

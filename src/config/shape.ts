@@ -16,7 +16,7 @@ export type Locator = (path: YamlPath) => number | undefined;
 export type Warn = (message: string, code: ConfigWarningCode) => void;
 
 const TOP_LEVEL_KEYS = ["current-context", "contexts"];
-const CONTEXT_KEYS = ["name", "region", "project_id", "endpoint", "credentials"];
+export const CONTEXT_KEYS = ["name", "region", "project_id", "endpoint", "credentials"];
 const CREDENTIAL_KEYS = ["ak", "sk", "security_token", "token"];
 
 /** Where in the file we are, for error messages. */

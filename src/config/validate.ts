@@ -68,6 +68,21 @@ export function projectIdProblem(projectId: string): string | undefined {
   return `must match ${PROJECT_ID_SCHEMA.pattern} (a project id such as ${quote(PROJECT_ID_SCHEMA.example)}); ${refused}`;
 }
 
+// Names are typed on command lines and printed in messages, so they keep to
+// characters no shell or YAML treats specially; ":" "@" "/" allow names such as
+// "prod@cn-north-4" or "team/dev". Only names created through setContext are held
+// to this: a name already in a file is looked up as it is.
+const CONTEXT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@:/-]{0,99}$/u;
+const CONTEXT_NAME_CHARACTER = /^[A-Za-z0-9._@:/-]$/u;
+
+export function contextNameProblem(name: string): string | undefined {
+  if (CONTEXT_NAME_PATTERN.test(name)) return undefined;
+  const tooLong = Array.from(name).length > 100;
+  const otherwise = tooLong ? "is longer than 100 characters" : "does not start with a letter or digit";
+  const refused = describeRefused(name, CONTEXT_NAME_CHARACTER, otherwise);
+  return `must be letters, digits and . _ - @ : / (starting with a letter or digit, at most 100 characters); ${refused}`;
+}
+
 export function endpointForRegion(region: string): string {
   return `https://modelarts.${region}.myhuaweicloud.com`;
 }

@@ -171,6 +171,14 @@ describe("the config module", () => {
 
   it("exports only what the package entry point re-exports", async () => {
     const config = await import("../../src/config/index.js");
-    expect(Object.keys(config).sort()).toEqual(["defaultConfigPath", "loadConfigFile", "resolveContext"]);
+    expect(Object.keys(config).sort()).toEqual([
+      "defaultConfigPath",
+      "deleteContext",
+      "describeConfig",
+      "loadConfigFile",
+      "resolveContext",
+      "setContext",
+      "useContext",
+    ]);
   });
 });
