@@ -52,6 +52,9 @@ export const apiErrors = {
   signatureMismatch: () => new ApiError(401, "ModelArts.0208", "Verify Authorization header failed."),
   unknownAccessKey: () => new ApiError(401, "ModelArts.3801", "User credential (AK and SK) does not exist."),
   projectMismatch: () => new ApiError(403, "ModelArts.0210", "The project id in the request URL does not match the token."),
+  /** The gateway's throttling answer names the API that reached its limit. */
+  tooManyRequests: (operationId: string) => new ApiError(429, "ModelArts.4206", `Too many requests, reached api ${operationId}.`),
+  serviceUnavailable: () => new ApiError(503, "ModelArts.4302", "Backend service is not available, please retry later."),
   internal: () =>
     new ApiError(
       500,

@@ -1,7 +1,9 @@
 /**
  * A local ModelArts manual-annotation service: a real HTTP server on loopback that
  * authenticates like the API gateway, validates requests against the spec, and keeps
- * jobs, images and tags in memory, with OBS played by a folder. Published as
+ * jobs, images and tags in memory, with OBS played by a folder. The 429, 500 and 503
+ * answers the spec declares, which it never gives by itself, can be injected with
+ * `injectFault` for testing a client's retries. Published as
  * `modelarts-data-annotations/emulator`; the client entry point never imports it.
  */
 import { createServer, type Server } from "node:http";
@@ -9,7 +11,8 @@ import { realpath, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { AddressInfo } from "node:net";
 import { Gateway } from "./auth.js";
-import { createHandlers } from "./handlers.js";
+import { FaultQueue, type FaultSpec } from "./faults.js";
+import { createHandlers, type OperationId } from "./handlers.js";
 import { loadApiBackend } from "./openapi.js";
 import { resolveOptions, type EmulatorOptions } from "./options.js";
 import { createRequestListener } from "./server.js";
@@ -18,6 +21,10 @@ import { SyncRunner } from "./sync.js";
 
 export type { EmulatorCredential, EmulatorJob, EmulatorOptions } from "./options.js";
 export type { JobSnapshot, SyncStatus, JobType } from "./state.js";
+/** Names of the job types (0 image classification, 1 object detection), for messages. */
+export { JOB_TYPE_NAMES } from "./state.js";
+export type { FaultSpec, FaultStatus } from "./faults.js";
+export type { OperationId } from "./handlers.js";
 
 export interface EmulatorHandle {
   /** Base URL, e.g. "http://127.0.0.1:41234", without a trailing slash. */
@@ -25,6 +32,15 @@ export interface EmulatorHandle {
   readonly port: number;
   /** The job as the emulator holds it now (sync status, every image), or undefined for an unknown ID. */
   job(id: string): JobSnapshot | undefined;
+  /**
+   * Makes the next `times` (default 1) requests for `operationId` (for any operation when
+   * omitted) answer `status` with the spec's error body for it: 429 ModelArts.4206, 500
+   * ModelArts.6102 or 503 ModelArts.4302. Only requests that pass authentication and
+   * validation take a fault, and a faulted request changes nothing. Faults fire in the
+   * order injected; each request takes the earliest that matches it. Throws a TypeError
+   * for an unknown operationId, another status, or a `times` that is not a whole number >= 1.
+   */
+  injectFault(fault: { operationId?: OperationId; status: 429 | 500 | 503; times?: number }): void;
   /** Resolves once no OBS sync is running. */
   idle(): Promise<void>;
   /** Stops accepting requests, ends the open connections and waits for running syncs. Idempotent. */
@@ -74,9 +90,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
     clockSkewMs: resolved.clockSkewMs,
     now: resolved.now,
   });
-  const server = createServer(
-    createRequestListener({ backend, gateway, handlers: createHandlers({ state, sync }), maxBodyBytes: resolved.maxBodyBytes, log }),
-  );
+  const handlers = createHandlers({ state, sync });
+  const faults = new FaultQueue(Object.keys(handlers) as OperationId[]);
+  const server = createServer(createRequestListener({ backend, gateway, handlers, maxBodyBytes: resolved.maxBodyBytes, faults, log }));
   const address = await listen(server, resolved.port, resolved.host);
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
 
@@ -95,6 +111,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
     url: `http://${host}:${address.port}`,
     port: address.port,
     job: (id) => state.snapshot(id),
+    injectFault: (fault: FaultSpec) => faults.add(fault),
     idle: () => sync.idle(),
     close: () => (closing ??= close()),
   };

@@ -2,13 +2,15 @@
  * HTTP plumbing, in the order a request meets the real service: route (404
  * ModelArts.4204), body size (413 ModelArts.4104), gateway authentication (401/403),
  * JSON syntax (400 ModelArts.4105), validation against the spec (400 ModelArts.0104),
- * then the operation's handler. Every answer carries X-Request-Id, and every error
- * the shared body { error_code, error_msg }.
+ * an injected fault if one is queued (429/500/503, see faults.ts), then the operation's
+ * handler. Every answer carries X-Request-Id, and every error the shared body
+ * { error_code, error_msg }.
  */
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import { ApiError, apiErrors } from "./errors.js";
 import type { Gateway } from "./auth.js";
+import { InjectedFault, type FaultQueue } from "./faults.js";
 import type { OperationId, OperationRequest, OperationResult } from "./handlers.js";
 import { describeValidationErrors, parseQuery, type ApiBackend, type ApiOperation } from "./openapi.js";
 
@@ -17,6 +19,7 @@ interface RequestListenerOptions {
   gateway: Gateway;
   handlers: Record<OperationId, (request: OperationRequest) => OperationResult>;
   maxBodyBytes: number;
+  faults: FaultQueue;
   log: (line: string) => void;
 }
 
@@ -82,7 +85,7 @@ interface Routed {
 }
 
 export function createRequestListener(options: RequestListenerOptions): RequestListener {
-  const { backend, gateway, handlers, maxBodyBytes, log } = options;
+  const { backend, gateway, handlers, maxBodyBytes, faults, log } = options;
 
   function route(req: IncomingMessage): Routed {
     const method = req.method ?? "GET";
@@ -110,6 +113,13 @@ export function createRequestListener(options: RequestListenerOptions): RequestL
     const validation = backend.validateRequest({ method, path: pathname, headers, query, body: json }, operation);
     if (!validation.valid) throw apiErrors.parameter(describeValidationErrors(validation.errors ?? []));
 
+    // Here, and not earlier: a fault goes only to a request the service would have accepted,
+    // so a client's retry of it is a call that can succeed, and requests refused at the
+    // gateway or by validation do not use up a fault meant for the calls under test. And
+    // not later: the handler has not run, so a faulted call changes no state.
+    const fault = faults.take(operationId);
+    if (fault !== undefined) throw fault;
+
     const coerced = (validation.coerced as { query?: Record<string, unknown> } | undefined)?.query ?? query;
     return handlers[operationId]({ params, query: coerced, body: json });
   }
@@ -128,8 +138,10 @@ export function createRequestListener(options: RequestListenerOptions): RequestL
     const requestId = randomBytes(16).toString("hex");
     res.setHeader("X-Request-Id", requestId);
     const path = (req.url ?? "/").split("?")[0];
+    let note = "";
     answer(req)
       .catch((error: unknown): OperationResult | undefined => {
+        if (error instanceof InjectedFault) note = " (injected fault)";
         if (error instanceof ClientGone) {
           // Nobody is left to answer; not the emulator's fault, so no stack.
           log(`${requestId} ${req.method} ${path} client went away before its body was complete`);
@@ -149,7 +161,7 @@ export function createRequestListener(options: RequestListenerOptions): RequestL
         if (result === undefined || res.headersSent || res.destroyed) return;
         send(res, result);
         const code = "body" in result && typeof result.body === "object" && result.body !== null && "error_code" in result.body ? ` ${String(result.body.error_code)}` : "";
-        log(`${requestId} ${req.method} ${path} ${result.status}${code} ${(performance.now() - started).toFixed(1)} ms`);
+        log(`${requestId} ${req.method} ${path} ${result.status}${code}${note} ${(performance.now() - started).toFixed(1)} ms`);
       })
       .catch((error: unknown) => log(`${requestId} could not send the answer: ${String(error)}`));
   };
