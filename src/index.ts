@@ -8,6 +8,15 @@
  */
 export { createClient, ModelArtsClient, type CreateClientOptions } from "./api/client.js";
 export { DataAnnotationsApi } from "./api/data-annotations.js";
+export type {
+  SettledSyncStatus,
+  SyncObsStatus,
+  SyncProgressEvent,
+  WaitForSyncObsParams,
+  WaitForSyncObsResult,
+  WaitForSyncObsSettled,
+} from "./api/waiter.js";
+export type { IterateImagesByTagParams, ListedImage } from "./api/paginate.js";
 export { LabelApi } from "./api/label.js";
 export type { CallOptions, FailureResult, HelperParams, OperationId, Result, SuccessResult } from "./api/types.js";
 export { signRequest, type SignableRequest, type SigningCredentials } from "./auth/signer.js";
@@ -16,10 +25,22 @@ export {
   resolveContext,
   loadConfigFile,
   defaultConfigPath,
+  describeConfig,
+  setContext,
+  useContext,
+  deleteContext,
   type ConfigOptions,
   type CredentialsInput,
   type ResolvedConfig,
+  type ConfigEditOptions,
+  type ConfigView,
+  type ContextFields,
+  type ContextView,
+  type SetContextResult,
+  type UseContextResult,
+  type DeleteContextResult,
 } from "./config/index.js";
 export { ModelArtsError, ModelArtsConfigError, ModelArtsNetworkError, ModelArtsValidationError } from "./errors.js";
+export { ModelArtsServiceError, ModelArtsWaiterTimeoutError, type WaiterFailure } from "./errors.js";
 /** The spec's types, for callers who use `client.raw` or want the models by name. */
 export type { components, operations, paths } from "../generated/schema.js";

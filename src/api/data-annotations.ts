@@ -1,6 +1,8 @@
 import { checkClient, type ModelArtsClient } from "./client.js";
 import { invoke } from "./invoke.js";
+import { iterateImagesByTag, type IterateImagesByTagParams, type ListedImage } from "./paginate.js";
 import type { CallOptions, HelperParams, Result } from "./types.js";
+import { waitForSyncObs, type WaitForSyncObsParams, type WaitForSyncObsResult } from "./waiter.js";
 
 const JOB = "/v1/{project_id}/data-annotations/{data_annotation_id}" as const;
 
@@ -28,9 +30,32 @@ export class DataAnnotationsApi {
     return invoke(this.#client, "sync_obs_status", params, options, (r) => this.#client.raw.GET(`${JOB}/obs/sync-status`, r));
   }
 
+  /**
+   * Polls `sync_obs_status` with backoff until the scan settles (1 succeeded, 2 failed), and
+   * resolves with that status. A service error that retrying cannot fix resolves as its failure
+   * result; 429, 500, 502, 503, 504 and polls that got no answer are retried. Rejects with
+   * ModelArtsWaiterTimeoutError at `timeoutMs`, and with ModelArtsNetworkError (reason
+   * "aborted") when `signal` fires. `options` apply to each poll, whose timeout never reaches
+   * past the deadline.
+   */
+  wait_for_sync_obs(params: WaitForSyncObsParams, options?: CallOptions): Promise<WaitForSyncObsResult> {
+    return waitForSyncObs((p, o) => this.sync_obs_status(p, o), this.#client.timeoutMs, params, options);
+  }
+
   /** One page of the job's images with a tag, every labelled image, or (`tag_name: "__none__"`) the unlabelled ones. */
   show_images_by_tag(params: HelperParams<"show_images_by_tag">, options?: CallOptions): Promise<Result<"show_images_by_tag">> {
     return invoke(this.#client, "show_images_by_tag", params, options, (r) => this.#client.raw.GET(`${JOB}/images`, r));
+  }
+
+  /**
+   * Every image of a `show_images_by_tag` listing, page after page, requesting a page only when
+   * the previous one is used up: `for await (const image of das.iterate_images_by_tag({ ... }))`.
+   * Arguments are checked at the call. A service error on any page is thrown as
+   * ModelArtsServiceError. Tagging or deleting images of the listed filter while iterating
+   * shifts images between pages (see paginate.ts).
+   */
+  iterate_images_by_tag(params: IterateImagesByTagParams, options?: CallOptions): AsyncGenerator<ListedImage, void, undefined> {
+    return iterateImagesByTag(this.#client, (p, o) => this.show_images_by_tag(p, o), params, options);
   }
 
   /** Replaces the tag sets of the listed images, all or nothing. */

@@ -1,0 +1,175 @@
+/**
+ * wait_for_sync_obs: `sync_obs` only starts a scan, so every caller ends up writing the same
+ * polling loop. This one backs off, retries what is worth retrying, keeps each poll inside the
+ * deadline, and can be cancelled without leaving a timer that would keep the process alive.
+ */
+import { checkTimeout } from "./client.js";
+import { ModelArtsNetworkError, ModelArtsValidationError, ModelArtsWaiterTimeoutError, type WaiterFailure } from "../errors.js";
+import type { CallOptions, FailureResult, HelperParams, Result, SuccessResult } from "./types.js";
+
+const OPERATION = "wait_for_sync_obs";
+const DEFAULT_TIMEOUT_MS = 10 * 60_000;
+const DEFAULT_INTERVAL_MS = 1_000;
+const DEFAULT_MAX_INTERVAL_MS = 10_000;
+// No jitter: one waiter watches one job, so there is no herd to spread, and a fixed schedule
+// keeps the number of polls predictable for callers (and tests).
+const GROWTH = 1.5;
+// setTimeout takes at most 2^31-1 ms; a larger value would fire after 1 ms.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+// The statuses that say "try again later" rather than "this cannot work": rate limiting and
+// the gateway's or service's own trouble. 502 and 504 come from proxies, not from the spec.
+const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
+
+type Flatten<T> = { [K in keyof T]: T[K] } & {};
+
+export type SyncObsStatus = SuccessResult<"sync_obs_status">["sync_status"];
+/** The states a scan ends in: 1 succeeded, 2 failed. */
+export type SettledSyncStatus = Extract<SyncObsStatus, 1 | 2>;
+
+export interface SyncProgressEvent {
+  sync_status: SyncObsStatus;
+  /** The status before this change; undefined at the first status read. */
+  previous: SyncObsStatus | undefined;
+  /** Milliseconds since the wait began. */
+  elapsedMs: number;
+  /** Status requests made so far, this one included. */
+  polls: number;
+}
+
+export type WaitForSyncObsParams = Flatten<
+  HelperParams<"sync_obs_status"> & {
+    /** Give up after this many milliseconds (whole number >= 1). Default 10 minutes. */
+    timeoutMs?: number;
+    /** Wait before the second poll, growing 1.5x per poll. Default 1 000. */
+    intervalMs?: number;
+    /** Longest wait between polls. Default 10 000 (or intervalMs, if larger). */
+    maxIntervalMs?: number;
+    /** Cancels the wait; it then rejects with ModelArtsNetworkError, reason "aborted". */
+    signal?: AbortSignal;
+    /** Called at every change of sync_status, the first read included. If it throws, the wait rejects with that error. */
+    onProgress?: (event: SyncProgressEvent) => void;
+  }
+>;
+
+/** The scan ended, successfully (1) or not (2): both are answers, so both resolve. */
+export type WaitForSyncObsSettled = Flatten<
+  Omit<SuccessResult<"sync_obs_status">, "sync_status"> & { sync_status: SettledSyncStatus; elapsedMs: number; polls: number }
+>;
+
+export type WaitForSyncObsResult = WaitForSyncObsSettled | FailureResult;
+
+type Poll = (params: HelperParams<"sync_obs_status">, options: CallOptions) => Promise<Result<"sync_obs_status">>;
+
+function wholeMs(parameter: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= MAX_TIMER_MS) return value;
+  throw new ModelArtsValidationError(parameter, `must be a whole number of milliseconds from 1 to ${MAX_TIMER_MS}, got ${String(value)}`, OPERATION);
+}
+
+function checkSignal(parameter: string, value: unknown): AbortSignal | undefined {
+  if (value === undefined || value instanceof AbortSignal) return value;
+  throw new ModelArtsValidationError(parameter, "must be an AbortSignal", OPERATION);
+}
+
+/** What the helpers throw when their signal fires, so that one catch covers a poll and a sleep. */
+function abortError(signal: AbortSignal): ModelArtsNetworkError {
+  const timedOut = (signal.reason as { name?: unknown } | undefined)?.name === "TimeoutError";
+  return timedOut
+    ? new ModelArtsNetworkError(`${OPERATION}: the caller's signal timed out`, "timeout", { cause: signal.reason, operation: OPERATION })
+    : new ModelArtsNetworkError(`${OPERATION} was aborted by the caller`, "aborted", { cause: signal.reason, operation: OPERATION });
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(abortError(signal));
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(abortError(signal!));
+    };
+    // A referenced timer on purpose: a script that awaits the wait must not exit in the middle of it.
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/**
+ * Polls `poll` (sync_obs_status) until the scan settles. `clientTimeoutMs` is the client's
+ * per-call timeout, which each poll keeps unless the deadline is nearer.
+ */
+export async function waitForSyncObs(
+  poll: Poll,
+  clientTimeoutMs: number,
+  params: WaitForSyncObsParams,
+  options: CallOptions = {},
+): Promise<WaitForSyncObsResult> {
+  if (params === null || typeof params !== "object" || Array.isArray(params)) {
+    throw new ModelArtsValidationError("(arguments)", "must be an object of the operation's parameters", OPERATION);
+  }
+  if (options === null || typeof options !== "object") throw new ModelArtsValidationError("options", "must be an object { signal?, timeoutMs? }", OPERATION);
+  // The rest is sync_obs_status's own arguments, which its validation checks at the first poll,
+  // before anything is sent (an unknown key lands there too, so typos are not ignored).
+  const { timeoutMs: timeoutParam, intervalMs: intervalParam, maxIntervalMs: maxParam, signal: signalParam, onProgress, ...statusParams } = params;
+  const timeoutMs = wholeMs("timeoutMs", timeoutParam, DEFAULT_TIMEOUT_MS);
+  const intervalMs = wholeMs("intervalMs", intervalParam, DEFAULT_INTERVAL_MS);
+  const maxIntervalMs = wholeMs("maxIntervalMs", maxParam, Math.max(DEFAULT_MAX_INTERVAL_MS, intervalMs));
+  if (maxIntervalMs < intervalMs) {
+    throw new ModelArtsValidationError("maxIntervalMs", `must not be less than intervalMs (${intervalMs}), got ${maxIntervalMs}`, OPERATION);
+  }
+  if (onProgress !== undefined && typeof onProgress !== "function") {
+    throw new ModelArtsValidationError("onProgress", "must be a function (event) => void", OPERATION);
+  }
+  const signals = [checkSignal("signal", signalParam), checkSignal("options.signal", options.signal)].filter((s) => s !== undefined);
+  const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+  const pollTimeoutMs = options.timeoutMs === undefined ? clientTimeoutMs : checkTimeout(options.timeoutMs, OPERATION);
+
+  const started = performance.now();
+  const elapsed = (): number => Math.round(performance.now() - started);
+  let polls = 0;
+  let lastStatus: SyncObsStatus | undefined;
+  let lastFailure: WaiterFailure | undefined;
+  let interval = intervalMs;
+  const timeout = (): ModelArtsWaiterTimeoutError =>
+    new ModelArtsWaiterTimeoutError({ operation: OPERATION, timeoutMs, lastStatus, elapsedMs: elapsed(), polls, lastFailure });
+
+  for (;;) {
+    if (signal?.aborted) throw abortError(signal);
+    const remaining = timeoutMs - (performance.now() - started);
+    if (remaining <= 0) throw timeout();
+    // A poll must not outlive the deadline: a hung connection would otherwise hold the wait
+    // for the client's whole timeout after the caller's budget is spent.
+    const budget = Math.max(1, Math.ceil(remaining));
+    const callTimeoutMs = pollTimeoutMs === 0 ? budget : Math.min(pollTimeoutMs, budget);
+
+    polls += 1;
+    let result: Result<"sync_obs_status"> | undefined;
+    try {
+      result = await poll(statusParams, { timeoutMs: callTimeoutMs, ...(signal ? { signal } : {}) });
+    } catch (error) {
+      // Bad arguments, the caller's cancellation, and errors of our own are not the network's
+      // passing trouble; retrying them would only hide them until the deadline.
+      if (!(error instanceof ModelArtsNetworkError) || error.reason === "aborted" || signal?.aborted) throw error;
+      lastFailure = { error_code: error.code, http_status: undefined, request_id: null };
+    }
+
+    if (result !== undefined && !result.is_success) {
+      if (!TRANSIENT_STATUSES.has(result.http_status)) return result;
+      lastFailure = { error_code: result.error_code, http_status: result.http_status, request_id: result.request_id };
+    } else if (result !== undefined) {
+      const status = result.sync_status;
+      if (status !== lastStatus) {
+        const previous = lastStatus;
+        lastStatus = status;
+        onProgress?.({ sync_status: status, previous, elapsedMs: elapsed(), polls });
+      }
+      if (status === 1 || status === 2) return { ...result, sync_status: status, elapsedMs: elapsed(), polls };
+    }
+
+    const left = timeoutMs - (performance.now() - started);
+    if (left <= 0) throw timeout();
+    await sleep(Math.min(interval, Math.ceil(left)), signal);
+    interval = Math.min(maxIntervalMs, Math.round(interval * GROWTH));
+  }
+}
