@@ -11,7 +11,7 @@ import { lstat, mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
 import { constants, tmpdir } from "node:os";
 import { extname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import type { Secret } from "../auth/secret.js";
+import type { Secret } from "../index.js";
 import type { EmulatorCredential, EmulatorHandle, EmulatorJob } from "../emulator/index.js";
 import { UsageError } from "./usage.js";
 
@@ -297,11 +297,7 @@ export async function runEmulatorCommand(argv: readonly string[]): Promise<numbe
   };
   process.on("exit", removeTempDir);
 
-  const [{ startEmulator }, { JOB_TYPE_NAMES }, { stringify }] = await Promise.all([
-    import("../emulator/index.js"),
-    import("../emulator/state.js"),
-    import("yaml"),
-  ]);
+  const [{ startEmulator, JOB_TYPE_NAMES }, { stringify }] = await Promise.all([import("../emulator/index.js"), import("yaml")]);
   let emulator: EmulatorHandle;
   try {
     emulator = await startEmulator({

@@ -260,7 +260,7 @@ describe("modelarts-annotations emulator", () => {
     [["emulator", "--port", "0"], "--obs-root <dir> is required"],
     [["emulator", "--obs-root", "/tmp", "--write-config", ""], "--write-config must not be empty"],
     [["emulator", "--obs-root", "/definitely/not/here"], "--obs-root"],
-    [["frobnicate"], 'unknown command "frobnicate"'],
+    [["frobnicate"], "unknown command 'frobnicate'"],
   ])("bad arguments %j print a clear error and exit 2", { concurrent: true }, async (args, message) => {
     const run = runCli(args);
     const { code } = await run.exit;

@@ -6,7 +6,7 @@
  */
 import { execFile } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -61,6 +61,35 @@ describe("the compiled package", () => {
     } finally {
       await emulator.close();
       await rm(obsRoot, { recursive: true, force: true });
+    }
+  });
+
+  it("runs the bin: sync-obs --wait --json against the compiled emulator prints one JSON document and exits 0", async () => {
+    const { startEmulator } = await import(pathToFileURL(path.join(outDir, "src/emulator/index.js")).href);
+    const work = await mkdtemp(path.join(tmpdir(), "package-bin-"));
+    await mkdir(path.join(work, "obs/bucket/cats"), { recursive: true });
+    await writeFile(path.join(work, "obs/bucket/cats/a.jpg"), Buffer.from([0xff, 0xd8, 0xff, 0xd9]));
+    const emulator = await startEmulator({
+      obsRoot: path.join(work, "obs"),
+      credentials: [{ ak: "PACKAGETESTAK00001", sk: "package-test-sk" }],
+      jobs: [{ id: "282", name: "cats", data_path: "obs://bucket/cats/", type: 0 }],
+    });
+    try {
+      const config = path.join(work, "config.yaml");
+      const context = `{ name: local, endpoint: "${emulator.url}", project_id: p1, credentials: { ak: PACKAGETESTAK00001, sk: package-test-sk } }`;
+      await writeFile(config, `current-context: local\ncontexts:\n  - ${context}\n`, { mode: 0o600 });
+      const bin = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).bin["modelarts-annotations"] as string;
+      const { stdout, stderr } = await run(
+        process.execPath,
+        [path.join(outDir, bin.slice("./out/lib/".length)), "sync-obs", "--data-annotation-id", "282", "--wait", "--json"],
+        { cwd: root, env: { PATH: process.env.PATH ?? "", HOME: work, MODELARTS_CONFIG: config } },
+      );
+      expect(stderr).toBe("");
+      expect(JSON.parse(stdout)).toMatchObject({ is_success: true, data_annotation_id: "282", sync_status: 1 });
+      expect(emulator.job("282").images).toHaveLength(1);
+    } finally {
+      await emulator.close();
+      await rm(work, { recursive: true, force: true });
     }
   });
 });

@@ -1,0 +1,72 @@
+/**
+ * What the service commands share: a client from the flags, and one mapping from outcomes to
+ * output and exit codes. Built on the package's public entry point only, as any user's code is.
+ */
+import {
+  createClient,
+  DataAnnotationsApi,
+  LabelApi,
+  ModelArtsConfigError,
+  ModelArtsError,
+  ModelArtsNetworkError,
+  ModelArtsServiceError,
+  ModelArtsValidationError,
+  ModelArtsWaiterTimeoutError,
+  type FailureResult,
+} from "../../index.js";
+import { EXIT } from "../exit-codes.js";
+import { Output, type CliIo } from "../output.js";
+import type { ClientFlags } from "../program.js";
+import { UsageError } from "../usage.js";
+
+export function outputFor(io: CliIo, flags: { json?: boolean; color?: boolean }): Output {
+  return new Output(io, { json: flags.json === true, ...(flags.color === false ? { color: false } : {}) });
+}
+
+export function connect(flags: ClientFlags): { das: DataAnnotationsApi; label: LabelApi } {
+  const client = createClient({
+    ...(flags.context !== undefined ? { context: flags.context } : {}),
+    ...(flags.config !== undefined ? { configFile: flags.config } : {}),
+    ...(flags.projectId !== undefined ? { projectId: flags.projectId } : {}),
+    ...(flags.endpoint !== undefined ? { endpoint: flags.endpoint } : {}),
+    ...(flags.region !== undefined ? { region: flags.region } : {}),
+  });
+  return { das: new DataAnnotationsApi(client), label: new LabelApi(client) };
+}
+
+/** The service said no: the result itself with --json, one line on stderr either way. */
+export function serviceFailure(out: Output, result: FailureResult): number {
+  if (out.json) out.result(result, () => "");
+  const request = result.request_id === null ? "" : `, request ${result.request_id}`;
+  out.error(`${result.error_code}: ${result.error_msg} (HTTP ${result.http_status}${request})`);
+  return EXIT.SERVICE;
+}
+
+function exitCodeOf(error: unknown): number {
+  if (error instanceof ModelArtsValidationError || error instanceof ModelArtsConfigError || error instanceof UsageError) return EXIT.USAGE;
+  if (error instanceof ModelArtsNetworkError) return error.reason === "aborted" ? EXIT.INTERRUPTED : EXIT.NETWORK;
+  if (error instanceof ModelArtsWaiterTimeoutError) return EXIT.NETWORK;
+  return EXIT.SERVICE;
+}
+
+/**
+ * Runs a command body and turns what it throws into the documented exit code, a message on
+ * stderr and, with --json, an error document on stdout, so a script always has one to parse.
+ */
+export async function guarded(out: Output, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (error) {
+    if (!(error instanceof ModelArtsError || error instanceof UsageError)) throw error;
+    if (out.json) {
+      // A service error keeps the shape of a failure result; our own errors get their code.
+      const doc =
+        error instanceof ModelArtsServiceError
+          ? { is_success: false, error_code: error.error_code, error_msg: error.error_msg, http_status: error.http_status, request_id: error.request_id }
+          : { is_success: false, error_code: error instanceof ModelArtsError ? error.code : "USAGE", error_msg: error.message };
+      out.result(doc, () => "");
+    }
+    out.error(error instanceof UsageError ? `${error.message}\n${error.hint}` : error.message);
+    return exitCodeOf(error);
+  }
+}

@@ -1,0 +1,299 @@
+/**
+ * The commands that call the service: each is a helper call of DataAnnotationsApi or LabelApi,
+ * its answer printed as text or JSON, and its outcome turned into an exit code.
+ */
+import { readFile } from "node:fs/promises";
+import type { components, HelperParams } from "../../index.js";
+import { EXIT } from "../exit-codes.js";
+import type { Output, CliIo } from "../output.js";
+import { ProgressLine } from "../progress.js";
+import type { ClientFlags } from "../program.js";
+import { UsageError } from "../usage.js";
+import { connect, guarded, outputFor, serviceFailure } from "./common.js";
+
+type ImageInfo = components["schemas"]["ImageInfo"];
+type ImageTag = components["schemas"]["ImageTag"];
+
+interface JobFlags extends ClientFlags {
+  dataAnnotationId: string;
+}
+
+/** The spec's sync_status values, as words. */
+const SYNC_STATUS: Readonly<Record<number, string>> = { 0: "not started", 1: "succeeded", 2: "failed", 3: "syncing" };
+const statusName = (status: number) => SYNC_STATUS[status] ?? `status ${status}`;
+
+function job(flags: JobFlags): { project_id?: string; data_annotation_id: string } {
+  return { ...(flags.projectId !== undefined ? { project_id: flags.projectId } : {}), data_annotation_id: flags.dataAnnotationId };
+}
+
+function colourStatus(out: Output, status: number): string {
+  const name = statusName(status);
+  return status === 1 ? out.out.green(name) : status === 2 ? out.out.red(name) : status === 3 ? out.out.yellow(name) : name;
+}
+
+function tagText(tag: ImageTag): string {
+  return typeof tag === "string" ? tag : `${tag.tag}[${tag.pos.join(",")}]`;
+}
+
+const tagsText = (tags: readonly ImageTag[]) => (tags.length === 0 ? "-" : tags.map(tagText).join(", "));
+
+export function syncObs(io: CliIo, flags: JobFlags & { wait?: boolean; timeout?: number }): Promise<number> {
+  const out = outputFor(io, flags);
+  return guarded(out, async () => {
+    const { das } = connect(flags);
+    const started = await das.sync_obs(job(flags));
+    if (!started.is_success) return serviceFailure(out, started);
+    if (flags.wait !== true) {
+      out.result(started, () => `Sync of job ${flags.dataAnnotationId} started; follow it with "modelarts-annotations sync-status -j ${flags.dataAnnotationId}", or use --wait.`);
+      return EXIT.OK;
+    }
+
+    const progress = new ProgressLine(out.stderr, out.err);
+    progress.update(`job ${flags.dataAnnotationId}: sync started`);
+    const abort = new AbortController();
+    const stop = () => abort.abort();
+    process.once("SIGINT", stop).once("SIGTERM", stop);
+    let settled;
+    try {
+      settled = await das.wait_for_sync_obs({
+        ...job(flags),
+        ...(flags.timeout !== undefined ? { timeoutMs: Math.ceil(flags.timeout * 1000) } : {}),
+        signal: abort.signal,
+        onProgress: ({ sync_status }) => progress.update(`job ${flags.dataAnnotationId}: ${colourStatus(out, sync_status)}`),
+      });
+    } finally {
+      progress.stop();
+      process.off("SIGINT", stop).off("SIGTERM", stop);
+    }
+    if (!settled.is_success) return serviceFailure(out, settled);
+    const seconds = (settled.elapsedMs / 1000).toFixed(1);
+    out.result({ ...settled, data_annotation_id: flags.dataAnnotationId }, () => `Sync of job ${flags.dataAnnotationId} ${colourStatus(out, settled.sync_status)} after ${seconds} s.`);
+    if (settled.sync_status === 2) {
+      out.error(`the sync of job ${flags.dataAnnotationId} failed; check that its OBS path exists and holds images`);
+      return EXIT.SERVICE;
+    }
+    return EXIT.OK;
+  });
+}
+
+export function syncStatus(io: CliIo, flags: JobFlags): Promise<number> {
+  const out = outputFor(io, flags);
+  return guarded(out, async () => {
+    const result = await connect(flags).das.sync_obs_status(job(flags));
+    if (!result.is_success) return serviceFailure(out, result);
+    out.result(result, () => `Job ${flags.dataAnnotationId}: ${colourStatus(out, result.sync_status)} (sync_status ${result.sync_status})`);
+    return EXIT.OK;
+  });
+}
+
+interface ImagesFlags extends JobFlags {
+  tag?: string;
+  untagged?: boolean;
+  page?: number;
+  perPage?: number;
+  all?: boolean;
+}
+
+function imageRow(image: ImageInfo): string[] {
+  return [image.image_id, tagsText(image.tags), image.url];
+}
+const IMAGE_HEADERS = ["IMAGE ID", "TAGS", "URL"];
+
+function imagesQuery(flags: ImagesFlags) {
+  if (flags.tag !== undefined && flags.untagged === true) throw new UsageError("--tag and --untagged cannot be used together");
+  if (flags.all === true && flags.page !== undefined) throw new UsageError("--page and --all cannot be used together: --all reads every page");
+  const tag_name = flags.untagged === true ? "__none__" : flags.tag;
+  return { ...job(flags), ...(tag_name !== undefined ? { tag_name } : {}) };
+}
+
+export function images(io: CliIo, flags: ImagesFlags): Promise<number> {
+  const out = outputFor(io, flags);
+  return guarded(out, async () => {
+    const query = imagesQuery(flags);
+    const { das } = connect(flags);
+    if (flags.all === true) return allImages(out, das, { ...query, per_page: flags.perPage ?? 100 });
+
+    const page = flags.page ?? 1;
+    const result = await das.show_images_by_tag({ ...query, page, ...(flags.perPage !== undefined ? { per_page: flags.perPage } : {}) });
+    if (!result.is_success) return serviceFailure(out, result);
+    out.result(result, () => (result.images.length === 0 ? "" : out.table(IMAGE_HEADERS, result.images.map(imageRow))));
+    if (!out.json) {
+      const perPage = flags.perPage ?? 10;
+      const pages = Math.max(1, Math.ceil(result.total / perPage));
+      const more = page < pages ? `; next: --page ${page + 1}, or --all` : "";
+      out.note(`${result.images.length === 0 ? "No images" : `${result.images.length} images`} on page ${page} of ${pages} (${result.total} in all)${more}`);
+    }
+    return EXIT.OK;
+  });
+}
+
+/**
+ * Every page through the helpers' iterator, printed as it arrives, so memory stays one page
+ * however large the job. With --json the document is streamed the same way: still one JSON
+ * document, with `total` written last, once it is known.
+ */
+async function allImages(out: Output, das: ReturnType<typeof connect>["das"], params: HelperParams<"show_images_by_tag">): Promise<number> {
+  let count = 0;
+  let idWidth = 0;
+  if (out.json) out.write('{\n  "is_success": true,\n  "images": [');
+  for await (const image of das.iterate_images_by_tag(params)) {
+    if (out.json) {
+      out.write(`${count === 0 ? "\n" : ",\n"}    ${JSON.stringify(image)}`);
+    } else {
+      // Columns are sized by the first image, since later pages are not known yet.
+      if (count === 0) idWidth = Math.max(image.image_id.length, IMAGE_HEADERS[0]!.length);
+      const row = imageRow(image);
+      const table = out.table(IMAGE_HEADERS, [[row[0]!.padEnd(idWidth), row[1]!, row[2]!]]).split("\n");
+      out.write(`${count === 0 ? `${table[0]}\n` : ""}${table[1]}\n`);
+    }
+    count++;
+  }
+  if (out.json) out.write(`${count === 0 ? "" : "\n  "}],\n  "total": ${count}\n}\n`);
+  else out.note(count === 0 ? "No images" : `${count} images`);
+  return EXIT.OK;
+}
+
+export function imageTags(io: CliIo, given: string[], flags: JobFlags): Promise<number> {
+  const out = outputFor(io, flags);
+  return guarded(out, async () => {
+    const ids = await expandIds(given, "image IDs");
+    const { das } = connect(flags);
+    if (ids.length === 1) {
+      const result = await das.get_image_info_by_id({ ...job(flags), image_id: ids[0]! });
+      if (!result.is_success) return serviceFailure(out, result);
+      out.result(result, () => out.table(["IMAGE ID", "SIZE", "TAGS"], [[ids[0]!, result.size?.join("x") ?? "-", tagsText(result.tags)]]));
+      return EXIT.OK;
+    }
+    const result = await das.get_image_info_by_ids({ ...job(flags), body: { image_id: ids } });
+    if (!result.is_success) return serviceFailure(out, result);
+    out.result(result, () => out.table(["IMAGE ID", "SIZE", "TAGS"], result.images_tags.map((image) => [image.image_id, image.size?.join("x") ?? "-", tagsText(image.tags)])));
+    return EXIT.OK;
+  });
+}
+
+interface ModifyFlags extends JobFlags {
+  imageId?: string[];
+  tag?: string[];
+  untag?: boolean;
+  body?: string;
+}
+
+async function readBody(source: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = source === "-" ? await readStdin() : await readFile(source, "utf8");
+  } catch (error) {
+    throw new UsageError(`cannot read --body ${source}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new UsageError(`--body ${source} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/**
+ * Image IDs as given, with a "-" replaced by the IDs on stdin, one per line, so that the
+ * output of `images --json | jq` can be piped into the commands that take IDs.
+ */
+async function expandIds(values: readonly string[], what: string): Promise<string[]> {
+  const dashes = values.filter((value) => value === "-").length;
+  if (dashes === 0) return [...values];
+  if (dashes > 1) throw new UsageError(`${what}: "-" (read the IDs from stdin) can be given only once`);
+  const fromStdin = (await readStdin())
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== "");
+  if (fromStdin.length === 0) throw new UsageError(`${what}: "-" was given, but stdin holds no image IDs`);
+  return values.flatMap((value) => (value === "-" ? fromStdin : [value]));
+}
+
+export async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+async function modifyBody(flags: ModifyFlags): Promise<HelperParams<"modify_image_info">["body"]> {
+  const simple = flags.imageId !== undefined || flags.tag !== undefined || flags.untag === true;
+  if (flags.body !== undefined) {
+    if (simple) throw new UsageError("--body cannot be combined with --image-id, --tag or --untag");
+    // The spec's validation checks the shape before anything is sent.
+    return (await readBody(flags.body)) as HelperParams<"modify_image_info">["body"];
+  }
+  if (flags.imageId === undefined) throw new UsageError("give the images with --image-id (or the whole request with --body)");
+  if (flags.untag === true && flags.tag !== undefined) throw new UsageError("--untag and --tag cannot be used together");
+  // Replacing tags with none must be asked for by name: a forgotten --tag must not untag images.
+  if (flags.untag !== true && flags.tag === undefined) throw new UsageError("give the new tags with --tag (repeatable), or --untag to remove them all");
+  const tags = flags.tag ?? [];
+  const ids = await expandIds(flags.imageId, "--image-id");
+  return { images: ids.map((image_id) => ({ image_id, tags })) };
+}
+
+export function modifyImage(io: CliIo, flags: ModifyFlags): Promise<number> {
+  const out = outputFor(io, flags);
+  return guarded(out, async () => {
+    const body = await modifyBody(flags);
+    const result = await connect(flags).das.modify_image_info({ ...job(flags), body });
+    if (!result.is_success) return serviceFailure(out, result);
+    const count = Array.isArray(body?.images) ? body.images.length : 0;
+    out.result(result, () => `Retagged ${count} image${count === 1 ? "" : "s"} in job ${flags.dataAnnotationId}.`);
+    return EXIT.OK;
+  });
+}
+
+export function deleteImages(io: CliIo, given: string[], flags: JobFlags): Promise<number> {
+  const out = outputFor(io, flags);
+  return guarded(out, async () => {
+    const ids = await expandIds(given, "image IDs");
+    const { das } = connect(flags);
+    const result =
+      ids.length === 1
+        ? await das.delete_selected_image({ ...job(flags), image_id: ids[0]! })
+        : await das.delete_selected_images({ ...job(flags), body: { image_id: ids } });
+    if (!result.is_success) return serviceFailure(out, result);
+    out.result(result, () => `Deleted ${ids.length} image${ids.length === 1 ? "" : "s"} from job ${flags.dataAnnotationId} (the OBS objects stay).`);
+    return EXIT.OK;
+  });
+}
+
+export function tags(io: CliIo, flags: JobFlags): Promise<number> {
+  const out = outputFor(io, flags);
+  return guarded(out, async () => {
+    const result = await connect(flags).das.query_tag_list(job(flags));
+    if (!result.is_success) return serviceFailure(out, result);
+    out.result(result, () => (result.tags.length === 0 ? "" : out.table(["TAG"], result.tags.map((tag) => [tag]))));
+    if (!out.json && result.tags.length === 0) out.note(`Job ${flags.dataAnnotationId} has no tags yet`);
+    return EXIT.OK;
+  });
+}
+
+export function tagStats(io: CliIo, flags: JobFlags): Promise<number> {
+  const out = outputFor(io, flags);
+  return guarded(out, async () => {
+    const result = await connect(flags).das.get_tag_statistics(job(flags));
+    if (!result.is_success) return serviceFailure(out, result);
+    out.result(result, () => {
+      const tagged = result.tags_stat.find((stat) => stat.has_tag)?.count ?? 0;
+      const untagged = result.tags_stat.find((stat) => !stat.has_tag)?.count ?? 0;
+      const table = result.tag_count.length === 0 ? "" : out.table(["TAG", "IMAGES"], result.tag_count.map((count) => [count.tag, String(count.count)]));
+      return `${table}${table ? "\n" : ""}${tagged} tagged, ${untagged} untagged\n`;
+    });
+    return EXIT.OK;
+  });
+}
+
+export function validation(io: CliIo, flags: ClientFlags & { jobId: string }): Promise<number> {
+  const out = outputFor(io, flags);
+  return guarded(out, async () => {
+    const result = await connect(flags).label.query_validation({ ...(flags.projectId !== undefined ? { project_id: flags.projectId } : {}), job_id: flags.jobId });
+    if (!result.is_success) return serviceFailure(out, result);
+    out.result(result, () => {
+      const rate = result.last_pass_rate === null ? "none yet" : `${(result.last_pass_rate * 100).toFixed(1)}% passed`;
+      const when = result.last_validation_time === null ? "" : ` (${result.last_validation_time})`;
+      const head = `Job ${flags.jobId}: ${result.image_count} images to validate; last validation: ${rate}${when}\n`;
+      return result.images.length === 0 ? head : `${head}\n${out.table(IMAGE_HEADERS, result.images.map((image) => [image.image_id, tagsText(image.tags), image.url]))}`;
+    });
+    return EXIT.OK;
+  });
+}

@@ -1,0 +1,70 @@
+/**
+ * Runs `modelarts-annotations` as a user does: a child process (Node with tsx's loader, on
+ * src/cli/main.ts), its own environment, stdin, stdout and stderr, and an exit code.
+ */
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+
+export const REPO = fileURLToPath(new URL("../..", import.meta.url));
+const TSX_LOADER = createRequire(import.meta.url).resolve("tsx");
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliRunOptions {
+  /** The whole environment of the child: nothing is inherited but PATH, so a developer's own HUAWEICLOUD_SDK_* cannot leak in. */
+  env?: Record<string, string>;
+  /** Written to stdin, which is then closed. */
+  input?: string;
+}
+
+export function cli(args: readonly string[], { env = {}, input = "" }: CliRunOptions = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", TSX_LOADER, "src/cli/main.ts", ...args], {
+      cwd: REPO,
+      env: { PATH: process.env.PATH ?? "", ...env },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
+
+/** The one JSON document a --json run prints; fails the test if stdout holds anything else. */
+export function jsonOf(run: CliRun): Record<string, unknown> {
+  try {
+    return JSON.parse(run.stdout) as Record<string, unknown>;
+  } catch {
+    throw new Error(`stdout is not one JSON document (exit ${run.code}):\n${run.stdout}\nstderr:\n${run.stderr}`);
+  }
+}
+
+/**
+ * A shell pipeline, as the README writes them: `$CLI` in `script` is the command line; the
+ * pipes are real, so what one command prints is what the next one reads.
+ */
+export function pipeline(script: string, { env = {} }: Pick<CliRunOptions, "env"> = {}): Promise<CliRun> {
+  const command = [process.execPath, "--import", TSX_LOADER, "src/cli/main.ts"].map((part) => `'${part.replaceAll("'", "'\\''")}'`).join(" ");
+  return new Promise((resolve, reject) => {
+    const child = spawn("sh", ["-c", `set -e\n${script}`], {
+      cwd: REPO,
+      env: { PATH: process.env.PATH ?? "", CLI: command, NODE: process.execPath, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}

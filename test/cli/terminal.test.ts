@@ -1,0 +1,111 @@
+/**
+ * What a terminal sees that a pipe does not: the live progress line of `sync-obs --wait`
+ * and colour. A real pseudo-terminal comes from util-linux `script`, so the CLI's own
+ * isTTY checks are what is tested; NO_COLOR, FORCE_COLOR and --no-color on top.
+ */
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import { describe, expect, test } from "vitest";
+import { Output } from "../../src/cli/output.js";
+import { ProgressLine } from "../../src/cli/progress.js";
+import { useCliEmulator } from "./fixture.js";
+import { REPO } from "./run.js";
+
+const TSX_LOADER = createRequire(import.meta.url).resolve("tsx");
+const CLEAR_LINE = "\r\u001b[2K";
+// Select Graphic Rendition: colour, bold, dim. Not the cursor and erase sequences of the progress line.
+const SGR = /\u001b\[[0-9;]*m/;
+
+const cli = useCliEmulator();
+
+const shellQuote = (value: string) => `'${value.replaceAll("'", "'\\''")}'`;
+
+/** Runs the CLI on a pseudo-terminal: stdin, stdout and stderr are all the TTY, as in an interactive shell. */
+function onTerminal(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
+  const command = [process.execPath, "--import", TSX_LOADER, "src/cli/main.ts", ...args].map(shellQuote).join(" ");
+  return new Promise((resolve, reject) => {
+    const child = spawn("script", ["-qefc", command, "/dev/null"], {
+      cwd: REPO,
+      env: { PATH: process.env.PATH ?? "", TERM: "xterm-256color", HOME: cli().home, MODELARTS_CONFIG: `${cli().home}/config.yaml`, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, output }));
+  });
+}
+
+describe("sync-obs --wait", () => {
+  test("on a terminal: a live progress line, erased before the answer, in colour", async () => {
+    const { code, output } = await onTerminal(["sync-obs", "-j", "282", "--wait"]);
+    expect(code).toBe(0);
+    expect(output).toContain(`${CLEAR_LINE}`);
+    expect(output).toContain("job 282: sync started");
+    // The line is erased, and the answer comes after it on a line of its own.
+    const answer = output.slice(output.lastIndexOf(CLEAR_LINE) + CLEAR_LINE.length);
+    expect(answer.replace(/\u001b\[[0-9;]*m/g, "")).toMatch(/^Sync of job 282 succeeded after \d+\.\d s\.\r?\n$/);
+    expect(answer).toMatch(SGR);
+  });
+
+  test("NO_COLOR on a terminal: the progress line stays, the colour goes", async () => {
+    const { code, output } = await onTerminal(["sync-obs", "-j", "282", "--wait"], { NO_COLOR: "1" });
+    expect(code).toBe(0);
+    expect(output).toContain(CLEAR_LINE);
+    expect(output).not.toMatch(SGR);
+  });
+
+  test("piped: no progress line and no colour, on stdout or stderr", async () => {
+    const result = await cli().run(["sync-obs", "-j", "282", "--wait"]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toMatch(/^Sync of job 282 succeeded after \d+\.\d s\.\n$/);
+  });
+});
+
+describe("colour", () => {
+  test("FORCE_COLOR colours a pipe; NO_COLOR beats it; --no-color beats both", async () => {
+    const forced = await cli().run(["sync-status", "-j", "282"], { env: { FORCE_COLOR: "1" } });
+    expect(forced.stdout).toMatch(SGR);
+    const none = await cli().run(["sync-status", "-j", "282"], { env: { FORCE_COLOR: "1", NO_COLOR: "1" } });
+    expect(none.stdout).not.toMatch(SGR);
+    const flag = await cli().run(["sync-status", "-j", "282", "--no-color"], { env: { FORCE_COLOR: "1" } });
+    expect(flag.stdout).not.toMatch(SGR);
+    // An empty NO_COLOR does not count, as no-color.org says.
+    const empty = await cli().run(["sync-status", "-j", "282"], { env: { FORCE_COLOR: "1", NO_COLOR: "" } });
+    expect(empty.stdout).toMatch(SGR);
+  });
+});
+
+describe("ProgressLine and Output (pure)", () => {
+  const stream = (isTTY: boolean, columns = 80) => {
+    const writes: string[] = [];
+    return { writes, isTTY, columns, write: (text: string) => writes.push(text) };
+  };
+  const plain = new Output({ stdout: stream(false), stderr: stream(false), env: {} }).err;
+
+  test("writes nothing at all when the stream is not a TTY", () => {
+    const target = stream(false);
+    const line = new ProgressLine(target, plain);
+    line.update("job 282: syncing");
+    line.stop();
+    expect(target.writes).toEqual([]);
+  });
+
+  test("redraws in place and never wraps on a narrow terminal", () => {
+    const target = stream(true, 20);
+    const line = new ProgressLine(target, plain);
+    line.update("job 282: a status text far wider than twenty columns");
+    line.stop();
+    expect(target.writes[0]!.startsWith(CLEAR_LINE)).toBe(true);
+    expect(target.writes[0]!.length - CLEAR_LINE.length).toBeLessThan(20);
+    expect(target.writes.at(-1)).toBe(CLEAR_LINE);
+  });
+
+  test("tables align wide characters and neutralise control characters from the service", () => {
+    const output = new Output({ stdout: stream(false), stderr: stream(false), env: {} });
+    expect(output.table(["TAG", "IMAGES"], [["猫猫", "2"], ["cat", "10"]])).toBe("TAG   IMAGES\n猫猫  2\ncat   10\n");
+    expect(output.table(["TAG"], [["evil\u001b]0;owned\u0007"]])).toBe("TAG\nevil\\u001b]0;owned\\u0007\n");
+  });
+});
