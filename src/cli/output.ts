@@ -93,14 +93,39 @@ export class Output {
   /** Columns separated by two spaces, the last one not padded; a bold header when colour is on. */
   table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
     const cells = rows.map((row) => row.map(printable));
-    const widths = headers.map((header, i) => Math.max(displayWidth(header), ...cells.map((row) => displayWidth(row[i] ?? ""))));
-    const line = (row: readonly string[]) =>
-      row
-        .map((cell, i) => (i === row.length - 1 ? cell : pad(cell, widths[i] ?? 0)))
-        .join("  ")
-        .trimEnd();
-    return [this.out.bold(line(headers)), ...cells.map(line)].join("\n") + "\n";
+    const widths = widen(headers.map(displayWidth), cells);
+    return [this.out.bold(line(headers, widths)), ...cells.map((row) => line(row, widths))].join("\n") + "\n";
   }
+
+  /**
+   * A table written to stdout in chunks, a page at a time, for listings too long to hold: the
+   * header comes once, and columns only ever widen, so each chunk is aligned in itself.
+   */
+  tableWriter(headers: readonly string[]): { add(rows: readonly (readonly string[])[]): void } {
+    let widths = headers.map(displayWidth);
+    let started = false;
+    return {
+      add: (rows) => {
+        const cells = rows.map((row) => row.map(printable));
+        widths = widen(widths, cells);
+        const text = cells.map((row) => line(row, widths));
+        if (!started) text.unshift(this.out.bold(line(headers, widths)));
+        started = true;
+        if (text.length > 0) this.#io.stdout.write(`${text.join("\n")}\n`);
+      },
+    };
+  }
+}
+
+function widen(widths: readonly number[], rows: readonly (readonly string[])[]): number[] {
+  return widths.map((width, i) => Math.max(width, ...rows.map((row) => displayWidth(row[i] ?? ""))));
+}
+
+function line(row: readonly string[], widths: readonly number[]): string {
+  return row
+    .map((cell, i) => (i === row.length - 1 ? cell : pad(cell, widths[i] ?? 0)))
+    .join("  ")
+    .trimEnd();
 }
 
 function ensureNewline(text: string): string {

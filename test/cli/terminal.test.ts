@@ -108,4 +108,21 @@ describe("ProgressLine and Output (pure)", () => {
     expect(output.table(["TAG", "IMAGES"], [["猫猫", "2"], ["cat", "10"]])).toBe("TAG   IMAGES\n猫猫  2\ncat   10\n");
     expect(output.table(["TAG"], [["evil\u001b]0;owned\u0007"]])).toBe("TAG\nevil\\u001b]0;owned\\u0007\n");
   });
+
+  test("a table written a page at a time: one header, columns that only widen", () => {
+    const stdout = stream(false);
+    const table = new Output({ stdout, stderr: stream(false), env: {} }).tableWriter(["ID", "URL", "TAGS"]);
+    table.add([["a1", "obs://b/x.png", "cat"]]);
+    table.add([["a2", "obs://b/longer-name.png", "dog, kitten"]]);
+    table.add([["a3", "obs://b/y.png", "-"]]);
+    expect(stdout.writes.join("")).toBe(
+      [
+        "ID  URL            TAGS",
+        "a1  obs://b/x.png  cat",
+        "a2  obs://b/longer-name.png  dog, kitten",
+        "a3  obs://b/y.png            -",
+        "",
+      ].join("\n"),
+    );
+  });
 });

@@ -94,10 +94,11 @@ interface ImagesFlags extends JobFlags {
   all?: boolean;
 }
 
-function imageRow(image: ImageInfo): string[] {
-  return [image.image_id, tagsText(image.tags), image.url];
+// Tags last: they vary the most in length, and the last column needs no padding.
+function imageRow(image: Pick<ImageInfo, "image_id" | "url" | "tags">): string[] {
+  return [image.image_id, image.url, tagsText(image.tags)];
 }
-const IMAGE_HEADERS = ["IMAGE ID", "TAGS", "URL"];
+const IMAGE_HEADERS = ["IMAGE ID", "URL", "TAGS"];
 
 function imagesQuery(flags: ImagesFlags) {
   if (flags.tag !== undefined && flags.untagged === true) throw new UsageError("--tag and --untagged cannot be used together");
@@ -132,24 +133,28 @@ export function images(io: CliIo, flags: ImagesFlags): Promise<number> {
  * however large the job. With --json the document is streamed the same way: still one JSON
  * document, with `total` written last, once it is known.
  */
-async function allImages(out: Output, das: ReturnType<typeof connect>["das"], params: HelperParams<"show_images_by_tag">): Promise<number> {
+async function allImages(out: Output, das: ReturnType<typeof connect>["das"], params: HelperParams<"show_images_by_tag"> & { per_page: number }): Promise<number> {
   let count = 0;
-  let idWidth = 0;
+  const table = out.tableWriter(IMAGE_HEADERS);
+  let page: string[][] = [];
   if (out.json) out.write('{\n  "is_success": true,\n  "images": [');
   for await (const image of das.iterate_images_by_tag(params)) {
     if (out.json) {
       out.write(`${count === 0 ? "\n" : ",\n"}    ${JSON.stringify(image)}`);
     } else {
-      // Columns are sized by the first image, since later pages are not known yet.
-      if (count === 0) idWidth = Math.max(image.image_id.length, IMAGE_HEADERS[0]!.length);
-      const row = imageRow(image);
-      const table = out.table(IMAGE_HEADERS, [[row[0]!.padEnd(idWidth), row[1]!, row[2]!]]).split("\n");
-      out.write(`${count === 0 ? `${table[0]}\n` : ""}${table[1]}\n`);
+      page.push(imageRow(image));
+      if (page.length === params.per_page) {
+        table.add(page);
+        page = [];
+      }
     }
     count++;
   }
   if (out.json) out.write(`${count === 0 ? "" : "\n  "}],\n  "total": ${count}\n}\n`);
-  else out.note(count === 0 ? "No images" : `${count} images`);
+  else {
+    if (page.length > 0) table.add(page);
+    out.note(count === 0 ? "No images" : `${count} images`);
+  }
   return EXIT.OK;
 }
 
@@ -292,7 +297,7 @@ export function validation(io: CliIo, flags: ClientFlags & { jobId: string }): P
       const rate = result.last_pass_rate === null ? "none yet" : `${(result.last_pass_rate * 100).toFixed(1)}% passed`;
       const when = result.last_validation_time === null ? "" : ` (${result.last_validation_time})`;
       const head = `Job ${flags.jobId}: ${result.image_count} images to validate; last validation: ${rate}${when}\n`;
-      return result.images.length === 0 ? head : `${head}\n${out.table(IMAGE_HEADERS, result.images.map((image) => [image.image_id, tagsText(image.tags), image.url]))}`;
+      return result.images.length === 0 ? head : `${head}\n${out.table(IMAGE_HEADERS, result.images.map(imageRow))}`;
     });
     return EXIT.OK;
   });
