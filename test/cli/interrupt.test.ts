@@ -4,13 +4,11 @@
  * sync running for a minute here.
  */
 import { spawn } from "node:child_process";
-import { createRequire } from "node:module";
 import { expect, test } from "vitest";
 import { useCliEmulator } from "./fixture.js";
-import { jsonOf, REPO } from "./run.js";
+import { CLI_COMMAND, jsonOf, REPO } from "./run.js";
 
 const cli = useCliEmulator({ syncDelayMs: 60_000 });
-const TSX_LOADER = createRequire(import.meta.url).resolve("tsx");
 
 test("--timeout runs out: exit 3, and the error names the last status", async () => {
   const result = await cli().run(["sync-obs", "-j", "282", "--wait", "--timeout", "1.5", "--json"]);
@@ -20,7 +18,7 @@ test("--timeout runs out: exit 3, and the error names the last status", async ()
 });
 
 test("Ctrl+C while waiting: exit 130, nothing printed on stdout", async () => {
-  const child = spawn(process.execPath, ["--import", TSX_LOADER, "src/cli/main.ts", "sync-obs", "-j", "283", "--wait"], {
+  const child = spawn(CLI_COMMAND[0]!, [...CLI_COMMAND.slice(1), "sync-obs", "-j", "283", "--wait"], {
     cwd: REPO,
     env: { PATH: process.env.PATH ?? "", HOME: cli().home, MODELARTS_CONFIG: `${cli().home}/config.yaml` },
     stdio: ["ignore", "pipe", "pipe"],

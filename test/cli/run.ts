@@ -1,13 +1,15 @@
 /**
- * Runs `modelarts-annotations` as a user does: a child process (Node with tsx's loader, on
- * src/cli/main.ts), its own environment, stdin, stdout and stderr, and an exit code.
+ * Runs `modelarts-annotations` as a user does: a child process running the compiled bin (see
+ * test/support/compile.ts), with its own environment, stdin, stdout and stderr, and an exit code.
  */
 import { spawn } from "node:child_process";
-import { createRequire } from "node:module";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { COMPILED_DIR } from "../support/compile.js";
 
 export const REPO = fileURLToPath(new URL("../..", import.meta.url));
-const TSX_LOADER = createRequire(import.meta.url).resolve("tsx");
+/** The command line that runs the CLI: Node and the compiled bin. */
+export const CLI_COMMAND: readonly string[] = [process.execPath, join(COMPILED_DIR, "src/cli/main.js")];
 
 export interface CliRun {
   code: number | null;
@@ -24,7 +26,7 @@ export interface CliRunOptions {
 
 export function cli(args: readonly string[], { env = {}, input = "" }: CliRunOptions = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", TSX_LOADER, "src/cli/main.ts", ...args], {
+    const child = spawn(CLI_COMMAND[0]!, [...CLI_COMMAND.slice(1), ...args], {
       cwd: REPO,
       env: { PATH: process.env.PATH ?? "", ...env },
       stdio: ["pipe", "pipe", "pipe"],
@@ -53,7 +55,7 @@ export function jsonOf(run: CliRun): Record<string, unknown> {
  * pipes are real, so what one command prints is what the next one reads.
  */
 export function pipeline(script: string, { env = {} }: Pick<CliRunOptions, "env"> = {}): Promise<CliRun> {
-  const command = [process.execPath, "--import", TSX_LOADER, "src/cli/main.ts"].map((part) => `'${part.replaceAll("'", "'\\''")}'`).join(" ");
+  const command = CLI_COMMAND.map((part) => `'${part.replaceAll("'", "'\\''")}'`).join(" ");
   return new Promise((resolve, reject) => {
     const child = spawn("sh", ["-c", `set -e\n${script}`], {
       cwd: REPO,

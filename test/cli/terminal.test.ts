@@ -4,14 +4,12 @@
  * isTTY checks are what is tested; NO_COLOR, FORCE_COLOR and --no-color on top.
  */
 import { spawn } from "node:child_process";
-import { createRequire } from "node:module";
 import { describe, expect, test } from "vitest";
 import { Output } from "../../src/cli/output.js";
 import { ProgressLine } from "../../src/cli/progress.js";
 import { useCliEmulator } from "./fixture.js";
-import { REPO } from "./run.js";
+import { CLI_COMMAND, REPO } from "./run.js";
 
-const TSX_LOADER = createRequire(import.meta.url).resolve("tsx");
 const CLEAR_LINE = "\r\u001b[2K";
 // Select Graphic Rendition: colour, bold, dim. Not the cursor and erase sequences of the progress line.
 const SGR = /\u001b\[[0-9;]*m/;
@@ -22,7 +20,7 @@ const shellQuote = (value: string) => `'${value.replaceAll("'", "'\\''")}'`;
 
 /** Runs the CLI on a pseudo-terminal: stdin, stdout and stderr are all the TTY, as in an interactive shell. */
 function onTerminal(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
-  const command = [process.execPath, "--import", TSX_LOADER, "src/cli/main.ts", ...args].map(shellQuote).join(" ");
+  const command = [...CLI_COMMAND, ...args].map(shellQuote).join(" ");
   return new Promise((resolve, reject) => {
     const child = spawn("script", ["-qefc", command, "/dev/null"], {
       cwd: REPO,

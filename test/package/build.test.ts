@@ -1,7 +1,7 @@
 /**
  * The package as a dependency sees it: the compiled JavaScript, not the TypeScript sources that
- * the other tests import. Compiles with the build config into a temp folder laid out like
- * out/lib, checks that package.json's exports point at real files of that layout, and makes a
+ * the other tests import, compiled with the build config into a folder laid out like out/lib
+ * (test/support/compile.ts). Checks that package.json's exports point at real files of that layout, and makes a
  * signed call with the compiled client against the compiled emulator.
  */
 import { execFile } from "node:child_process";
@@ -11,23 +11,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { COMPILED_DIR } from "../support/compile.js";
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, "../..");
-let outDir: string;
-
-beforeAll(async () => {
-  // Inside the package (out/ is git-ignored) so that the compiled code's self-references by
-  // package name resolve as they do in an installed copy.
-  await mkdir(path.join(root, "out"), { recursive: true });
-  outDir = await mkdtemp(path.join(root, "out", "package-build-"));
-  await run(process.execPath, [path.join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json", "--outDir", outDir], { cwd: root });
-}, 120_000);
-
-afterAll(async () => {
-  await rm(outDir, { recursive: true, force: true });
-});
+// Compiled once for the whole run by the global setup, with the build config.
+const outDir = COMPILED_DIR;
 
 describe("the compiled package", () => {
   it("has every file package.json's exports and bin name", () => {
