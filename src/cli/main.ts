@@ -7,7 +7,7 @@ import { CommanderError } from "commander";
 import { createRequire } from "node:module";
 import { EXIT } from "./exit-codes.js";
 import type { CliIo } from "./output.js";
-import { buildProgram } from "./program.js";
+import { buildProgram, withoutOptionValues } from "./program.js";
 import { UsageError } from "./usage.js";
 
 async function main(argv: readonly string[], io: CliIo): Promise<number> {
@@ -24,7 +24,15 @@ async function main(argv: readonly string[], io: CliIo): Promise<number> {
   try {
     await program.parseAsync([...argv], { from: "user" });
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) return EXIT.OK;
+      // Commander has written its message to stderr; --json still promises a document on stdout.
+      if (argv.includes("--json")) {
+        const error_msg = withoutOptionValues(error.message.replace(/^error: /, ""));
+        io.stdout.write(`${JSON.stringify({ is_success: false, error_code: "USAGE", error_msg }, null, 2)}\n`);
+      }
+      return EXIT.USAGE;
+    }
     if (error instanceof UsageError) {
       io.stderr.write(`modelarts-annotations: ${error.message}\n${error.hint}\n`);
       return EXIT.USAGE;
@@ -32,6 +40,15 @@ async function main(argv: readonly string[], io: CliIo): Promise<number> {
     throw error;
   }
   return code;
+}
+
+// Node gets EPIPE where other tools die of SIGPIPE: once the reader has gone (`... | head`),
+// nothing more can be said, so stop at once, without a stack trace, with SIGPIPE's exit code.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    process.exit(EXIT.PIPE_CLOSED);
+  });
 }
 
 main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
@@ -42,6 +59,6 @@ main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, en
     // Not one of the client's typed errors: the emulator failing to start (a port in use, an
     // obs root that is a file), or a bug. The message alone, as for any other failure.
     process.stderr.write(`modelarts-annotations: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = EXIT.SERVICE;
+    process.exitCode = EXIT.INTERNAL;
   },
 );

@@ -9,6 +9,9 @@ export interface OutStream {
   write(text: string): unknown;
   isTTY?: boolean;
   columns?: number;
+  /** True while the stream's buffer is full (Node streams); a writer should then wait for "drain". */
+  writableNeedDrain?: boolean;
+  once?(event: "drain", listener: () => void): unknown;
 }
 
 export interface CliIo {
@@ -74,6 +77,20 @@ export class Output {
   /** Raw text on stdout, for streaming a long document piece by piece. */
   write(text: string): void {
     this.#io.stdout.write(text);
+  }
+
+  /**
+   * Resolves once stdout can take more. Pipes are asynchronous on some systems (macOS), where a
+   * slow reader would otherwise make Node buffer a whole listing; this makes it slow the listing.
+   */
+  async drained(): Promise<void> {
+    const stdout = this.#io.stdout;
+    if (stdout.writableNeedDrain === true && stdout.once !== undefined) await new Promise<void>((resolve) => stdout.once!("drain", resolve));
+  }
+
+  async writeDrained(text: string): Promise<void> {
+    this.#io.stdout.write(text);
+    await this.drained();
   }
 
   /** The command's answer: `doc` as JSON with --json, else the human text. */

@@ -21,6 +21,14 @@ export interface ClientFlags {
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
+/**
+ * Commander quotes an unknown option as typed, value included: a mistyped `--tokn=<token>`
+ * would put the token on stderr (and into CI logs). Only the option's name is kept.
+ */
+export function withoutOptionValues(message: string): string {
+  return message.replace(/'(-{1,2}[^'=\s]+)=[^']*'/g, "'$1=…'");
+}
+
 function wholeNumber(value: string): number {
   if (!/^\d{1,9}$/.test(value)) throw new InvalidArgumentError("must be a whole number.");
   return Number(value);
@@ -65,7 +73,11 @@ export function buildProgram(io: CliIo, version: string, run: (code: Promise<num
     .version(version, "-V, --version", "print the version")
     .helpOption("-h, --help", "show help for a command")
     .helpCommand("help [command]", "show help for a command")
-    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      outputError: (text, write) => write(withoutOptionValues(text)),
+    })
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     // Needed for the emulator command's pass-through; the program's own options all come first anyway.
@@ -189,6 +201,12 @@ export function buildProgram(io: CliIo, version: string, run: (code: Promise<num
     .argument("<name>", "context name")
     .addHelpText("after", examples("config use-context dev"))
     .action((name: string, flags, command: Command) => run(lazyConfig().then((m) => m.useContext(io, name, command.opts()))));
+
+  fileOption(config.command("delete-context"))
+    .description("Remove a context; if it was the current one, no context is current afterwards")
+    .argument("<name>", "context name")
+    .addHelpText("after", examples("config delete-context old-dev"))
+    .action((name: string, flags, command: Command) => run(lazyConfig().then((m) => m.deleteContext(io, name, command.opts()))));
 
   fileOption(config.command("set-context"))
     .description("Create a context, or change the given fields of one (credentials are replaced as a whole)")

@@ -7,6 +7,8 @@ import type { Colors, OutStream } from "./output.js";
 
 const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 const CLEAR_LINE = "\r\u001b[2K";
+// eslint-disable-next-line no-control-regex
+const SGR = /\u001b\[[0-9;]*m/g;
 
 export class ProgressLine {
   readonly #stream: OutStream;
@@ -46,13 +48,14 @@ export class ProgressLine {
 
   #draw(): void {
     if (!this.enabled || this.#text === "") return;
-    const frame = FRAMES[this.#frame++ % FRAMES.length];
-    const elapsed = ((performance.now() - this.#started) / 1000).toFixed(1);
-    const line = `${this.#colors.cyan(frame ?? "")} ${this.#text} ${this.#colors.dim(`${elapsed} s`)}`;
-    // Wider than the terminal would wrap, and \r would then redraw only the last row.
-    // A terminal whose size is unknown (a pty nobody sized) reports 0 columns.
+    const frame = FRAMES[this.#frame++ % FRAMES.length] ?? "";
+    const elapsed = `${((performance.now() - this.#started) / 1000).toFixed(1)} s`;
+    // Wider than the terminal would wrap, and \r would then redraw only the last row; the
+    // width is that of the visible text, and a line too wide is cut without its colour codes,
+    // since a cut escape sequence could leave the terminal coloured.
     const columns = this.#stream.columns || 80;
-    const plainLength = this.#text.length + elapsed.length + 5;
-    this.#stream.write(CLEAR_LINE + (plainLength < columns ? line : `${frame ?? ""} ${this.#text}`.slice(0, Math.max(0, columns - 1))));
+    const plain = `${frame} ${this.#text.replace(SGR, "")} ${elapsed}`;
+    const line = plain.length < columns ? `${this.#colors.cyan(frame)} ${this.#text} ${this.#colors.dim(elapsed)}` : plain.slice(0, columns - 1);
+    this.#stream.write(CLEAR_LINE + line);
   }
 }

@@ -8,3 +8,14 @@ export class UsageError extends Error {
     this.hint = hint;
   }
 }
+
+/** The user stopped the command (Ctrl+C at a prompt, where raw mode delivers no SIGINT). */
+export class Interrupted extends Error {
+  override name = "Interrupted";
+  readonly signal: NodeJS.Signals;
+
+  constructor(signal: NodeJS.Signals) {
+    super(`interrupted (${signal})`);
+    this.signal = signal;
+  }
+}

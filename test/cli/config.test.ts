@@ -102,6 +102,17 @@ test("bad input is refused before the file is touched, naming the problem and ne
   expect(await readFile(file(), "utf8")).toBe(before);
 });
 
+test("delete-context removes a context; deleting the current one leaves none current", async () => {
+  await run(["config", "set-context", "dev", "--region", "cn-north-4", "--ak", "CLIAK0000000000000001", "--sk", SK]);
+  await run(["config", "set-context", "other", "--region", "cn-north-4"]);
+  const deleted = await run(["config", "delete-context", "other"]);
+  expect(deleted).toMatchObject({ code: 0, stdout: `Deleted context "other" from ${file()}.\n` });
+  const current = await run(["config", "delete-context", "dev", "--json"]);
+  expect(jsonOf(current)).toEqual({ path: file(), wasCurrent: true });
+  expect(jsonOf(await run(["config", "get-contexts", "--json"]))).toEqual({ path: file(), currentContext: null, contexts: [] });
+  expect((await run(["config", "delete-context", "dev"])).code).toBe(2);
+});
+
 test("view and get-contexts without a file say so, and exit 0", async () => {
   const view = await run(["config", "view"]);
   expect(view).toMatchObject({ code: 0, stdout: "" });

@@ -64,4 +64,30 @@ describe("configuration, usage and network errors", () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("required option '-j, --data-annotation-id <id>' not specified");
   });
+
+  test("--json promises one document even for mistakes commander catches", async () => {
+    for (const args of [
+      ["images", "-j", "282", "--page", "two", "--json"],
+      ["images", "--json"],
+      ["tags", "-j", "282", "--json", "--bogus"],
+      ["sync-obs", "-j", "282", "--timeout", "5", "--json"],
+    ]) {
+      const result = await cli().run(args);
+      expect(result.code, args.join(" ")).toBe(2);
+      expect(jsonOf(result), args.join(" ")).toMatchObject({ is_success: false, error_code: expect.stringMatching(/^USAGE$/), error_msg: expect.any(String) });
+    }
+  });
+
+  test("a mistyped option never echoes its value, which may be a secret", async () => {
+    const result = await cli().run(["config", "set-context", "dev", "--ak", "AK", "--tokn=TOKSECRET-0001", "--json"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("unknown option '--tokn=…'");
+    expect(result.stderr + result.stdout).not.toContain("TOKSECRET");
+  });
+
+  test("anything else (here: an emulator whose port is taken) exits 70", async () => {
+    const result = await cli().run(["emulator", "--obs-root", cli().home, "--port", String(cli().emulator.emulator.port)]);
+    expect(result.code).toBe(70);
+    expect(result.stderr).toContain("EADDRINUSE");
+  });
 });

@@ -20,6 +20,8 @@ export const JOBS: EmulatorJob[] = [
   { id: "284", name: "retag", data_path: "obs://bucket/retag/", type: 0 },
   { id: "290", name: "boxes", data_path: "obs://bucket/boxes/", type: 1 },
   { id: "291", name: "gone", data_path: "obs://bucket/not-there/", type: 0 },
+  // Never synced by the fixture: a sync of it shows that sync-obs did the work.
+  { id: "286", name: "fresh", data_path: "obs://bucket/fresh/", type: 0 },
 ];
 export const MANY = 25;
 export const cat = (name: string) => imageIdOf("bucket", `cats/${name}`);
@@ -52,6 +54,8 @@ export function useCliEmulator({ syncDelayMs = 0 }: { syncDelayMs?: number } = {
       "bucket/retag/two.png": tinyPng(),
       "bucket/retag/three.png": tinyPng(),
       "bucket/boxes/x.png": tinyPng(100, 80),
+      "bucket/fresh/one.png": tinyPng(),
+      "bucket/fresh/two.png": tinyPng(),
     };
     for (let i = 0; i < MANY; i++) objects[`bucket/many/img-${String(i).padStart(3, "0")}.png`] = tinyPng();
     const served: string[] = [];

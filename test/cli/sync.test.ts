@@ -13,6 +13,7 @@ describe("sync-obs and sync-status", () => {
     const started = await cli().run(["sync-obs", "-j", "284"]);
     expect(started).toMatchObject({ code: 0, stderr: "" });
     expect(started.stdout).toContain("Sync of job 284 started");
+    expect(jsonOf(await cli().run(["sync-obs", "-j", "282", "--json"]))).toEqual({ is_success: true, data_annotation_id: "282" });
     await cli().emulator.emulator.idle();
     const status = await cli().run(["sync-status", "-j", "284", "--json"]);
     expect(status.code).toBe(0);
@@ -22,9 +23,12 @@ describe("sync-obs and sync-status", () => {
   });
 
   test("sync-obs --wait --json prints one JSON document with the final status and exits 0", async () => {
-    const result = await cli().run(["sync-obs", "--data-annotation-id", "282", "--wait", "--json"]);
+    expect(cli().emulator.emulator.job("286")).toMatchObject({ sync_status: 0, images: [] });
+    const result = await cli().run(["sync-obs", "--data-annotation-id", "286", "--wait", "--json"]);
     expect(result.code).toBe(0);
-    expect(jsonOf(result)).toMatchObject({ is_success: true, data_annotation_id: "282", sync_status: 1, polls: expect.any(Number) });
+    expect(jsonOf(result)).toEqual({ is_success: true, data_annotation_id: "286", sync_status: 1, elapsedMs: expect.any(Number), polls: expect.any(Number), started: true });
+    // The sync really ran: the job now holds its folder's two images.
+    expect(cli().emulator.emulator.job("286")?.images).toHaveLength(2);
     // Not a terminal: no live progress line, so nothing at all on stderr.
     expect(result.stderr).toBe("");
   });

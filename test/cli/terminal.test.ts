@@ -6,6 +6,7 @@
 import { spawn } from "node:child_process";
 import { describe, expect, test } from "vitest";
 import { Output } from "../../src/cli/output.js";
+import { resolveContext } from "../../src/index.js";
 import { ProgressLine } from "../../src/cli/progress.js";
 import { useCliEmulator } from "./fixture.js";
 import { CLI_COMMAND, REPO } from "./run.js";
@@ -18,17 +19,31 @@ const cli = useCliEmulator();
 
 const shellQuote = (value: string) => `'${value.replaceAll("'", "'\\''")}'`;
 
-/** Runs the CLI on a pseudo-terminal: stdin, stdout and stderr are all the TTY, as in an interactive shell. */
-function onTerminal(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
+/**
+ * Runs the CLI on a pseudo-terminal: stdin, stdout and stderr are all the TTY, as in an
+ * interactive shell. `typing` is typed at the terminal once `prompt` has appeared.
+ */
+function onTerminal(
+  args: string[],
+  env: Record<string, string> = {},
+  { prompt, typing }: { prompt?: string; typing?: string } = {},
+): Promise<{ code: number | null; output: string }> {
   const command = [...CLI_COMMAND, ...args].map(shellQuote).join(" ");
   return new Promise((resolve, reject) => {
     const child = spawn("script", ["-qefc", command, "/dev/null"], {
       cwd: REPO,
       env: { PATH: process.env.PATH ?? "", TERM: "xterm-256color", HOME: cli().home, MODELARTS_CONFIG: `${cli().home}/config.yaml`, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: ["pipe", "pipe", "pipe"],
     });
     let output = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
+    let typed = false;
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      output += chunk;
+      if (!typed && typing !== undefined && prompt !== undefined && output.includes(prompt)) {
+        typed = true;
+        child.stdin.write(typing);
+      }
+    });
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, output }));
@@ -59,6 +74,29 @@ describe("sync-obs --wait", () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toBe("");
     expect(result.stdout).toMatch(/^Sync of job 282 succeeded after \d+\.\d s\.\n$/);
+  });
+});
+
+describe("stdin on a terminal", () => {
+  test('"-" for image IDs is refused at once rather than waiting for input nobody knows to end', async () => {
+    const { code, output } = await onTerminal(["delete-images", "-j", "282", "-"]);
+    expect(code).toBe(2);
+    expect(output).toContain('"-" reads stdin, but stdin is a terminal; pipe the input in');
+  });
+
+  test("--sk - prompts, and what is typed is neither echoed nor printed", async () => {
+    const file = `${cli().home}/prompted.yaml`;
+    const secret = "typed-at-the-prompt-0001";
+    const { code, output } = await onTerminal(
+      ["config", "set-context", "typed", "--config", file, "--region", "cn-north-4", "--ak", "PROMPTAK000000000001", "--sk", "-"],
+      {},
+      { prompt: "SK: ", typing: `${secret}\r` },
+    );
+    expect(code).toBe(0);
+    expect(output).toContain(`Context "typed" created in ${file}`);
+    expect(output).not.toContain(secret);
+    const config = resolveContext({ configFile: file }, {});
+    expect(config.credentials.kind === "aksk" && config.credentials.sk.reveal()).toBe(secret);
   });
 });
 

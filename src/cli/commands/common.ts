@@ -17,7 +17,7 @@ import {
 import { EXIT } from "../exit-codes.js";
 import { Output, type CliIo } from "../output.js";
 import type { ClientFlags } from "../program.js";
-import { UsageError } from "../usage.js";
+import { Interrupted, UsageError } from "../usage.js";
 
 export function outputFor(io: CliIo, flags: { json?: boolean; color?: boolean }): Output {
   return new Output(io, { json: flags.json === true, ...(flags.color === false ? { color: false } : {}) });
@@ -42,11 +42,54 @@ export function serviceFailure(out: Output, result: FailureResult): number {
   return EXIT.SERVICE;
 }
 
-function exitCodeOf(error: unknown): number {
+let interruptedBy: NodeJS.Signals | undefined;
+
+/**
+ * Runs `body` with a signal that Ctrl+C (SIGINT) or SIGTERM aborts, so a wait or a long listing
+ * ends through its own error path (closing a --json document, erasing the progress line)
+ * rather than being killed mid-output. The exit code then says which signal it was.
+ */
+export async function interruptible<T>(body: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const abort = new AbortController();
+  const stop = (signal: NodeJS.Signals) => {
+    interruptedBy ??= signal;
+    abort.abort();
+  };
+  process.once("SIGINT", stop).once("SIGTERM", stop);
+  try {
+    return await body(abort.signal);
+  } finally {
+    process.off("SIGINT", stop).off("SIGTERM", stop);
+  }
+}
+
+export function exitCodeOf(error: unknown): number {
+  if (error instanceof Interrupted) return error.signal === "SIGTERM" ? EXIT.TERMINATED : EXIT.INTERRUPTED;
   if (error instanceof ModelArtsValidationError || error instanceof ModelArtsConfigError || error instanceof UsageError) return EXIT.USAGE;
-  if (error instanceof ModelArtsNetworkError) return error.reason === "aborted" ? EXIT.INTERRUPTED : EXIT.NETWORK;
-  if (error instanceof ModelArtsWaiterTimeoutError) return EXIT.NETWORK;
-  return EXIT.SERVICE;
+  if (error instanceof ModelArtsNetworkError && error.reason === "aborted") return interruptedBy === "SIGTERM" ? EXIT.TERMINATED : EXIT.INTERRUPTED;
+  if (error instanceof ModelArtsNetworkError || error instanceof ModelArtsWaiterTimeoutError) return EXIT.NETWORK;
+  if (error instanceof ModelArtsServiceError) return EXIT.SERVICE;
+  return EXIT.INTERNAL;
+}
+
+/** The error as --json prints it: a service error keeps a failure result's fields; our own errors give their code. */
+export function errorFields(error: Reportable): Record<string, unknown> {
+  if (error instanceof Interrupted) return { is_success: false, error_code: "INTERRUPTED", error_msg: error.message };
+  return error instanceof ModelArtsServiceError
+    ? { is_success: false, error_code: error.error_code, error_msg: error.error_msg, http_status: error.http_status, request_id: error.request_id }
+    : { is_success: false, error_code: error instanceof ModelArtsError ? error.code : "USAGE", error_msg: error.message };
+}
+
+/** What a command reports as an outcome; anything else is unexpected and reaches main's handler. */
+export type Reportable = ModelArtsError | UsageError | Interrupted;
+
+export function isReportable(error: unknown): error is Reportable {
+  return error instanceof ModelArtsError || error instanceof UsageError || error instanceof Interrupted;
+}
+
+export function reportError(out: Output, error: Reportable): number {
+  out.error(error instanceof UsageError ? `${error.message}\n${error.hint}` : error.message);
+  return exitCodeOf(error);
 }
 
 /**
@@ -57,16 +100,8 @@ export async function guarded(out: Output, body: () => Promise<number>): Promise
   try {
     return await body();
   } catch (error) {
-    if (!(error instanceof ModelArtsError || error instanceof UsageError)) throw error;
-    if (out.json) {
-      // A service error keeps the shape of a failure result; our own errors get their code.
-      const doc =
-        error instanceof ModelArtsServiceError
-          ? { is_success: false, error_code: error.error_code, error_msg: error.error_msg, http_status: error.http_status, request_id: error.request_id }
-          : { is_success: false, error_code: error instanceof ModelArtsError ? error.code : "USAGE", error_msg: error.message };
-      out.result(doc, () => "");
-    }
-    out.error(error instanceof UsageError ? `${error.message}\n${error.hint}` : error.message);
-    return exitCodeOf(error);
+    if (!isReportable(error)) throw error;
+    if (out.json) out.result(errorFields(error), () => "");
+    return reportError(out, error);
   }
 }

@@ -3,12 +3,19 @@
  * package's editing functions, which validate, redact and write with owner-only permissions.
  */
 import { stringify } from "yaml";
-import { describeConfig, setContext as writeContext, useContext as switchContext, type ContextView, type CredentialsInput } from "../../index.js";
+import {
+  deleteContext as removeContext,
+  describeConfig,
+  setContext as writeContext,
+  useContext as switchContext,
+  type ContextView,
+  type CredentialsInput,
+} from "../../index.js";
 import { EXIT } from "../exit-codes.js";
 import type { CliIo } from "../output.js";
 import { UsageError } from "../usage.js";
 import { guarded, outputFor } from "./common.js";
-import { readStdin } from "./jobs.js";
+import { readSecret } from "../stdin.js";
 
 interface FileFlags {
   config?: string;
@@ -81,6 +88,15 @@ export function useContext(io: CliIo, name: string, flags: FileFlags): Promise<n
   });
 }
 
+export function deleteContext(io: CliIo, name: string, flags: FileFlags): Promise<number> {
+  const out = outputFor(io, flags);
+  return guarded(out, async () => {
+    const result = removeContext(name, fileOptions(flags));
+    out.result(result, () => `Deleted context "${name}" from ${result.path}${result.wasCurrent ? "; no context is current now" : ""}.`);
+    return EXIT.OK;
+  });
+}
+
 interface SetContextFlags extends FileFlags {
   region?: string;
   projectId?: string;
@@ -98,8 +114,8 @@ interface SetContextFlags extends FileFlags {
 async function credentialsOf(flags: SetContextFlags): Promise<CredentialsInput | undefined> {
   const fromStdin = (["sk", "securityToken", "token"] as const).filter((key) => flags[key] === "-");
   if (fromStdin.length > 1) throw new UsageError('only one of --sk, --security-token and --token can be "-" (read from stdin)');
-  // A secret is one line; the newline a shell's echo or a here-string adds is not part of it.
-  const stdin = fromStdin.length === 1 ? (await readStdin()).replace(/\r?\n$/, "") : undefined;
+  const LABELS = { sk: "SK", securityToken: "Security token", token: "Token" } as const;
+  const stdin = fromStdin[0] === undefined ? undefined : await readSecret(LABELS[fromStdin[0]]);
   const value = (key: "sk" | "securityToken" | "token") => (flags[key] === "-" ? stdin : flags[key]);
   const token = value("token");
   if (token !== undefined) {

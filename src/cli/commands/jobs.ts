@@ -3,13 +3,15 @@
  * its answer printed as text or JSON, and its outcome turned into an exit code.
  */
 import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import type { components, HelperParams } from "../../index.js";
 import { EXIT } from "../exit-codes.js";
 import type { Output, CliIo } from "../output.js";
 import { ProgressLine } from "../progress.js";
 import type { ClientFlags } from "../program.js";
+import { readStdin } from "../stdin.js";
 import { UsageError } from "../usage.js";
-import { connect, guarded, outputFor, serviceFailure } from "./common.js";
+import { connect, errorFields, guarded, interruptible, isReportable, outputFor, reportError, serviceFailure, type Reportable } from "./common.js";
 
 type ImageInfo = components["schemas"]["ImageInfo"];
 type ImageTag = components["schemas"]["ImageTag"];
@@ -26,9 +28,10 @@ function job(flags: JobFlags): { project_id?: string; data_annotation_id: string
   return { ...(flags.projectId !== undefined ? { project_id: flags.projectId } : {}), data_annotation_id: flags.dataAnnotationId };
 }
 
-function colourStatus(out: Output, status: number): string {
+/** `colors` is the palette of the stream the word goes to: stdout's for answers, stderr's for the progress line. */
+function colourStatus(colors: Output["out"], status: number): string {
   const name = statusName(status);
-  return status === 1 ? out.out.green(name) : status === 2 ? out.out.red(name) : status === 3 ? out.out.yellow(name) : name;
+  return status === 1 ? colors.green(name) : status === 2 ? colors.red(name) : status === 3 ? colors.yellow(name) : name;
 }
 
 function tagText(tag: ImageTag): string {
@@ -40,36 +43,34 @@ const tagsText = (tags: readonly ImageTag[]) => (tags.length === 0 ? "-" : tags.
 export function syncObs(io: CliIo, flags: JobFlags & { wait?: boolean; timeout?: number }): Promise<number> {
   const out = outputFor(io, flags);
   return guarded(out, async () => {
+    if (flags.timeout !== undefined && flags.wait !== true) throw new UsageError("--timeout applies to --wait only; add --wait");
+    const id = flags.dataAnnotationId;
     const { das } = connect(flags);
     const started = await das.sync_obs(job(flags));
-    if (!started.is_success) return serviceFailure(out, started);
+    // With --wait, a sync already running is what the user wants to see end: wait for that one.
+    const alreadyRunning = !started.is_success && started.error_code === "ModelArts.4355" && flags.wait === true;
+    if (!started.is_success && !alreadyRunning) return serviceFailure(out, started);
     if (flags.wait !== true) {
-      out.result(started, () => `Sync of job ${flags.dataAnnotationId} started; follow it with "modelarts-annotations sync-status -j ${flags.dataAnnotationId}", or use --wait.`);
+      out.result({ ...started, data_annotation_id: id }, () => `Sync of job ${id} started; follow it with "modelarts-annotations sync-status -j ${id}", or use --wait.`);
       return EXIT.OK;
     }
+    if (alreadyRunning) out.note(`A sync of job ${id} is already running; waiting for it to end.`);
 
     const progress = new ProgressLine(out.stderr, out.err);
-    progress.update(`job ${flags.dataAnnotationId}: sync started`);
-    const abort = new AbortController();
-    const stop = () => abort.abort();
-    process.once("SIGINT", stop).once("SIGTERM", stop);
-    let settled;
-    try {
-      settled = await das.wait_for_sync_obs({
+    progress.update(`job ${id}: ${alreadyRunning ? "waiting for the running sync" : "sync started"}`);
+    const settled = await interruptible((signal) =>
+      das.wait_for_sync_obs({
         ...job(flags),
         ...(flags.timeout !== undefined ? { timeoutMs: Math.ceil(flags.timeout * 1000) } : {}),
-        signal: abort.signal,
-        onProgress: ({ sync_status }) => progress.update(`job ${flags.dataAnnotationId}: ${colourStatus(out, sync_status)}`),
-      });
-    } finally {
-      progress.stop();
-      process.off("SIGINT", stop).off("SIGTERM", stop);
-    }
+        signal,
+        onProgress: ({ sync_status }) => progress.update(`job ${id}: ${colourStatus(out.err, sync_status)}`),
+      }),
+    ).finally(() => progress.stop());
     if (!settled.is_success) return serviceFailure(out, settled);
     const seconds = (settled.elapsedMs / 1000).toFixed(1);
-    out.result({ ...settled, data_annotation_id: flags.dataAnnotationId }, () => `Sync of job ${flags.dataAnnotationId} ${colourStatus(out, settled.sync_status)} after ${seconds} s.`);
+    out.result({ ...settled, data_annotation_id: id, started: !alreadyRunning }, () => `Sync of job ${id} ${colourStatus(out.out, settled.sync_status)} after ${seconds} s.`);
     if (settled.sync_status === 2) {
-      out.error(`the sync of job ${flags.dataAnnotationId} failed; check that its OBS path exists and holds images`);
+      out.error(`the sync of job ${id} failed; check that its OBS path exists and holds images`);
       return EXIT.SERVICE;
     }
     return EXIT.OK;
@@ -81,7 +82,7 @@ export function syncStatus(io: CliIo, flags: JobFlags): Promise<number> {
   return guarded(out, async () => {
     const result = await connect(flags).das.sync_obs_status(job(flags));
     if (!result.is_success) return serviceFailure(out, result);
-    out.result(result, () => `Job ${flags.dataAnnotationId}: ${colourStatus(out, result.sync_status)} (sync_status ${result.sync_status})`);
+    out.result(result, () => `Job ${flags.dataAnnotationId}: ${colourStatus(out.out, result.sync_status)} (sync_status ${result.sync_status})`);
     return EXIT.OK;
   });
 }
@@ -107,20 +108,40 @@ function imagesQuery(flags: ImagesFlags) {
   return { ...job(flags), ...(tag_name !== undefined ? { tag_name } : {}) };
 }
 
+interface PerPage {
+  default: number;
+  maximum: number;
+}
+
+/** show_images_by_tag's per_page default and maximum, read from the spec the package ships (its ./openapi.json export). */
+function perPageOfSpec(): PerPage {
+  type Parameter = { name?: string; $ref?: string; schema?: { default?: number; maximum?: number } };
+  const spec = createRequire(import.meta.url)("modelarts-data-annotations/openapi.json") as {
+    paths: Record<string, Record<string, { operationId?: string; parameters?: Parameter[] }>>;
+    components: { parameters: Record<string, Parameter> };
+  };
+  const operation = Object.values(spec.paths).flatMap((item) => Object.values(item)).find((op) => op.operationId === "show_images_by_tag");
+  const parameters = (operation?.parameters ?? []).map((p) => (p.$ref ? spec.components.parameters[p.$ref.split("/").pop()!] : p));
+  const schema = parameters.find((p) => p?.name === "per_page")?.schema;
+  if (schema?.default === undefined || schema.maximum === undefined) throw new Error("the spec gives show_images_by_tag no per_page default and maximum");
+  return { default: schema.default, maximum: schema.maximum };
+}
+
 export function images(io: CliIo, flags: ImagesFlags): Promise<number> {
   const out = outputFor(io, flags);
   return guarded(out, async () => {
     const query = imagesQuery(flags);
+    const perPage = perPageOfSpec();
     const { das } = connect(flags);
-    if (flags.all === true) return allImages(out, das, { ...query, per_page: flags.perPage ?? 100 });
+    // --all asks for the largest pages: fewer round trips, and one page is all it holds anyway.
+    if (flags.all === true) return allImages(out, das, { ...query, per_page: flags.perPage ?? perPage.maximum });
 
     const page = flags.page ?? 1;
     const result = await das.show_images_by_tag({ ...query, page, ...(flags.perPage !== undefined ? { per_page: flags.perPage } : {}) });
     if (!result.is_success) return serviceFailure(out, result);
     out.result(result, () => (result.images.length === 0 ? "" : out.table(IMAGE_HEADERS, result.images.map(imageRow))));
     if (!out.json) {
-      const perPage = flags.perPage ?? 10;
-      const pages = Math.max(1, Math.ceil(result.total / perPage));
+      const pages = Math.max(1, Math.ceil(result.total / (flags.perPage ?? perPage.default)));
       const more = page < pages ? `; next: --page ${page + 1}, or --all` : "";
       out.note(`${result.images.length === 0 ? "No images" : `${result.images.length} images`} on page ${page} of ${pages} (${result.total} in all)${more}`);
     }
@@ -130,31 +151,47 @@ export function images(io: CliIo, flags: ImagesFlags): Promise<number> {
 
 /**
  * Every page through the helpers' iterator, printed as it arrives, so memory stays one page
- * however large the job. With --json the document is streamed the same way: still one JSON
- * document, with `total` written last, once it is known.
+ * however large the job; writes wait for a slow reader. With --json the one document is
+ * streamed too: `images` first, then `total` (the images listed) and `is_success`, which are
+ * known only at the end. A failure partway (an error answer, a lost connection, Ctrl+C)
+ * still closes the document, as `is_success: false` with the error's fields, after the
+ * images listed so far.
  */
 async function allImages(out: Output, das: ReturnType<typeof connect>["das"], params: HelperParams<"show_images_by_tag"> & { per_page: number }): Promise<number> {
   let count = 0;
   const table = out.tableWriter(IMAGE_HEADERS);
   let page: string[][] = [];
-  if (out.json) out.write('{\n  "is_success": true,\n  "images": [');
-  for await (const image of das.iterate_images_by_tag(params)) {
-    if (out.json) {
-      out.write(`${count === 0 ? "\n" : ",\n"}    ${JSON.stringify(image)}`);
-    } else {
-      page.push(imageRow(image));
-      if (page.length === params.per_page) {
-        table.add(page);
-        page = [];
+  if (out.json) await out.writeDrained('{\n  "images": [');
+  let failure: Reportable | undefined;
+  try {
+    await interruptible(async (signal) => {
+      for await (const image of das.iterate_images_by_tag(params, { signal })) {
+        if (out.json) {
+          await out.writeDrained(`${count === 0 ? "\n" : ",\n"}    ${JSON.stringify(image)}`);
+        } else {
+          page.push(imageRow(image));
+          if (page.length === params.per_page) {
+            table.add(page);
+            page = [];
+            await out.drained();
+          }
+        }
+        count++;
       }
-    }
-    count++;
+    });
+  } catch (error) {
+    if (!isReportable(error)) throw error;
+    failure = error;
   }
-  if (out.json) out.write(`${count === 0 ? "" : "\n  "}],\n  "total": ${count}\n}\n`);
-  else {
-    if (page.length > 0) table.add(page);
-    out.note(count === 0 ? "No images" : `${count} images`);
+  if (out.json) {
+    const end = failure === undefined ? { is_success: true } : errorFields(failure);
+    const fields = Object.entries({ total: count, ...end }).map(([key, value]) => `  ${JSON.stringify(key)}: ${JSON.stringify(value)}`);
+    out.write(`${count === 0 ? "" : "\n  "}],\n${fields.join(",\n")}\n}\n`);
+  } else if (page.length > 0) {
+    table.add(page);
   }
+  if (failure !== undefined) return reportError(out, failure);
+  if (!out.json) out.note(count === 0 ? "No images" : `${count} images`);
   return EXIT.OK;
 }
 
@@ -186,8 +223,9 @@ interface ModifyFlags extends JobFlags {
 async function readBody(source: string): Promise<unknown> {
   let text: string;
   try {
-    text = source === "-" ? await readStdin() : await readFile(source, "utf8");
+    text = source === "-" ? await readStdin("--body") : await readFile(source, "utf8");
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     throw new UsageError(`cannot read --body ${source}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
   try {
@@ -205,7 +243,7 @@ async function expandIds(values: readonly string[], what: string): Promise<strin
   const dashes = values.filter((value) => value === "-").length;
   if (dashes === 0) return [...values];
   if (dashes > 1) throw new UsageError(`${what}: "-" (read the IDs from stdin) can be given only once`);
-  const fromStdin = (await readStdin())
+  const fromStdin = (await readStdin(what))
     .split(/\r?\n/)
     .map((line) => line.trim())
     .filter((line) => line !== "");
@@ -213,11 +251,6 @@ async function expandIds(values: readonly string[], what: string): Promise<strin
   return values.flatMap((value) => (value === "-" ? fromStdin : [value]));
 }
 
-export async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
-}
 
 async function modifyBody(flags: ModifyFlags): Promise<HelperParams<"modify_image_info">["body"]> {
   const simple = flags.imageId !== undefined || flags.tag !== undefined || flags.untag === true;
