@@ -3,10 +3,9 @@
  * status seen, Ctrl+C (SIGINT) stops the wait with exit 130 and SIGTERM with 143, and a sync
  * already running is waited for. The emulator keeps each sync running for a minute here.
  */
-import { spawn } from "node:child_process";
 import { expect, test } from "vitest";
 import { useCliEmulator } from "./fixture.js";
-import { CLI_COMMAND, jsonOf, REPO } from "./run.js";
+import { jsonOf, startCli } from "./run.js";
 
 const cli = useCliEmulator({ syncDelayMs: 60_000 });
 
@@ -18,23 +17,14 @@ test("--timeout runs out: exit 3, and the error names the last status", async ()
 });
 
 async function interruptWaiting(job: string, signal: NodeJS.Signals) {
-  const child = spawn(CLI_COMMAND[0]!, [...CLI_COMMAND.slice(1), "sync-obs", "-j", job, "--wait"], {
-    cwd: REPO,
-    env: { PATH: process.env.PATH ?? "", HOME: cli().home, MODELARTS_CONFIG: `${cli().home}/config.yaml` },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-  const exit = new Promise<number | null>((resolve) => child.on("close", resolve));
+  const run = startCli(["sync-obs", "-j", job, "--wait"], { HOME: cli().home, MODELARTS_CONFIG: `${cli().home}/config.yaml` });
   // Interrupt once the wait has begun: the sync was started and its status polled.
   const polled = () => cli().served.some((line) => line.includes(`/data-annotations/${job}/obs/sync-status 200`));
   const deadline = Date.now() + 20_000;
   while (!polled() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
   expect(polled()).toBe(true);
-  child.kill(signal);
-  return { code: await exit, stdout, stderr };
+  run.child.kill(signal);
+  return run.done;
 }
 
 test("Ctrl+C while waiting: exit 130, nothing printed on stdout", async () => {

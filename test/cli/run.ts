@@ -2,7 +2,7 @@
  * Runs `modelarts-annotations` as a user does: a child process running the compiled bin (see
  * test/support/compile.ts), with its own environment, stdin, stdout and stderr, and an exit code.
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { COMPILED_DIR } from "../support/compile.js";
@@ -24,21 +24,35 @@ export interface CliRunOptions {
   input?: string;
 }
 
-export function cli(args: readonly string[], { env = {}, input = "" }: CliRunOptions = {}): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(CLI_COMMAND[0]!, [...CLI_COMMAND.slice(1), ...args], {
-      cwd: REPO,
-      env: { PATH: process.env.PATH ?? "", ...env },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+/** A started child and its outcome; stdout and stderr are collected as text. */
+export interface CliProcess {
+  child: ChildProcessWithoutNullStreams;
+  done: Promise<CliRun>;
+}
+
+/** Starts a command with only PATH inherited (plus `env`); for tests that signal or feed it while it runs. */
+export function start(command: string, args: readonly string[], env: Record<string, string> = {}): CliProcess {
+  const child = spawn(command, args, { cwd: REPO, env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["pipe", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+  const done = new Promise<CliRun>((resolve, reject) => {
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
   });
+  return { child, done };
+}
+
+/** Starts the CLI; see `start`. */
+export function startCli(args: readonly string[], env: Record<string, string> = {}): CliProcess {
+  return start(CLI_COMMAND[0]!, [...CLI_COMMAND.slice(1), ...args], env);
+}
+
+export function cli(args: readonly string[], { env = {}, input = "" }: CliRunOptions = {}): Promise<CliRun> {
+  const run = startCli(args, env);
+  run.child.stdin.end(input);
+  return run.done;
 }
 
 /** The one JSON document a --json run prints; fails the test if stdout holds anything else. */
@@ -56,17 +70,7 @@ export function jsonOf(run: CliRun): Record<string, unknown> {
  */
 export function pipeline(script: string, { env = {} }: Pick<CliRunOptions, "env"> = {}): Promise<CliRun> {
   const command = CLI_COMMAND.map((part) => `'${part.replaceAll("'", "'\\''")}'`).join(" ");
-  return new Promise((resolve, reject) => {
-    const child = spawn("sh", ["-c", `set -e\n${script}`], {
-      cwd: REPO,
-      env: { PATH: process.env.PATH ?? "", CLI: command, NODE: process.execPath, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+  const run = start("sh", ["-c", `set -e\n${script}`], { CLI: command, NODE: process.execPath, ...env });
+  run.child.stdin.end();
+  return run.done;
 }

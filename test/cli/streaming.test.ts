@@ -4,11 +4,10 @@
  * a page back on cue, so a small scripted loopback server plays the service here; the client
  * signs its requests as always, and the server only answers them.
  */
-import { spawn } from "node:child_process";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, expect, test } from "vitest";
-import { CLI_COMMAND, pipeline, REPO } from "./run.js";
+import { pipeline, startCli } from "./run.js";
 
 type Answer = (page: number, res: ServerResponse) => void;
 let server: Server;
@@ -49,18 +48,8 @@ afterEach(async () => {
 const ENV = { HUAWEICLOUD_SDK_AK: "STREAMINGTESTAK00001", HUAWEICLOUD_SDK_SK: "streaming-test-sk", HUAWEICLOUD_SDK_PROJECT_ID: "p1", HOME: "/nonexistent" };
 const ARGS = () => ["images", "-j", "283", "--all", "--json", "--endpoint", endpoint];
 
-function start(args: string[]) {
-  const child = spawn(CLI_COMMAND[0]!, [...CLI_COMMAND.slice(1), ...args], { cwd: REPO, env: { PATH: process.env.PATH ?? "", ...ENV }, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
-  return { child, done };
-}
-
 test("a whole listing streams into one valid document, total and is_success last", async () => {
-  const { code, stdout } = await start(ARGS()).done;
+  const { code, stdout } = await startCli(ARGS(), ENV).done;
   expect(code).toBe(0);
   const doc = JSON.parse(stdout) as { images: unknown[]; total: number; is_success: boolean };
   expect(doc).toMatchObject({ total: TOTAL, is_success: true });
@@ -74,7 +63,7 @@ test("an error answer on page 3 closes the document as a failure, after the imag
     res.writeHead(400, { "Content-Type": "application/json", "X-Request-Id": "req-page-3" });
     res.end(JSON.stringify({ error_code: "ModelArts.4338", error_msg: "The job no longer exists." }));
   };
-  const { code, stdout, stderr } = await start(ARGS()).done;
+  const { code, stdout, stderr } = await startCli(ARGS(), ENV).done;
   expect(code).toBe(1);
   const doc = JSON.parse(stdout) as { images: unknown[] };
   expect(doc).toEqual({
@@ -98,7 +87,7 @@ test("Ctrl+C while a page is on its way closes the document too; exit 130", asyn
     if (page === 1) return pageOf(page, res);
     asked(); // and never answer: the page is "on its way" until the CLI gives up
   };
-  const run = start(ARGS());
+  const run = startCli(ARGS(), ENV);
   await secondPageAsked;
   run.child.kill("SIGINT");
   const { code, stdout } = await run.done;

@@ -3,13 +3,12 @@
  * and colour. A real pseudo-terminal comes from util-linux `script`, so the CLI's own
  * isTTY checks are what is tested; NO_COLOR, FORCE_COLOR and --no-color on top.
  */
-import { spawn } from "node:child_process";
 import { describe, expect, test } from "vitest";
 import { Output } from "../../src/cli/output.js";
 import { resolveContext } from "../../src/index.js";
 import { ProgressLine } from "../../src/cli/progress.js";
 import { useCliEmulator } from "./fixture.js";
-import { CLI_COMMAND, REPO } from "./run.js";
+import { CLI_COMMAND, start } from "./run.js";
 
 const CLEAR_LINE = "\r\u001b[2K";
 // Select Graphic Rendition: colour, bold, dim. Not the cursor and erase sequences of the progress line.
@@ -23,31 +22,23 @@ const shellQuote = (value: string) => `'${value.replaceAll("'", "'\\''")}'`;
  * Runs the CLI on a pseudo-terminal: stdin, stdout and stderr are all the TTY, as in an
  * interactive shell. `typing` is typed at the terminal once `prompt` has appeared.
  */
-function onTerminal(
+async function onTerminal(
   args: string[],
   env: Record<string, string> = {},
   { prompt, typing }: { prompt?: string; typing?: string } = {},
 ): Promise<{ code: number | null; output: string }> {
   const command = [...CLI_COMMAND, ...args].map(shellQuote).join(" ");
-  return new Promise((resolve, reject) => {
-    const child = spawn("script", ["-qefc", command, "/dev/null"], {
-      cwd: REPO,
-      env: { PATH: process.env.PATH ?? "", TERM: "xterm-256color", HOME: cli().home, MODELARTS_CONFIG: `${cli().home}/config.yaml`, ...env },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let output = "";
-    let typed = false;
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      output += chunk;
-      if (!typed && typing !== undefined && prompt !== undefined && output.includes(prompt)) {
-        typed = true;
-        child.stdin.write(typing);
-      }
-    });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, output }));
+  const run = start("script", ["-qefc", command, "/dev/null"], { TERM: "xterm-256color", HOME: cli().home, MODELARTS_CONFIG: `${cli().home}/config.yaml`, ...env });
+  let seen = "";
+  run.child.stdout.on("data", (chunk: string) => {
+    seen += chunk;
+    if (typing !== undefined && prompt !== undefined && seen.includes(prompt)) {
+      run.child.stdin.write(typing);
+      typing = undefined;
+    }
   });
+  const { code, stdout, stderr } = await run.done;
+  return { code, output: stdout + stderr };
 }
 
 describe("sync-obs --wait", () => {
