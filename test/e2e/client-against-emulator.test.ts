@@ -10,11 +10,12 @@ import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
-import { createClient, DataAnnotationsApi, LabelApi, type CreateClientOptions } from "../../src/index.js";
+import { createClient, DataAnnotationsApi } from "../../src/index.js";
 import type { EmulatorJob } from "../../src/emulator/index.js";
 import { imageIdOf } from "../../src/emulator/obs.js";
-import { TEST_AK, TEST_PROJECT_ID, TEST_SK, TEST_TOKEN, useEmulator, type EmulatorFixture } from "../support/emulator.js";
+import { TEST_AK, TEST_PROJECT_ID, TEST_SK, TEST_TOKEN, useEmulator } from "../support/emulator.js";
 import { tinyPng } from "../support/images.js";
+import { publicApisFor } from "../support/public-client.js";
 
 const CATS: EmulatorJob = { id: "282", name: "cats", data_path: "obs://bucket/cats/", project_id: TEST_PROJECT_ID, description: "", type: 0 };
 const BOXES: EmulatorJob = { id: "290", name: "boxes", data_path: "obs://bucket/boxes/", type: 1 };
@@ -33,17 +34,7 @@ const FIXTURE = { jobs: [CATS, BOXES, GONE], objects, credentials: [{ ak: TEST_A
 // (the regen tests run Java beside these); suites that do not watch state 3 go without it.
 const SLOW_SYNC_MS = 1000;
 
-function apiFor(fixture: EmulatorFixture, options: CreateClientOptions = {}) {
-  const client = createClient({
-    endpoint: fixture.url,
-    credentials: { ak: TEST_AK, sk: TEST_SK },
-    projectId: TEST_PROJECT_ID,
-    env: {},
-    fetch: fixture.contract.fetch,
-    ...options,
-  });
-  return { das: new DataAnnotationsApi(client), label: new LabelApi(client) };
-}
+const apiFor = publicApisFor;
 
 async function settle(das: DataAnnotationsApi, data_annotation_id: string): Promise<number[]> {
   const seen: number[] = [];

@@ -16,11 +16,9 @@
 import { describe, expect, test } from "vitest";
 import spec from "../../generated/openapi.json" with { type: "json" };
 import {
-  createClient,
   DataAnnotationsApi,
   LabelApi,
   ModelArtsValidationError,
-  type CreateClientOptions,
   type CredentialsInput,
   type OperationId,
 } from "../../src/index.js";
@@ -28,6 +26,7 @@ import type { EmulatorJob } from "../../src/emulator/index.js";
 import { imageIdOf } from "../../src/emulator/obs.js";
 import { TEST_AK, TEST_PROJECT_ID, TEST_SK, TEST_TOKEN, useEmulator, type EmulatorFixture } from "../support/emulator.js";
 import { tinyPng } from "../support/images.js";
+import { publicApisFor } from "../support/public-client.js";
 
 // ---------------------------------------------------------------------------
 // The world every case starts from
@@ -59,17 +58,7 @@ interface Apis {
   label: LabelApi;
 }
 
-function apisFor(fixture: EmulatorFixture, options: CreateClientOptions = {}): Apis {
-  const client = createClient({
-    endpoint: fixture.url,
-    credentials: { ak: TEST_AK, sk: TEST_SK },
-    projectId: TEST_PROJECT_ID,
-    env: {},
-    fetch: fixture.contract.fetch,
-    ...options,
-  });
-  return { das: new DataAnnotationsApi(client), label: new LabelApi(client) };
-}
+const apisFor = publicApisFor;
 
 /** CATS synced, with a.png tagged cat and c.jpg tagged cat and kitten; b.png untagged. */
 async function tagCats(fixture: EmulatorFixture): Promise<void> {
