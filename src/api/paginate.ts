@@ -1,14 +1,21 @@
 /**
  * iterate_images_by_tag: every image of a `show_images_by_tag` listing as one async iterator,
  * fetched a page at a time as the consumer gets to it, so a job of a million images costs one
- * page of memory and a loop that breaks early costs only the pages it read.
+ * page of memory and a loop that breaks early costs only the pages it read. A page that meets
+ * the service's passing trouble is asked for again, a few times, before the walk gives up.
  */
 import { checkTimeout, type ModelArtsClient } from "./client.js";
 import { ModelArtsServiceError, ModelArtsValidationError } from "../errors.js";
 import { operationShape, validateArguments } from "./operations.js";
 import type { CallOptions, HelperParams, Result, SuccessResult } from "./types.js";
+import { isTransientNetworkError, sleep, TRANSIENT_STATUSES } from "./waiter.js";
 
 const OPERATION = "iterate_images_by_tag";
+// The waits before each retry of one page. A walk cannot resume where it broke off, so over
+// thousands of pages one 429 or 503 would cost every page read so far; three retries over 3.5 s
+// ride out a rate limit or a backend restart, and a service that stays down still fails the walk
+// within seconds (plus the per-request timeouts) rather than being retried for ever.
+const RETRY_DELAYS_MS: readonly number[] = [500, 1_000, 2_000];
 
 /** `show_images_by_tag`'s arguments; the iterator chooses `page` itself. */
 export type IterateImagesByTagParams = Omit<HelperParams<"show_images_by_tag">, "page">;
@@ -51,6 +58,30 @@ function checkArguments(client: ModelArtsClient, params: IterateImagesByTagParam
 }
 
 /**
+ * One page, retried after the answers and failures the waiter also retries. A timed-out request
+ * is among them: reading a page changes nothing, so asking again is safe, and the per-request
+ * timeout bounds each attempt; a caller who wants to bound the whole walk passes a signal, and
+ * once that fires nothing is retried.
+ */
+async function readPage(fetchPage: FetchPage, params: HelperParams<"show_images_by_tag">, options: CallOptions): Promise<SuccessResult<"show_images_by_tag">> {
+  for (let retry = 0; ; retry += 1) {
+    let failure: unknown;
+    let transient: boolean;
+    try {
+      const result = await fetchPage(params, options);
+      if (result.is_success) return result;
+      failure = new ModelArtsServiceError(result, "show_images_by_tag", `page ${params.page}`);
+      transient = TRANSIENT_STATUSES.has(result.http_status);
+    } catch (error) {
+      failure = error;
+      transient = isTransientNetworkError(error, options.signal);
+    }
+    if (!transient || retry === RETRY_DELAYS_MS.length) throw failure;
+    await sleep(RETRY_DELAYS_MS[retry]!, options.signal, OPERATION);
+  }
+}
+
+/**
  * Pages are read by number, not by a cursor (the API has none). Tagging, untagging or deleting
  * images while iterating a tag filter therefore shifts the later images between pages: with the
  * filter "cat", untagging an image already seen moves the next page's first image onto the page
@@ -58,17 +89,17 @@ function checkArguments(client: ModelArtsClient, params: IterateImagesByTagParam
  * first and change them afterwards, or iterate a listing the change does not touch.
  */
 async function* walk(fetchPage: FetchPage, params: IterateImagesByTagParams, options: CallOptions): AsyncGenerator<ListedImage, void, undefined> {
-  const perPage = params.per_page;
   let seen = 0;
   for (let page = 1; ; page += 1) {
-    const result = await fetchPage({ ...params, page }, options);
-    if (!result.is_success) throw new ModelArtsServiceError(result, "show_images_by_tag", `page ${page}`);
-    const { images, total } = result;
+    const { images, total } = await readPage(fetchPage, { ...params, page }, options);
     for (const image of images) yield image;
     seen += images.length;
-    // Without per_page the service's default page size is unknown here, so a short page proves
-    // nothing; an empty page and the total still end the walk.
-    if (images.length === 0 || (perPage !== undefined && images.length < perPage) || seen >= total) return;
+    // A page shorter than per_page does not end the walk: a server may hold its pages to fewer
+    // images than were asked for, and stopping there would drop the rest without a word. The
+    // total (as of the latest page, so that it follows images added or removed meanwhile) ends
+    // it, and so does the empty page the spec promises past the last one, should the total
+    // overstate.
+    if (images.length === 0 || seen >= total) return;
   }
 }
 

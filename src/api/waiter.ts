@@ -16,9 +16,28 @@ const DEFAULT_MAX_INTERVAL_MS = 10_000;
 const GROWTH = 1.5;
 // setTimeout takes at most 2^31-1 ms; a larger value would fire after 1 ms.
 const MAX_TIMER_MS = 2 ** 31 - 1;
-// The statuses that say "try again later" rather than "this cannot work": rate limiting and
-// the gateway's or service's own trouble. 502 and 504 come from proxies, not from the spec.
-const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
+// A poll needs time to be signed, sent and answered. One started with less than this left before
+// the deadline would all but surely be cut off by it, and its TIMEOUT would then replace the last
+// real answer (a status, a 503) as the report's lastFailure. A real endpoint takes tens of ms at
+// best, so the floor costs at most a status read in the last moments of a wait that is giving up.
+const MIN_POLL_MS = 50;
+
+/**
+ * The statuses that say "try again later" rather than "this cannot work": rate limiting and the
+ * gateway's or service's own trouble. 502 and 504 come from proxies, not from the spec. Shared
+ * with the iterator, so that both helpers retry the same answers.
+ */
+export const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
+
+/**
+ * Whether a thrown call error is the network's passing trouble, worth another request: no answer
+ * came ("network") or none came in time ("timeout"). Bad arguments, the caller's cancellation
+ * (including a caller's signal that timed out) and errors of our own are not: retrying them would
+ * only hide them.
+ */
+export function isTransientNetworkError(error: unknown, signal: AbortSignal | undefined): error is ModelArtsNetworkError {
+  return error instanceof ModelArtsNetworkError && error.reason !== "aborted" && signal?.aborted !== true;
+}
 
 type Flatten<T> = { [K in keyof T]: T[K] } & {};
 
@@ -71,20 +90,24 @@ function checkSignal(parameter: string, value: unknown): AbortSignal | undefined
   throw new ModelArtsValidationError(parameter, "must be an AbortSignal", OPERATION);
 }
 
-/** What the helpers throw when their signal fires, so that one catch covers a poll and a sleep. */
-function abortError(signal: AbortSignal): ModelArtsNetworkError {
+/** What the helpers throw when their signal fires, so that one catch covers a request and a sleep. */
+function abortError(signal: AbortSignal, operation: string): ModelArtsNetworkError {
   const timedOut = (signal.reason as { name?: unknown } | undefined)?.name === "TimeoutError";
   return timedOut
-    ? new ModelArtsNetworkError(`${OPERATION}: the caller's signal timed out`, "timeout", { cause: signal.reason, operation: OPERATION })
-    : new ModelArtsNetworkError(`${OPERATION} was aborted by the caller`, "aborted", { cause: signal.reason, operation: OPERATION });
+    ? new ModelArtsNetworkError(`${operation}: the caller's signal timed out`, "timeout", { cause: signal.reason, operation })
+    : new ModelArtsNetworkError(`${operation} was aborted by the caller`, "aborted", { cause: signal.reason, operation });
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+/**
+ * Waits `ms`, or rejects as `operation`'s abort as soon as `signal` fires, clearing its timer so
+ * that nothing is left to keep the process alive. Shared with the iterator's backoff.
+ */
+export function sleep(ms: number, signal: AbortSignal | undefined, operation: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortError(signal));
+    if (signal?.aborted) return reject(abortError(signal, operation));
     const onAbort = (): void => {
       clearTimeout(timer);
-      reject(abortError(signal!));
+      reject(abortError(signal!, operation));
     };
     // A referenced timer on purpose: a script that awaits the wait must not exit in the middle of it.
     const timer = setTimeout(() => {
@@ -135,12 +158,19 @@ export async function waitForSyncObs(
     new ModelArtsWaiterTimeoutError({ operation: OPERATION, timeoutMs, lastStatus, elapsedMs: elapsed(), polls, lastFailure });
 
   for (;;) {
-    if (signal?.aborted) throw abortError(signal);
+    if (signal?.aborted) throw abortError(signal, OPERATION);
     const remaining = timeoutMs - (performance.now() - started);
     if (remaining <= 0) throw timeout();
+    // The first poll always goes out, however short the caller made the deadline: a wait that
+    // never asked could report nothing. A later one would be cut off; the wait still lasts to the
+    // deadline, as promised, rather than giving up early.
+    if (polls > 0 && remaining < MIN_POLL_MS) {
+      await sleep(Math.ceil(remaining), signal, OPERATION);
+      throw timeout();
+    }
     // A poll must not outlive the deadline: a hung connection would otherwise hold the wait
     // for the client's whole timeout after the caller's budget is spent.
-    const budget = Math.max(1, Math.ceil(remaining));
+    const budget = Math.ceil(remaining);
     const callTimeoutMs = pollTimeoutMs === 0 ? budget : Math.min(pollTimeoutMs, budget);
 
     polls += 1;
@@ -148,9 +178,7 @@ export async function waitForSyncObs(
     try {
       result = await poll(statusParams, { timeoutMs: callTimeoutMs, ...(signal ? { signal } : {}) });
     } catch (error) {
-      // Bad arguments, the caller's cancellation, and errors of our own are not the network's
-      // passing trouble; retrying them would only hide them until the deadline.
-      if (!(error instanceof ModelArtsNetworkError) || error.reason === "aborted" || signal?.aborted) throw error;
+      if (!isTransientNetworkError(error, signal)) throw error;
       lastFailure = { error_code: error.code, http_status: undefined, request_id: null };
     }
 
@@ -169,7 +197,7 @@ export async function waitForSyncObs(
 
     const left = timeoutMs - (performance.now() - started);
     if (left <= 0) throw timeout();
-    await sleep(Math.min(interval, Math.ceil(left)), signal);
+    await sleep(Math.min(interval, Math.ceil(left)), signal, OPERATION);
     interval = Math.min(maxIntervalMs, Math.round(interval * GROWTH));
   }
 }

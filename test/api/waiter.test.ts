@@ -9,7 +9,7 @@ import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { waitForSyncObs } from "../../src/api/waiter.js";
 import type { CallOptions, Result } from "../../src/api/types.js";
-import { createClient, DataAnnotationsApi, ModelArtsWaiterTimeoutError, type CreateClientOptions } from "../../src/index.js";
+import { createClient, DataAnnotationsApi, ModelArtsNetworkError, ModelArtsWaiterTimeoutError, type CreateClientOptions } from "../../src/index.js";
 
 const AK = "WAITERTESTAK0000";
 const SK = "waiter-test-secret-key-never-shown";
@@ -81,6 +81,51 @@ describe("the schedule", () => {
     expect(calls.map((c) => c.options.timeoutMs)).toEqual([2_000, 1_000]);
   });
 
+  /**
+   * A status source whose first answer is immediate and whose later ones take `latencyMs`, cut off
+   * at the poll's timeout the way the transport cuts a request.
+   */
+  function slowAfterFirst(latencyMs: number) {
+    const calls: Array<{ at: number; options: CallOptions }> = [];
+    const poll = (_params: unknown, options: CallOptions): Promise<Result<"sync_obs_status">> => {
+      calls.push({ at: performance.now(), options });
+      if (calls.length === 1) return Promise.resolve(status(3));
+      return new Promise((resolve, reject) => {
+        if (options.timeoutMs! < latencyMs) setTimeout(() => reject(new ModelArtsNetworkError("GET /sync-status timed out", "timeout")), options.timeoutMs);
+        else setTimeout(() => resolve(status(3)), latencyMs);
+      });
+    };
+    return { calls, poll };
+  }
+
+  it("starts no poll with less than 50 ms left: it sleeps to the deadline and reports the last status, not a cut-off", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance", "Date"] });
+    const { calls, poll } = slowAfterFirst(30);
+    // The second poll would be due 1 000 ms in, with 20 ms left: too little for its 30 ms.
+    const waiting = waitForSyncObs(poll, 30_000, { data_annotation_id: "282", timeoutMs: 1_020, intervalMs: 1_000 }).catch((e: unknown) => e);
+    await vi.runAllTimersAsync();
+    const error = await waiting;
+    expect(error).toBeInstanceOf(ModelArtsWaiterTimeoutError);
+    expect(error).toMatchObject({ polls: 1, lastStatus: 3, lastFailure: undefined, elapsedMs: 1_020 });
+    expect(calls).toHaveLength(1);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("still polls with 50 ms left, and always makes the first poll, even under a shorter deadline", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance", "Date"] });
+    const edge = slowAfterFirst(30);
+    const atFloor = waitForSyncObs(edge.poll, 30_000, { data_annotation_id: "282", timeoutMs: 1_050, intervalMs: 1_000 }).catch((e: unknown) => e);
+    await vi.runAllTimersAsync();
+    expect(await atFloor).toMatchObject({ polls: 2, lastStatus: 3, lastFailure: undefined });
+    expect(edge.calls.map((c) => c.options.timeoutMs)).toEqual([1_050, 50]);
+
+    const short = stuckInThree();
+    const tiny = waitForSyncObs(short.poll, 30_000, { data_annotation_id: "282", timeoutMs: 20 }).catch((e: unknown) => e);
+    await vi.runAllTimersAsync();
+    expect(await tiny).toMatchObject({ polls: 1, lastStatus: 3, elapsedMs: 20 });
+    expect(short.calls.map((c) => c.options.timeoutMs)).toEqual([20]);
+  });
+
   it("a larger intervalMs raises the default cap instead of failing validation", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance", "Date"] });
     const { calls, poll } = stuckInThree();
@@ -121,7 +166,8 @@ describe("over HTTP", () => {
       res.writeHead(504, { "content-type": "text/html", "x-request-id": "req-504" }).end("<html>Gateway timeout</html>");
     });
     // One poll, then a sleep to the deadline: no second poll starts with too little time to finish.
-    const error = await api(url).wait_for_sync_obs({ data_annotation_id: "282", timeoutMs: 200, intervalMs: 200 }).catch((e: unknown) => e);
+    // A whole second for that one poll, so that a loaded machine does not turn it into a TIMEOUT.
+    const error = await api(url).wait_for_sync_obs({ data_annotation_id: "282", timeoutMs: 1_000, intervalMs: 1_000 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModelArtsWaiterTimeoutError);
     expect(error).toMatchObject({ polls: 1, lastStatus: undefined, lastFailure: { error_code: "HTTP.504", http_status: 504, request_id: "req-504" } });
     expect((error as Error).message).toContain("last failure HTTP.504 (HTTP 504)");
@@ -131,8 +177,10 @@ describe("over HTTP", () => {
     const url = await serve(() => undefined);
     const server = servers.pop()!;
     await new Promise((done) => server.close(done));
-    // Polls 50 ms apart, so none starts so close to the deadline that it is cut off as a timeout.
-    const error = await api(url).wait_for_sync_obs({ data_annotation_id: "282", timeoutMs: 200, intervalMs: 50, maxIntervalMs: 50 }).catch((e: unknown) => e);
+    // Two polls: the second starts about 300 ms in, with some 300 ms left, far more than a refusal
+    // takes even on a loaded machine, so it is not cut off as a TIMEOUT; after it, too little is
+    // left for a third.
+    const error = await api(url).wait_for_sync_obs({ data_annotation_id: "282", timeoutMs: 600, intervalMs: 300, maxIntervalMs: 300 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModelArtsWaiterTimeoutError);
     expect((error as ModelArtsWaiterTimeoutError).polls).toBeGreaterThan(1);
     expect(error).toMatchObject({ lastFailure: { error_code: "NETWORK_ERROR", http_status: undefined } });

@@ -1,7 +1,8 @@
 /**
  * iterate_images_by_tag against the emulator over loopback, on a job of 2,500 images: every
  * image once, pages requested only as the consumer reaches them, early exits that stop
- * requesting, filters, and the service's errors. Page requests are counted by wrapping the
+ * requesting, filters, the service's errors and the retries of its passing ones (0.5 s, 1 s and 2 s
+ * of real backoff, which the fault tests wait out). Page requests are counted by wrapping the
  * fixture's recording (real) fetch, and every exchange is checked against the contract.
  */
 import { writeFile } from "node:fs/promises";
@@ -39,6 +40,10 @@ function apiFor(fixture: EmulatorFixture, options: CreateClientOptions = {}) {
   return { das: new DataAnnotationsApi(client), requests, pageRequests };
 }
 
+/** The recorded show_images_by_tag exchanges of the big job, with their answers. */
+const pageListings = (fixture: EmulatorFixture) =>
+  fixture.contract.exchanges.filter((e) => e.request.method === "GET" && new URL(e.request.url).pathname.endsWith(`/data-annotations/${BIG.id}/images`));
+
 async function collect(iterable: AsyncIterable<ListedImage>): Promise<ListedImage[]> {
   const all: ListedImage[] = [];
   for await (const image of iterable) all.push(image);
@@ -65,7 +70,8 @@ function useBigJob(): () => EmulatorFixture & BigJob {
     const emulator = await withEmulator({ jobs: [BIG], folders: ["bucket/big"] });
     try {
       await Promise.all(Array.from({ length: IMAGES }, (_, i) => writeFile(join(emulator.obs.path, "bucket", "big", `img-${String(i).padStart(4, "0")}.jpg`), FAKE_JPEG)));
-      expect(await emulator.syncAndWait(BIG.id)).toBe(1);
+      // Writing and scanning 2,500 files: generous limits, since a loaded CI machine is slow at it.
+      expect(await emulator.syncAndWait(BIG.id, undefined, { timeoutMs: 60_000 })).toBe(1);
       const ids = emulator.emulator.job(BIG.id)!.images.map((image) => image.image_id);
       expect(ids).toHaveLength(IMAGES);
       // 230 cats (three pages of 100, the last short), 200 dogs (two full pages), the rest "other".
@@ -161,7 +167,7 @@ describe("a job of 2,500 images", () => {
     expect(pageRequests()).toHaveLength(2);
   });
 
-  test("a tag filter ends at a short page, or at the total after a full one", async () => {
+  test("a tag filter ends at its total, whether the last page is short or full, or at an empty page", async () => {
     const { das, pageRequests, requests } = apiFor(env());
     const cats = await collect(das.iterate_images_by_tag({ data_annotation_id: BIG.id, tag_name: "cat", per_page: 100 }));
     expect(cats.map((image) => image.image_id)).toEqual(env().cats);
@@ -186,17 +192,49 @@ describe("a job of 2,500 images", () => {
     expect(pageRequests().every((url) => !url.searchParams.has("per_page"))).toBe(true);
   });
 
-  test("a service error on a later page is thrown when the walk reaches it, and ends the walk", async () => {
+  test("two 503s on a later page are retried after 0.5 s and 1 s, and the walk still yields every image", async () => {
+    const { das, pageRequests } = apiFor(env());
+    const iterator = das.iterate_images_by_tag({ data_annotation_id: BIG.id, per_page: 100 });
+    const seen: string[] = [];
+    let pageTwoTook = 0;
+    for (;;) {
+      const started = performance.now();
+      if (seen.length === 100) env().emulator.injectFault({ operationId: "show_images_by_tag", status: 503, times: 2 });
+      const step = await iterator.next();
+      if (seen.length === 100) pageTwoTook = performance.now() - started;
+      if (step.done) break;
+      seen.push(step.value.image_id);
+    }
+    expect(seen).toEqual(env().ids);
+    expect(pageTwoTook).toBeGreaterThanOrEqual(1_400);
+    expect(pageListings(env()).map((e) => [new URL(e.request.url).searchParams.get("page"), e.response.status]).slice(0, 4)).toEqual([
+      ["1", 200],
+      ["2", 503],
+      ["2", 503],
+      ["2", 200],
+    ]);
+    expect(pageRequests()).toHaveLength(25 + 2);
+  });
+
+  test("four 503s in a row on one page throw ModelArtsServiceError with the last, and end the walk", async () => {
     const { das, pageRequests } = apiFor(env());
     const iterator = das.iterate_images_by_tag({ data_annotation_id: BIG.id, per_page: 100 });
     for (let i = 0; i < 100; i++) expect((await iterator.next()).done).toBe(false);
-    env().emulator.injectFault({ operationId: "show_images_by_tag", status: 500 });
+    env().emulator.injectFault({ operationId: "show_images_by_tag", status: 503, times: 4 });
     const error = await iterator.next().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModelArtsServiceError);
-    expect(error).toMatchObject({ code: "ModelArts.6102", error_code: "ModelArts.6102", http_status: 500, operation: "show_images_by_tag" });
+    const pages = pageListings(env());
+    expect(error).toMatchObject({
+      code: "ModelArts.4302",
+      error_code: "ModelArts.4302",
+      http_status: 503,
+      operation: "show_images_by_tag",
+      request_id: pages.at(-1)!.response.headers["x-request-id"],
+    });
     expect((error as Error).message).toContain("(page 2)");
+    expect(pages.map((e) => e.response.status)).toEqual([200, 503, 503, 503, 503]);
     expect(await iterator.next()).toEqual({ done: true, value: undefined });
-    expect(pageRequests()).toHaveLength(2);
+    expect(pageRequests()).toHaveLength(5);
   });
 
   test("the call options apply to each page request: aborting stops the walk at the next page", async () => {

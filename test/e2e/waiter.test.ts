@@ -122,22 +122,24 @@ describe("the deadline", () => {
   test("rejects with ModelArtsWaiterTimeoutError carrying the last status, 3", async () => {
     const { das, requests } = apiFor(env());
     await das.sync_obs({ data_annotation_id: CATS.id });
-    // Polls 100 ms apart, so that none starts so near the deadline that it is cut off (which would
-    // count as a failure, "TIMEOUT").
-    const error = await das.wait_for_sync_obs({ data_annotation_id: CATS.id, timeoutMs: 300, intervalMs: 100, maxIntervalMs: 100 }).catch((e: unknown) => e);
+    // Two polls: the second starts about 600 ms in with some 600 ms left, and after it the wait
+    // sleeps to the deadline. No poll comes near enough to the deadline to be cut off (which
+    // would count as a failure, "TIMEOUT") unless a loopback answer took half a second.
+    const error = await das.wait_for_sync_obs({ data_annotation_id: CATS.id, timeoutMs: 1_200, intervalMs: 600, maxIntervalMs: 600 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModelArtsWaiterTimeoutError);
     const timeout = error as ModelArtsWaiterTimeoutError;
     expect(timeout).toMatchObject({ code: "WAITER_TIMEOUT", operation: "wait_for_sync_obs", lastStatus: 3, lastFailure: undefined });
     expect(timeout.polls).toBe(statusPolls(env()).length);
     expect(timeout.polls).toBeGreaterThan(1);
-    expect(timeout.elapsedMs).toBeGreaterThanOrEqual(300);
-    expect(timeout.message).toMatch(/not settled within 300 ms.*last status was 3/);
+    expect(timeout.elapsedMs).toBeGreaterThanOrEqual(1_200);
+    expect(timeout.message).toMatch(/not settled within 1200 ms.*last status was 3/);
     expect(requests.started).toBe(requests.finished);
   });
 
   test("state 0 (no scan was ever started) keeps it waiting too", async () => {
     const { das } = apiFor(env());
-    await expect(das.wait_for_sync_obs({ data_annotation_id: CATS.id, timeoutMs: 100, ...FAST })).rejects.toMatchObject({
+    // A second for the first poll to read the 0, however loaded the machine.
+    await expect(das.wait_for_sync_obs({ data_annotation_id: CATS.id, timeoutMs: 1_000, ...FAST })).rejects.toMatchObject({
       name: "ModelArtsWaiterTimeoutError",
       lastStatus: 0,
     });
@@ -248,7 +250,8 @@ describe("transient failures", () => {
   test("a deadline reached while they last names the last one", async () => {
     const { das } = apiFor(env());
     env().emulator.injectFault({ operationId: "sync_obs_status", status: 503, times: 1_000 });
-    const error = await das.wait_for_sync_obs({ data_annotation_id: CATS.id, timeoutMs: 300, intervalMs: 100, maxIntervalMs: 100 }).catch((e: unknown) => e);
+    // Two polls 600 ms apart, neither near enough to the deadline to be cut off: the last failure is a 503.
+    const error = await das.wait_for_sync_obs({ data_annotation_id: CATS.id, timeoutMs: 1_200, intervalMs: 600, maxIntervalMs: 600 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModelArtsWaiterTimeoutError);
     const polls = statusPolls(env());
     expect(error).toMatchObject({
