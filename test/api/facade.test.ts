@@ -4,10 +4,9 @@
  * service's behaviour is tested against the emulator in test/e2e.
  */
 import { readFileSync } from "node:fs";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage } from "node:http";
 import { inspect } from "node:util";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   createClient,
   DataAnnotationsApi,
@@ -18,23 +17,14 @@ import {
   Secret,
   type CreateClientOptions,
 } from "../../src/index.js";
+import { closedPortUrl, useLoopbackServers } from "../support/loopback.js";
 
 const packageVersion = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 const AK = "FACADETESTAK0000";
 const SK = "facade-test-secret-key-never-shown";
 const PROJECT = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
-const servers: Server[] = [];
 
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => new Promise((done) => s.close(done))));
-});
-
-async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
-  const server = createServer(handler);
-  servers.push(server);
-  await new Promise<void>((ready) => server.listen(0, "127.0.0.1", ready));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
+const serve = useLoopbackServers();
 
 function offlineClient(extra: CreateClientOptions = {}) {
   // Any call reaching the transport fails the test: validation must happen before the network.
@@ -232,14 +222,9 @@ describe("answers that are not the service's JSON", () => {
 });
 
 describe("transport failures", () => {
-  async function closedPort(): Promise<string> {
-    const url = await serve(() => undefined);
-    await new Promise((done) => servers.pop()!.close(done));
-    return url;
-  }
 
   it("wraps a refused connection in ModelArtsNetworkError with its cause", async () => {
-    const das = new DataAnnotationsApi(createClient({ endpoint: await closedPort(), credentials: { ak: AK, sk: SK }, projectId: PROJECT, env: {} }));
+    const das = new DataAnnotationsApi(createClient({ endpoint: await closedPortUrl(), credentials: { ak: AK, sk: SK }, projectId: PROJECT, env: {} }));
     const error = await das.sync_obs({ data_annotation_id: "282" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModelArtsNetworkError);
     expect(error).toMatchObject({ reason: "network", code: "NETWORK_ERROR" });

@@ -5,8 +5,7 @@
  * to fewer images than asked, a total that changes or overstates, and requests that lose their
  * connection or hang.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { iterateImagesByTag, type ListedImage } from "../../src/api/paginate.js";
 import type { CallOptions, FailureResult, HelperParams, Result } from "../../src/api/types.js";
@@ -18,28 +17,17 @@ import {
   ModelArtsValidationError,
   type CreateClientOptions,
 } from "../../src/index.js";
+import { useLoopbackServers } from "../support/loopback.js";
 
 const AK = "PAGINATETESTAK00";
 const SK = "paginate-test-secret-key-never-shown";
 const PROJECT = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
-const servers: Server[] = [];
 
-afterEach(async () => {
+const serve = useLoopbackServers();
+
+afterEach(() => {
   vi.useRealTimers();
-  await Promise.all(
-    servers.splice(0).map((s) => {
-      s.closeAllConnections();
-      return new Promise((done) => s.close(done));
-    }),
-  );
 });
-
-async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
-  const server = createServer(handler);
-  servers.push(server);
-  await new Promise<void>((ready) => server.listen(0, "127.0.0.1", ready));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
 
 function api(endpoint: string, options: CreateClientOptions = {}) {
   return new DataAnnotationsApi(createClient({ endpoint, credentials: { ak: AK, sk: SK }, projectId: PROJECT, env: {}, ...options }));

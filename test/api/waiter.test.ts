@@ -4,34 +4,22 @@
  * servers on loopback, a poll that would hang past the deadline, proxy answers (502, 504), refused
  * connections and a broken success body.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { ServerResponse } from "node:http";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { waitForSyncObs } from "../../src/api/waiter.js";
 import type { CallOptions, Result } from "../../src/api/types.js";
 import { createClient, DataAnnotationsApi, ModelArtsNetworkError, ModelArtsWaiterTimeoutError, type CreateClientOptions } from "../../src/index.js";
+import { closedPortUrl, useLoopbackServers } from "../support/loopback.js";
 
 const AK = "WAITERTESTAK0000";
 const SK = "waiter-test-secret-key-never-shown";
 const PROJECT = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
-const servers: Server[] = [];
 
-afterEach(async () => {
+const serve = useLoopbackServers();
+
+afterEach(() => {
   vi.useRealTimers();
-  await Promise.all(
-    servers.splice(0).map((s) => {
-      s.closeAllConnections();
-      return new Promise((done) => s.close(done));
-    }),
-  );
 });
-
-async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
-  const server = createServer(handler);
-  servers.push(server);
-  await new Promise<void>((ready) => server.listen(0, "127.0.0.1", ready));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
 
 function api(endpoint: string, options: CreateClientOptions = {}) {
   return new DataAnnotationsApi(createClient({ endpoint, credentials: { ak: AK, sk: SK }, projectId: PROJECT, env: {}, ...options }));
@@ -174,9 +162,7 @@ describe("over HTTP", () => {
   });
 
   it("retries refused connections until the deadline", async () => {
-    const url = await serve(() => undefined);
-    const server = servers.pop()!;
-    await new Promise((done) => server.close(done));
+    const url = await closedPortUrl();
     // Two polls: the second starts about 300 ms in, with some 300 ms left, far more than a refusal
     // takes even on a loaded machine, so it is not cut off as a TIMEOUT; after it, too little is
     // left for a third.

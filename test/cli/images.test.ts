@@ -3,7 +3,7 @@
  * (see fixture.ts): stdout, stderr and exit codes, --json output parsed.
  */
 import { describe, expect, test } from "vitest";
-import { cat, MANY, useCliEmulator } from "./fixture.js";
+import { MANY, useCliEmulator } from "./fixture.js";
 import { jsonOf } from "./run.js";
 
 const cli = useCliEmulator();

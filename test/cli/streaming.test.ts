@@ -4,13 +4,12 @@
  * a page back on cue, so a small scripted loopback server plays the service here; the client
  * signs its requests as always, and the server only answers them.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterEach, beforeEach, expect, test } from "vitest";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { beforeEach, expect, test } from "vitest";
+import { useLoopbackServers } from "../support/loopback.js";
 import { pipeline, startCli } from "./run.js";
 
 type Answer = (page: number, res: ServerResponse) => void;
-let server: Server;
 let endpoint: string;
 let answer: Answer;
 let pagesAsked: number[];
@@ -28,21 +27,16 @@ function pageOf(page: number, res: ServerResponse) {
   res.end(JSON.stringify({ is_success: true, project_id: 283, project_name: "listing", project_desc: "", project_type: 0, create_time: 0, version_num: 0, data_path: "obs://bucket/listing/", versions: [], images, total: TOTAL }));
 }
 
+const serve = useLoopbackServers();
+
 beforeEach(async () => {
   pagesAsked = [];
   answer = pageOf;
-  server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  endpoint = await serve((req: IncomingMessage, res: ServerResponse) => {
     const page = Number(new URL(req.url ?? "/", "http://x").searchParams.get("page") ?? "1");
     pagesAsked.push(page);
     answer(page, res);
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-
-afterEach(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
 });
 
 const ENV = { HUAWEICLOUD_SDK_AK: "STREAMINGTESTAK00001", HUAWEICLOUD_SDK_SK: "streaming-test-sk", HUAWEICLOUD_SDK_PROJECT_ID: "p1", HOME: "/nonexistent" };
