@@ -50,7 +50,7 @@ export class DataAnnotationsApi {
   /**
    * Every image of a `show_images_by_tag` listing, page after page, requesting a page only when
    * the previous one is used up: `for await (const image of das.iterate_images_by_tag({ ... }))`.
-   * Arguments are checked at the call. A page that fails with 429, 5xx or no answer is retried
+   * Arguments are checked at the call. A page that fails with 429, 500, 502-504 or no answer is retried
    * three times (0.5 s, 1 s, 2 s apart); a service error that persists or cannot be fixed by
    * retrying is thrown as ModelArtsServiceError. Tagging or deleting images of the listed filter while iterating
    * shifts images between pages (see paginate.ts).

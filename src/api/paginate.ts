@@ -58,6 +58,26 @@ function checkArguments(client: ModelArtsClient, params: IterateImagesByTagParam
 }
 
 /**
+ * Helpers pass a 2xx body through as it came; the walk relies on `images` and `total`, so a page
+ * without them (a proxy's `{}`, a cut-down body) is an invalid answer, not a crash mid-loop.
+ */
+function checkPage(page: SuccessResult<"show_images_by_tag">, number: number | undefined): SuccessResult<"show_images_by_tag"> {
+  const { images, total } = page as { images?: unknown; total?: unknown };
+  if (Array.isArray(images) && typeof total === "number" && Number.isFinite(total)) return page;
+  throw new ModelArtsServiceError(
+    {
+      error_code: "CLIENT.INVALID_RESPONSE",
+      error_msg: "the success body has no images list or no numeric total",
+      // A success result carries no status; 200 is the only success the spec gives this operation.
+      http_status: 200,
+      request_id: null,
+    },
+    "show_images_by_tag",
+    `page ${number}`,
+  );
+}
+
+/**
  * One page, retried after the answers and failures the waiter also retries. A timed-out request
  * is among them: reading a page changes nothing, so asking again is safe, and the per-request
  * timeout bounds each attempt; a caller who wants to bound the whole walk passes a signal, and
@@ -69,7 +89,7 @@ async function readPage(fetchPage: FetchPage, params: HelperParams<"show_images_
     let transient: boolean;
     try {
       const result = await fetchPage(params, options);
-      if (result.is_success) return result;
+      if (result.is_success) return checkPage(result, params.page);
       failure = new ModelArtsServiceError(result, "show_images_by_tag", `page ${params.page}`);
       transient = TRANSIENT_STATUSES.has(result.http_status);
     } catch (error) {

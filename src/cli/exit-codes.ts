@@ -9,7 +9,7 @@ export const EXIT = {
   NETWORK: 3,
   /** Ctrl+C (SIGINT) stopped a command that was waiting or listing. */
   INTERRUPTED: 130,
-  /** The reader of stdout went away (`... | head`): what a SIGPIPE death gives other tools. */
+  /** The reader of stdout or stderr went away (`... | head`): what a SIGPIPE death gives other tools. */
   PIPE_CLOSED: 141,
   /** SIGTERM stopped a command that was waiting or listing. */
   TERMINATED: 143,
@@ -24,4 +24,4 @@ export const EXIT_CODES_HELP = `Exit codes:
   3    network error or timeout: no answer, or --wait ran out of time
   70   any other failure (the emulator could not start, an unexpected error)
   130  interrupted by Ctrl+C (143: by SIGTERM)
-  141  the reader of stdout closed the pipe (e.g. | head)`;
+  141  the reader of stdout or stderr closed the pipe (e.g. | head)`;

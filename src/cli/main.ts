@@ -42,12 +42,12 @@ async function main(argv: readonly string[], io: CliIo): Promise<number> {
   return code;
 }
 
-// Node gets EPIPE where other tools die of SIGPIPE: once the reader has gone (`... | head`),
-// nothing more can be said, so stop at once, without a stack trace, with SIGPIPE's exit code.
+// Node gets EPIPE where other tools die of SIGPIPE: once the reader of stdout or stderr has
+// gone (`... | head`), nothing more can be said, so stop at once, without a stack trace, with
+// SIGPIPE's exit code. Any other failure to write (a full disk) is one of "anything else".
 for (const stream of [process.stdout, process.stderr]) {
   stream.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code !== "EPIPE") throw error;
-    process.exit(EXIT.PIPE_CLOSED);
+    process.exit(error.code === "EPIPE" ? EXIT.PIPE_CLOSED : EXIT.INTERNAL);
   });
 }
 

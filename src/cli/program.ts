@@ -22,11 +22,15 @@ export interface ClientFlags {
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /**
- * Commander quotes an unknown option as typed, value included: a mistyped `--tokn=<token>`
- * would put the token on stderr (and into CI logs). Only the option's name is kept.
+ * Commander quotes an unknown option as typed, value included: a mistyped `--tokn=<token>`,
+ * `-s<secret>` or `"--tokn <token>"` would put the token on stderr (and into CI logs). Only
+ * what can be an option's name is kept: `--` and a word, or `-` and one letter.
  */
 export function withoutOptionValues(message: string): string {
-  return message.replace(/'(-{1,2}[^'=\s]+)=[^']*'/g, "'$1=…'");
+  return message.replace(/unknown option '(.*)'$/gm, (_, typed: string) => {
+    const name = /^--[A-Za-z0-9][\w-]*|^-[A-Za-z0-9]/.exec(typed)?.[0] ?? "-";
+    return `unknown option '${name}${name === typed ? "" : "…"}'`;
+  });
 }
 
 function wholeNumber(value: string): number {

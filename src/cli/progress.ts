@@ -54,8 +54,9 @@ export class ProgressLine {
     // width is that of the visible text, and a line too wide is cut without its colour codes,
     // since a cut escape sequence could leave the terminal coloured.
     const columns = this.#stream.columns || 80;
-    const plain = `${frame} ${this.#text.replace(SGR, "")} ${elapsed}`;
-    const line = plain.length < columns ? `${this.#colors.cyan(frame)} ${this.#text} ${this.#colors.dim(elapsed)}` : plain.slice(0, columns - 1);
+    // By code point, so a cut never splits a surrogate pair.
+    const plain = [...`${frame} ${this.#text.replace(SGR, "")} ${elapsed}`];
+    const line = plain.length < columns ? `${this.#colors.cyan(frame)} ${this.#text} ${this.#colors.dim(elapsed)}` : plain.slice(0, columns - 1).join("");
     this.#stream.write(CLEAR_LINE + line);
   }
 }

@@ -14,15 +14,16 @@ export async function readStdin(what: string): Promise<string> {
 }
 
 /**
- * A secret given as "-": one line of piped stdin (without the newline a shell's echo or a
- * here-string adds), or typed at a prompt on stderr with echo off, so it reaches neither the
+ * A secret given as "-": piped stdin (without the trailing newline a shell's echo or a
+ * here-string adds; anything else is the secret's, and validation refuses line breaks), or typed at a prompt on stderr with echo off, so it reaches neither the
  * screen, the shell's history nor `ps`.
  */
 export async function readSecret(label: string): Promise<string> {
   const stdin = process.stdin;
   if (!stdin.isTTY) return (await readStdin(label)).replace(/\r?\n$/, "");
-  process.stderr.write(`${label}: `);
+  // Echo off before the prompt shows, so nothing typed after it can reach the screen.
   stdin.setRawMode(true);
+  process.stderr.write(`${label}: `);
   stdin.setEncoding("utf8");
   stdin.resume();
   try {

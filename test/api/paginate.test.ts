@@ -117,6 +117,26 @@ describe("where the walk ends", () => {
   });
 });
 
+describe("a malformed page", () => {
+  it.each([
+    ["an empty object", {}],
+    ["images that are not a list", { images: null, total: 3 }],
+    ["no total", { images: [image(0)] }],
+  ])("%s is an invalid answer (ModelArtsServiceError, CLIENT.INVALID_RESPONSE), not a crash in the loop", async (_, body) => {
+    const url = await serve((req, res) => {
+      const number = Number(new URL(req.url ?? "/", "http://x").searchParams.get("page"));
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(number === 1 ? page(IMAGES.slice(0, 5), 23) : body));
+    });
+    const seen: ListedImage[] = [];
+    const error = await (async () => {
+      for await (const listed of api(url).iterate_images_by_tag({ data_annotation_id: "282", per_page: 5 })) seen.push(listed);
+    })().catch((e: unknown) => e);
+    expect(seen).toEqual(IMAGES.slice(0, 5));
+    expect(error).toBeInstanceOf(ModelArtsServiceError);
+    expect(error).toMatchObject({ error_code: "CLIENT.INVALID_RESPONSE", operation: "show_images_by_tag", http_status: 200 });
+  });
+});
+
 describe("retries", () => {
   const client = createClient({ endpoint: "http://127.0.0.1:9", credentials: { ak: AK, sk: SK }, projectId: PROJECT, env: {} });
   type Answer = Result<"show_images_by_tag"> | Error;

@@ -79,10 +79,17 @@ describe("configuration, usage and network errors", () => {
   });
 
   test("a mistyped option never echoes its value, which may be a secret", async () => {
-    const result = await cli().run(["config", "set-context", "dev", "--ak", "AK", "--tokn=TOKSECRET-0001", "--json"]);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain("unknown option '--tokn=…'");
-    expect(result.stderr + result.stdout).not.toContain("TOKSECRET");
+    for (const [typo, shown] of [
+      ["--tokn=TOKSECRET-0001", "'--tokn…'"],
+      ["-sTOKSECRET-0001", "'-s…'"],
+      ["--tokn TOKSECRET-0001", "'--tokn…'"],
+      ["--bogus=se'TOKSECRET-0001", "'--bogus…'"],
+    ] as const) {
+      const result = await cli().run(["config", "set-context", "dev", "--ak", "AK", typo, "--json"]);
+      expect(result.code, typo).toBe(2);
+      expect(result.stderr).toContain(`unknown option ${shown}`);
+      expect(result.stderr + result.stdout).not.toContain("TOKSECRET");
+    }
   });
 
   test("anything else (here: an emulator whose port is taken) exits 70", async () => {

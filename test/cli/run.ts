@@ -5,11 +5,11 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { COMPILED_DIR } from "../support/compile.js";
+import { compiledDir } from "../support/compile.js";
 
 export const REPO = fileURLToPath(new URL("../..", import.meta.url));
 /** The command line that runs the CLI: Node and the compiled bin. */
-export const CLI_COMMAND: readonly string[] = [process.execPath, join(COMPILED_DIR, "src/cli/main.js")];
+export const CLI_COMMAND: readonly string[] = [process.execPath, join(compiledDir(), "src/cli/main.js")];
 
 export interface CliRun {
   code: number | null;

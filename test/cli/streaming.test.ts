@@ -74,6 +74,18 @@ test("an error answer on page 3 closes the document as a failure, after the imag
   expect(pagesAsked).toEqual([1, 2, 3]);
 });
 
+test("a success page without its images list is an invalid answer: the document closes; exit 1", async () => {
+  answer = (page, res) => {
+    if (page === 1) return pageOf(page, res);
+    res.writeHead(200, { "Content-Type": "application/json" });
+    res.end("{}");
+  };
+  const { code, stdout, stderr } = await startCli(ARGS(), ENV).done;
+  expect(code).toBe(1);
+  expect(JSON.parse(stdout)).toMatchObject({ total: PER_PAGE, is_success: false, error_code: "CLIENT.INVALID_RESPONSE" });
+  expect(stderr).toContain("the success body has no images list");
+});
+
 test("Ctrl+C while a page is on its way closes the document too; exit 130", async () => {
   let asked!: () => void;
   const secondPageAsked = new Promise<void>((resolve) => (asked = resolve));
@@ -86,7 +98,7 @@ test("Ctrl+C while a page is on its way closes the document too; exit 130", asyn
   run.child.kill("SIGINT");
   const { code, stdout } = await run.done;
   expect(code).toBe(130);
-  expect(JSON.parse(stdout)).toMatchObject({ total: PER_PAGE, is_success: false, error_code: "ABORTED" });
+  expect(JSON.parse(stdout)).toMatchObject({ total: PER_PAGE, is_success: false, error_code: "INTERRUPTED" });
 });
 
 test("a reader that closes the pipe (| head) ends the CLI quietly with SIGPIPE's 141", async () => {

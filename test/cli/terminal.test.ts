@@ -3,6 +3,7 @@
  * and colour. A real pseudo-terminal comes from util-linux `script`, so the CLI's own
  * isTTY checks are what is tested; NO_COLOR, FORCE_COLOR and --no-color on top.
  */
+import { existsSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { Output } from "../../src/cli/output.js";
 import { resolveContext } from "../../src/index.js";
@@ -89,6 +90,15 @@ describe("stdin on a terminal", () => {
     const config = resolveContext({ configFile: file }, {});
     expect(config.credentials.kind === "aksk" && config.credentials.sk.reveal()).toBe(secret);
   });
+});
+
+test("Ctrl+C at the prompt stops the command with exit 130 and writes nothing", async () => {
+  const file = `${cli().home}/never.yaml`;
+  const { code, output } = await onTerminal(["config", "set-context", "x", "--config", file, "--ak", "PROMPTAK000000000001", "--sk", "-", "--json"], {}, { prompt: "SK: ", typing: "half-typed\u0003" });
+  expect(code).toBe(130);
+  expect(output).toContain('"error_code": "INTERRUPTED"');
+  expect(output).not.toContain("half-typed");
+  expect(existsSync(file)).toBe(false);
 });
 
 describe("colour", () => {

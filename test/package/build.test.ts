@@ -12,12 +12,12 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { COMPILED_DIR } from "../support/compile.js";
+import { compiledDir } from "../support/compile.js";
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, "../..");
 // Compiled once for the whole run by the global setup, with the build config.
-const outDir = COMPILED_DIR;
+const outDir = compiledDir();
 
 describe("the compiled package", () => {
   it("has every file package.json's exports and bin name", () => {

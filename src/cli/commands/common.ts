@@ -65,6 +65,9 @@ export async function interruptible<T>(body: (signal: AbortSignal) => Promise<T>
 
 export function exitCodeOf(error: unknown): number {
   if (error instanceof Interrupted) return error.signal === "SIGTERM" ? EXIT.TERMINATED : EXIT.INTERRUPTED;
+  // Once the user has interrupted, whatever the command then fails with (an aborted request,
+  // or a network error that raced the signal) is the interruption.
+  if (interruptedBy !== undefined && !(error instanceof UsageError)) return interruptedBy === "SIGTERM" ? EXIT.TERMINATED : EXIT.INTERRUPTED;
   if (error instanceof ModelArtsValidationError || error instanceof ModelArtsConfigError || error instanceof UsageError) return EXIT.USAGE;
   if (error instanceof ModelArtsNetworkError && error.reason === "aborted") return interruptedBy === "SIGTERM" ? EXIT.TERMINATED : EXIT.INTERRUPTED;
   if (error instanceof ModelArtsNetworkError || error instanceof ModelArtsWaiterTimeoutError) return EXIT.NETWORK;
@@ -75,6 +78,7 @@ export function exitCodeOf(error: unknown): number {
 /** The error as --json prints it: a service error keeps a failure result's fields; our own errors give their code. */
 export function errorFields(error: Reportable): Record<string, unknown> {
   if (error instanceof Interrupted) return { is_success: false, error_code: "INTERRUPTED", error_msg: error.message };
+  if (interruptedBy !== undefined && !(error instanceof UsageError)) return { is_success: false, error_code: "INTERRUPTED", error_msg: `interrupted (${interruptedBy})` };
   return error instanceof ModelArtsServiceError
     ? { is_success: false, error_code: error.error_code, error_msg: error.error_msg, http_status: error.http_status, request_id: error.request_id }
     : { is_success: false, error_code: error instanceof ModelArtsError ? error.code : "USAGE", error_msg: error.message };

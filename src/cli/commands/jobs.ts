@@ -11,7 +11,7 @@ import { ProgressLine } from "../progress.js";
 import type { ClientFlags } from "../program.js";
 import { readStdin } from "../stdin.js";
 import { UsageError } from "../usage.js";
-import { connect, errorFields, guarded, interruptible, isReportable, outputFor, reportError, serviceFailure, type Reportable } from "./common.js";
+import { connect, errorFields, guarded, interruptible, isReportable, outputFor, reportError, serviceFailure } from "./common.js";
 
 type ImageInfo = components["schemas"]["ImageInfo"];
 type ImageTag = components["schemas"]["ImageTag"];
@@ -161,10 +161,11 @@ async function allImages(out: Output, das: ReturnType<typeof connect>["das"], pa
   let count = 0;
   const table = out.tableWriter(IMAGE_HEADERS);
   let page: string[][] = [];
-  if (out.json) await out.writeDrained('{\n  "images": [');
-  let failure: Reportable | undefined;
+  let failure: unknown;
   try {
+    // The header too is written inside: a Ctrl+C while it waits for the reader still closes the document.
     await interruptible(async (signal) => {
+      if (out.json) await out.writeDrained('{\n  "images": [');
       for await (const image of das.iterate_images_by_tag(params, { signal })) {
         if (out.json) {
           await out.writeDrained(`${count === 0 ? "\n" : ",\n"}    ${JSON.stringify(image)}`);
@@ -180,17 +181,25 @@ async function allImages(out: Output, das: ReturnType<typeof connect>["das"], pa
       }
     });
   } catch (error) {
-    if (!isReportable(error)) throw error;
     failure = error;
   }
   if (out.json) {
-    const end = failure === undefined ? { is_success: true } : errorFields(failure);
+    // Whatever ended the listing, the document ends: an unexpected error too, before main reports it.
+    const end =
+      failure === undefined
+        ? { is_success: true }
+        : isReportable(failure)
+          ? errorFields(failure)
+          : { is_success: false, error_code: "INTERNAL", error_msg: failure instanceof Error ? failure.message : String(failure) };
     const fields = Object.entries({ total: count, ...end }).map(([key, value]) => `  ${JSON.stringify(key)}: ${JSON.stringify(value)}`);
     out.write(`${count === 0 ? "" : "\n  "}],\n${fields.join(",\n")}\n}\n`);
   } else if (page.length > 0) {
     table.add(page);
   }
-  if (failure !== undefined) return reportError(out, failure);
+  if (failure !== undefined) {
+    if (!isReportable(failure)) throw failure;
+    return reportError(out, failure);
+  }
   if (!out.json) out.note(count === 0 ? "No images" : `${count} images`);
   return EXIT.OK;
 }
@@ -250,7 +259,6 @@ async function expandIds(values: readonly string[], what: string): Promise<strin
   if (fromStdin.length === 0) throw new UsageError(`${what}: "-" was given, but stdin holds no image IDs`);
   return values.flatMap((value) => (value === "-" ? fromStdin : [value]));
 }
-
 
 async function modifyBody(flags: ModifyFlags): Promise<HelperParams<"modify_image_info">["body"]> {
   const simple = flags.imageId !== undefined || flags.tag !== undefined || flags.untag === true;
