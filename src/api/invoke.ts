@@ -25,7 +25,12 @@ interface FetchOutcome {
   response: Response;
 }
 
-function prepare<O extends OperationId>(client: ModelArtsClient, operationId: O, params: HelperParams<O>, options: CallOptions): PreparedRequest<O> {
+/**
+ * The arguments of a call to `operationId`, with `project_id` filled from the client, checked
+ * against the spec. Helpers use it, and so does the iterator, to refuse bad arguments when it
+ * is made rather than at its first page.
+ */
+export function checkedArguments<O extends OperationId>(client: ModelArtsClient, operationId: O, params: HelperParams<O>): Record<string, unknown> {
   const shape = operationShape(operationId);
   const args: Record<string, unknown> = { ...(params as Record<string, unknown>) };
   for (const key of Object.keys(args)) if (args[key] === undefined) delete args[key];
@@ -40,15 +45,26 @@ function prepare<O extends OperationId>(client: ModelArtsClient, operationId: O,
     args.project_id = client.projectId;
   }
   validateArguments(shape, args);
+  return args;
+}
 
+/** A call's options, checked: the timeout it gets (its own or the client's) and its signal. */
+export function checkedCallOptions(client: ModelArtsClient, options: CallOptions, operation: string): { timeoutMs: number; signal?: AbortSignal } {
+  const timeoutMs = checkTimeout(options.timeoutMs ?? client.timeoutMs, operation);
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+    throw new ModelArtsValidationError("signal", "must be an AbortSignal", operation);
+  }
+  return { timeoutMs, ...(options.signal !== undefined ? { signal: options.signal } : {}) };
+}
+
+function prepare<O extends OperationId>(client: ModelArtsClient, operationId: O, params: HelperParams<O>, options: CallOptions): PreparedRequest<O> {
+  const shape = operationShape(operationId);
+  const args = checkedArguments(client, operationId, params);
   const path: Record<string, string> = {};
   for (const name of shape.pathParams) path[name] = args[name] as string;
   const query: Record<string, unknown> = {};
   for (const name of shape.queryParams) if (args[name] !== undefined) query[name] = args[name];
-  const timeoutMs = checkTimeout(options.timeoutMs ?? client.timeoutMs, operationId);
-  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
-    throw new ModelArtsValidationError("signal", "must be an AbortSignal", operationId);
-  }
+  const { timeoutMs } = checkedCallOptions(client, options, operationId);
   const transport = transportOf(client);
   return {
     params: shape.queryParams.length > 0 ? { path, query } : { path },

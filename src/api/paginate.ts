@@ -4,9 +4,9 @@
  * page of memory and a loop that breaks early costs only the pages it read. A page that meets
  * the service's passing trouble is asked for again, a few times, before the walk gives up.
  */
-import { checkTimeout, type ModelArtsClient } from "./client.js";
+import type { ModelArtsClient } from "./client.js";
 import { ModelArtsServiceError, ModelArtsValidationError } from "../errors.js";
-import { operationShape, validateArguments } from "./operations.js";
+import { checkedArguments, checkedCallOptions } from "./invoke.js";
 import type { CallOptions, HelperParams, Result, SuccessResult } from "./types.js";
 import { isTransientNetworkError, sleep, TRANSIENT_STATUSES } from "./waiter.js";
 
@@ -38,23 +38,8 @@ function checkArguments(client: ModelArtsClient, params: IterateImagesByTagParam
     throw new ModelArtsValidationError("page", "is chosen by the iterator, which reads every page from 1; leave it out", OPERATION);
   }
   if (options === null || typeof options !== "object") throw new ModelArtsValidationError("options", "must be an object { signal?, timeoutMs? }", OPERATION);
-  if (options.timeoutMs !== undefined) checkTimeout(options.timeoutMs, OPERATION);
-  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
-    throw new ModelArtsValidationError("signal", "must be an AbortSignal", OPERATION);
-  }
-  const args: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(params)) if (value !== undefined) args[key] = value;
-  if (args.project_id === undefined) {
-    if (client.projectId === undefined) {
-      throw new ModelArtsValidationError(
-        "project_id",
-        "is required: pass it, or set projectId in the client options, HUAWEICLOUD_SDK_PROJECT_ID or the context's project_id",
-        "show_images_by_tag",
-      );
-    }
-    args.project_id = client.projectId;
-  }
-  validateArguments(operationShape("show_images_by_tag"), args);
+  checkedCallOptions(client, options, OPERATION);
+  checkedArguments(client, "show_images_by_tag", params);
 }
 
 /**
