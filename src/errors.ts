@@ -1,34 +1,65 @@
 /**
- * Errors thrown by the client. Service answers are not thrown: they come back as
- * `{ is_success: false, ... }` results, like the legacy SDK. What is thrown is a
- * problem on our side of the wire: bad arguments, bad configuration, no transport.
+ * Errors thrown by the client. Service answers are not thrown by the helpers: they come back as
+ * `{ is_success: false, ... }` results, like the legacy SDK. What is thrown is a problem on our
+ * side of the wire (bad arguments, bad configuration, no answer, a cancelled call), or, from the
+ * waiter and the iterator, which have no result to return, a service error.
  *
- * Messages never carry secrets: callers pass only names and non-secret values in.
+ * Every class extends ModelArtsError, whose `code` is ours, stable and documented (README, "Errors"):
+ * branch on `code` or on the class. The service's own `ModelArts.NNNN` is `error_code` of
+ * ModelArtsServiceError, never `code`. Messages never carry secrets: callers pass only names
+ * and non-secret values in.
  */
+
+/** Our codes, one per class (two for ModelArtsNetworkError: no answer, or none in time). */
+export type ModelArtsErrorCode =
+  | "INVALID_ARGUMENT"
+  | "INVALID_PARAMETER"
+  | "INVALID_CONFIG"
+  | "NETWORK_ERROR"
+  | "TIMEOUT"
+  | "ABORTED"
+  | "SERVICE_ERROR"
+  | "WAITER_TIMEOUT";
 
 export class ModelArtsError extends Error {
   override name = "ModelArtsError";
-  /** Stable, machine-readable reason, e.g. "INVALID_PARAMETER". */
-  readonly code: string;
+  /** Stable, machine-readable reason (see ModelArtsErrorCode). */
+  readonly code: ModelArtsErrorCode;
+  /** The operation (or helper, such as "wait_for_sync_obs") that failed; undefined outside a call (createClient, signRequest). */
+  readonly operation: string | undefined;
 
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(code: ModelArtsErrorCode, message: string, options: { cause?: unknown; operation?: string | undefined } = {}) {
+    super(message, options.cause !== undefined ? { cause: options.cause } : undefined);
     this.code = code;
+    this.operation = options.operation;
   }
 }
 
-/** An argument failed the spec's constraints; raised before any network call. */
+/**
+ * An option or argument of ours cannot be used (not a value the spec constrains): `client` that did
+ * not come from createClient, `fetch` that is not a function, `timeoutMs`, `signal`, `params` that
+ * is not an object, an `X-Sdk-Date` header of the wrong form. Raised before any network call.
+ */
+export class ModelArtsArgumentError extends ModelArtsError {
+  override name = "ModelArtsArgumentError";
+  /** The option or argument, e.g. "timeoutMs". */
+  readonly argument: string;
+
+  constructor(argument: string, problem: string, operation?: string) {
+    super("INVALID_ARGUMENT", `${operation ? `${operation}: ` : ""}invalid argument '${argument}': ${problem}`, { operation });
+    this.argument = argument;
+  }
+}
+
+/** A parameter breaks the spec's constraints (pattern, limits, required, unknown field); raised before any network call. */
 export class ModelArtsValidationError extends ModelArtsError {
   override name = "ModelArtsValidationError";
   /** Name of the offending parameter as the spec spells it (`per_page`, `body.image_id`). */
   readonly parameter: string;
-  /** The operation being called, when known. */
-  readonly operation: string | undefined;
 
   constructor(parameter: string, problem: string, operation?: string) {
-    super("INVALID_PARAMETER", `${operation ? `${operation}: ` : ""}invalid parameter '${parameter}': ${problem}`);
+    super("INVALID_PARAMETER", `${operation ? `${operation}: ` : ""}invalid parameter '${parameter}': ${problem}`, { operation });
     this.parameter = parameter;
-    this.operation = operation;
   }
 }
 
@@ -43,7 +74,7 @@ export class ModelArtsConfigError extends ModelArtsError {
 
   constructor(
     message: string,
-    details: { file?: string; context?: string; field?: string; availableContexts?: readonly string[] } = {},
+    details: { file?: string | undefined; context?: string | undefined; field?: string | undefined; availableContexts?: readonly string[] | undefined } = {},
   ) {
     super("INVALID_CONFIG", message);
     this.file = details.file;
@@ -54,52 +85,59 @@ export class ModelArtsConfigError extends ModelArtsError {
 }
 
 /**
- * The call got no complete HTTP answer: refused, reset, DNS, TLS, timeout or abort, before the
- * headers or while a helper was reading the body.
+ * The call got no complete HTTP answer: refused, reset, DNS, TLS, or no answer within `timeoutMs`,
+ * before the headers or while the body was being read. Worth retrying; a caller's cancellation
+ * is not this but ModelArtsAbortError.
  */
 export class ModelArtsNetworkError extends ModelArtsError {
   override name = "ModelArtsNetworkError";
-  readonly operation: string | undefined;
-  /** "timeout" when `timeoutMs` elapsed, "aborted" when the caller's signal fired, else "network". */
-  readonly reason: "timeout" | "aborted" | "network";
+  /** "timeout" when `timeoutMs` elapsed, else "network". */
+  readonly reason: "timeout" | "network";
 
-  constructor(message: string, reason: "timeout" | "aborted" | "network", options: { cause?: unknown; operation?: string } = {}) {
-    super(reason === "network" ? "NETWORK_ERROR" : reason === "timeout" ? "TIMEOUT" : "ABORTED", message, { cause: options.cause });
-    this.operation = options.operation;
+  constructor(message: string, reason: "timeout" | "network", options: { cause?: unknown; operation?: string | undefined } = {}) {
+    super(reason === "timeout" ? "TIMEOUT" : "NETWORK_ERROR", message, options);
     this.reason = reason;
   }
 }
 
+/** The caller's `signal` fired: the call (or the waiter, or the walk) was cancelled on purpose. */
+export class ModelArtsAbortError extends ModelArtsError {
+  override name = "ModelArtsAbortError";
+
+  constructor(message: string, options: { cause?: unknown; operation?: string | undefined } = {}) {
+    super("ABORTED", message, options);
+  }
+}
+
+/** What a failed call's answer said, as helpers return it in a failure result. */
+export interface ServiceFailure {
+  error_code: string;
+  error_msg: string;
+  http_status: number;
+  request_id: string | null;
+}
+
 /**
- * The service answered an error to one page of an iteration. Helpers return such answers as
- * `is_success: false` results, but an async iterator has no result to return, so it throws
- * this, carrying the same fields. `code` is the service's own error_code.
+ * The service answered an error where a result cannot carry it: to one page of an iteration
+ * (helpers return such answers as `is_success: false` results instead). The answer's fields are
+ * kept as the result would hold them.
  */
-export class ModelArtsServiceError extends ModelArtsError {
+export class ModelArtsServiceError extends ModelArtsError implements ServiceFailure {
   override name = "ModelArtsServiceError";
-  /** `ModelArts.NNNN`, `APIGW.NNNN`, or `HTTP.<status>` when the body was not the error JSON. */
+  declare readonly operation: string;
+  /** `ModelArts.NNNN`, `APIGW.NNNN`, `HTTP.<status>` when the body was not the error JSON, `CLIENT.INVALID_RESPONSE`. */
   readonly error_code: string;
   readonly error_msg: string;
   readonly http_status: number;
   /** The `X-Request-Id` response header, for support tickets; null when absent. */
   readonly request_id: string | null;
-  /** The spec operation that failed, e.g. "show_images_by_tag". */
-  readonly operation: string;
 
-  constructor(
-    failure: { error_code: string; error_msg: string; http_status: number; request_id: string | null },
-    operation: string,
-    context?: string,
-  ) {
-    super(
-      failure.error_code,
-      `${operation}${context ? ` (${context})` : ""}: ${failure.error_code} (HTTP ${failure.http_status}): ${failure.error_msg}`,
-    );
+  constructor(failure: ServiceFailure, operation: string, context?: string) {
+    super("SERVICE_ERROR", `${operation}${context ? ` (${context})` : ""}: ${failure.error_code} (HTTP ${failure.http_status}): ${failure.error_msg}`, { operation });
     this.error_code = failure.error_code;
     this.error_msg = failure.error_msg;
     this.http_status = failure.http_status;
     this.request_id = failure.request_id;
-    this.operation = operation;
   }
 }
 
@@ -119,7 +157,7 @@ export interface WaiterFailure {
 /** A waiter's deadline passed before the operation settled. */
 export class ModelArtsWaiterTimeoutError extends ModelArtsError {
   override name = "ModelArtsWaiterTimeoutError";
-  readonly operation: string;
+  declare readonly operation: string;
   /** The last status the service reported, or undefined when no poll got one. */
   readonly lastStatus: number | undefined;
   readonly elapsedMs: number;
@@ -131,16 +169,27 @@ export class ModelArtsWaiterTimeoutError extends ModelArtsError {
    */
   readonly lastFailure: WaiterFailure | undefined;
 
-  constructor(details: { operation: string; timeoutMs: number; lastStatus: number | undefined; elapsedMs: number; polls: number; lastFailure?: WaiterFailure | undefined }) {
-    const last = details.lastStatus === undefined ? "no status was read" : `the last status was ${details.lastStatus}`;
+  constructor(details: {
+    operation: string;
+    timeoutMs: number;
+    lastStatus: number | undefined;
+    elapsedMs: number;
+    polls: number;
+    lastFailure?: WaiterFailure | undefined;
+    describeStatus?: (status: number) => string;
+  }) {
+    const last =
+      details.lastStatus === undefined
+        ? "no status was read"
+        : `the last status was ${details.describeStatus ? details.describeStatus(details.lastStatus) : details.lastStatus}`;
     const failure = details.lastFailure
       ? `; last failure ${details.lastFailure.error_code}${details.lastFailure.http_status !== undefined ? ` (HTTP ${details.lastFailure.http_status})` : ""}`
       : "";
     super(
       "WAITER_TIMEOUT",
       `${details.operation}: not settled within ${details.timeoutMs} ms (${details.polls} polls in ${Math.round(details.elapsedMs)} ms; ${last}${failure})`,
+      { operation: details.operation },
     );
-    this.operation = details.operation;
     this.lastStatus = details.lastStatus;
     this.elapsedMs = details.elapsedMs;
     this.polls = details.polls;

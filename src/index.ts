@@ -19,7 +19,7 @@ export type {
 export type { IterateImagesByTagParams, ListedImage } from "./api/paginate.js";
 export { LabelApi } from "./api/label.js";
 export type { CallOptions, FailureResult, HelperParams, OperationId, Result, SuccessResult } from "./api/types.js";
-export { signRequest, type SignableRequest, type SigningCredentials } from "./auth/signer.js";
+export { signRequest, signRequestAsync, type SignableRequest, type SigningCredentials } from "./auth/signer.js";
 export { Secret } from "./auth/secret.js";
 export {
   resolveContext,
@@ -40,7 +40,20 @@ export {
   type UseContextResult,
   type DeleteContextResult,
 } from "./config/index.js";
-export { ModelArtsError, ModelArtsConfigError, ModelArtsNetworkError, ModelArtsValidationError } from "./errors.js";
-export { ModelArtsServiceError, ModelArtsWaiterTimeoutError, type WaiterFailure } from "./errors.js";
+export {
+  ModelArtsError,
+  ModelArtsArgumentError,
+  ModelArtsValidationError,
+  ModelArtsConfigError,
+  ModelArtsNetworkError,
+  ModelArtsAbortError,
+  ModelArtsServiceError,
+  ModelArtsWaiterTimeoutError,
+  type ModelArtsErrorCode,
+  type ServiceFailure,
+  type WaiterFailure,
+} from "./errors.js";
+/** The operation table generated from the spec: per operationId its method, path, parameters with limits, success status and validator. */
+export { OPERATIONS, OPERATION_IDS, type OperationEntry, type ParameterEntry } from "../generated/operations.js";
 /** The spec's types, for callers who use `client.raw` or want the models by name. */
 export type { components, operations, paths } from "../generated/schema.js";

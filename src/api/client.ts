@@ -1,9 +1,9 @@
-import { createRequire } from "node:module";
-import { inspect } from "node:util";
-import createFetchClient, { type Client } from "openapi-fetch";
-import type { paths } from "../../generated/schema.js";
-import { resolveContext, type ConfigOptions, type ResolvedConfig } from "../config/index.js";
-import { ModelArtsValidationError } from "../errors.js";
+import { PACKAGE_NAME, PACKAGE_VERSION } from "../../generated/version.js";
+import { resolveContext } from "../config/resolve.js";
+import type { ConfigOptions, ResolvedConfig } from "../config/types.js";
+import { ModelArtsArgumentError } from "../errors.js";
+import { INSPECT, processEnv, runtimeTag } from "../platform/node.js";
+import { createRawClient, type RawClient } from "./openapi-fetch.js";
 import { createTransport, type Transport } from "./transport.js";
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -21,20 +21,21 @@ const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 /** Throws ModelArtsValidationError unless `value` is a usable timeout (0 disables it). */
 export function checkTimeout(value: unknown, operation?: string): number {
   if (typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= MAX_TIMEOUT_MS) return value;
-  throw new ModelArtsValidationError("timeoutMs", `must be a whole number of milliseconds from 0 (no timeout) to ${MAX_TIMEOUT_MS}, got ${String(value)}`, operation);
+  throw new ModelArtsArgumentError("timeoutMs", `must be a whole number of milliseconds from 0 (no timeout) to ${MAX_TIMEOUT_MS}, got ${String(value)}`, operation);
 }
 
 /** Throws unless `client` came from createClient (the helpers need its transport). */
 export function checkClient(client: unknown): ModelArtsClient {
   // Known by its transport, not by instanceof: Object.create(client) passes instanceof but has none.
   if (typeof client === "object" && client !== null && transports.has(client as ModelArtsClient)) return client as ModelArtsClient;
-  throw new ModelArtsValidationError("client", "must be a ModelArtsClient from createClient()");
+  throw new ModelArtsArgumentError("client", "must be a ModelArtsClient from createClient()");
 }
 
-function defaultUserAgent(): string {
-  // Read through the package's own export so it is right in the repository and when installed.
-  const { version } = createRequire(import.meta.url)("modelarts-data-annotations/package.json") as { version: string };
-  return `modelarts-data-annotations/${version} node/${process.version}`;
+/** Undefined in a browser, which sends its own User-Agent and refuses to let a page set one. */
+function defaultUserAgent(): string | undefined {
+  const runtime = runtimeTag();
+  // The version is fixed at build time (generated/version.ts), so a bundled copy needs no package.json.
+  return runtime === undefined ? undefined : `${PACKAGE_NAME}/${PACKAGE_VERSION} ${runtime}`;
 }
 
 export interface CreateClientOptions extends ConfigOptions {
@@ -44,8 +45,8 @@ export interface CreateClientOptions extends ConfigOptions {
   fetch?: (request: Request) => Promise<Response>;
   /** Sent as User-Agent. Default: `modelarts-data-annotations/<version> node/<version>`. */
   userAgent?: string;
-  /** Environment to read HUAWEICLOUD_SDK_* and MODELARTS_* from. Default: process.env. */
-  env?: NodeJS.ProcessEnv;
+  /** Environment to read HUAWEICLOUD_SDK_* and MODELARTS_* from. Default: process.env on Node, none elsewhere. */
+  env?: Record<string, string | undefined>;
 }
 
 /**
@@ -55,7 +56,7 @@ export interface CreateClientOptions extends ConfigOptions {
  */
 export class ModelArtsClient {
   /** The typed openapi-fetch client, for callers who want the HTTP level. Requests through it are signed too. */
-  readonly raw: Client<paths>;
+  readonly raw: RawClient;
   readonly endpoint: string;
   readonly region: string | undefined;
   readonly projectId: string | undefined;
@@ -66,7 +67,7 @@ export class ModelArtsClient {
   constructor(config: ResolvedConfig, options: Pick<CreateClientOptions, "timeoutMs" | "fetch" | "userAgent"> = {}) {
     const timeoutMs = checkTimeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     if (options.fetch !== undefined && typeof options.fetch !== "function") {
-      throw new ModelArtsValidationError("fetch", "must be a function (request: Request) => Promise<Response>");
+      throw new ModelArtsArgumentError("fetch", "must be a function (request: Request) => Promise<Response>");
     }
     this.endpoint = config.endpoint;
     this.region = config.region;
@@ -81,7 +82,7 @@ export class ModelArtsClient {
       fetch: options.fetch ?? ((request) => globalThis.fetch(request)),
     });
     transports.set(this, transport);
-    this.raw = createFetchClient<paths>({ baseUrl: config.endpoint, fetch: (request) => transport(request) });
+    this.raw = createRawClient(config.endpoint, (request) => transport(request));
   }
 
   toJSON(): Record<string, unknown> {
@@ -95,8 +96,8 @@ export class ModelArtsClient {
     };
   }
 
-  [inspect.custom](): string {
-    return `ModelArtsClient ${inspect(this.toJSON())}`;
+  [INSPECT](_depth: number, options: object, inspect: (value: unknown, options: object) => string): string {
+    return `ModelArtsClient ${inspect(this.toJSON(), options)}`;
   }
 }
 
@@ -107,7 +108,7 @@ export class ModelArtsClient {
  */
 export function createClient(options: CreateClientOptions = {}): ModelArtsClient {
   const { timeoutMs, fetch, userAgent, env, ...configOptions } = options;
-  const config = resolveContext(configOptions, env ?? process.env);
+  const config = resolveContext(configOptions, env ?? processEnv());
   return new ModelArtsClient(config, {
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     ...(fetch !== undefined ? { fetch } : {}),

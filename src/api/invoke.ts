@@ -1,29 +1,16 @@
 /**
- * The one path every helper takes: fill defaults, validate against the spec, split the argument
- * object into path/query/body, call the typed openapi-fetch client, and shape the answer the way
- * the legacy SDK did (`is_success` plus fields, or `is_success: false` with the error).
+ * The one path every helper takes: fill defaults, validate against the spec's compiled
+ * validator, split the argument object into path/query/body by the operation table, call the
+ * typed openapi-fetch client, and shape the answer the way the legacy SDK did (`is_success` plus
+ * fields, or `is_success: false` with the error).
  */
+import type { OperationEntry } from "../../generated/operations.js";
+import { ModelArtsArgumentError, ModelArtsValidationError } from "../errors.js";
 import { checkTimeout, transportOf, type ModelArtsClient } from "./client.js";
-import { ModelArtsValidationError } from "../errors.js";
-import { operationShape, validateArguments } from "./operations.js";
+import { sendOperation, type OperationInit, type OperationOutcome } from "./openapi-fetch.js";
+import { operationEntry, validateArguments, type OperationId } from "./operations.js";
 import { toNetworkError } from "./transport.js";
-import type { CallOptions, FailureResult, HelperParams, OperationId, RequestParts, Result } from "./types.js";
-
-/** What a helper hands to its openapi-fetch call: already split and validated. */
-export type PreparedRequest<O extends OperationId> = RequestParts<O> & {
-  headers: Record<string, string>;
-  signal?: AbortSignal;
-  /** The client's transport with this call's timeout. */
-  fetch: (request: Request) => Promise<Response>;
-  /** Success bodies are parsed here rather than by openapi-fetch, so a broken one still has its status. */
-  parseAs: "text";
-};
-
-interface FetchOutcome {
-  data?: unknown;
-  error?: unknown;
-  response: Response;
-}
+import type { CallOptions, FailureResult, HelperParams, Result } from "./types.js";
 
 /**
  * The arguments of a call to `operationId`, with `project_id` filled from the client, checked
@@ -31,10 +18,13 @@ interface FetchOutcome {
  * is made rather than at its first page.
  */
 export function checkedArguments<O extends OperationId>(client: ModelArtsClient, operationId: O, params: HelperParams<O>): Record<string, unknown> {
-  const shape = operationShape(operationId);
+  const entry = operationEntry(operationId);
+  if (params === null || typeof params !== "object" || Array.isArray(params)) {
+    throw new ModelArtsArgumentError("params", "must be an object of the operation's parameters", operationId);
+  }
   const args: Record<string, unknown> = { ...(params as Record<string, unknown>) };
   for (const key of Object.keys(args)) if (args[key] === undefined) delete args[key];
-  if (args.project_id === undefined && shape.pathParams.includes("project_id")) {
+  if (args.project_id === undefined && entry.pathParameters.some((p) => p.name === "project_id")) {
     if (client.projectId === undefined) {
       throw new ModelArtsValidationError(
         "project_id",
@@ -44,36 +34,36 @@ export function checkedArguments<O extends OperationId>(client: ModelArtsClient,
     }
     args.project_id = client.projectId;
   }
-  validateArguments(shape, args);
+  validateArguments(entry, args);
   return args;
 }
 
 /** A call's options, checked: the timeout it gets (its own or the client's) and its signal. */
 export function checkedCallOptions(client: ModelArtsClient, options: CallOptions, operation: string): { timeoutMs: number; signal?: AbortSignal } {
+  if (options === null || typeof options !== "object") throw new ModelArtsArgumentError("options", "must be an object { signal?, timeoutMs? }", operation);
   const timeoutMs = checkTimeout(options.timeoutMs ?? client.timeoutMs, operation);
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
-    throw new ModelArtsValidationError("signal", "must be an AbortSignal", operation);
+    throw new ModelArtsArgumentError("signal", "must be an AbortSignal", operation);
   }
   return { timeoutMs, ...(options.signal !== undefined ? { signal: options.signal } : {}) };
 }
 
-function prepare<O extends OperationId>(client: ModelArtsClient, operationId: O, params: HelperParams<O>, options: CallOptions): PreparedRequest<O> {
-  const shape = operationShape(operationId);
+function prepare<O extends OperationId>(client: ModelArtsClient, entry: OperationEntry, operationId: O, params: HelperParams<O>, options: CallOptions): OperationInit {
   const args = checkedArguments(client, operationId, params);
-  const path: Record<string, string> = {};
-  for (const name of shape.pathParams) path[name] = args[name] as string;
-  const query: Record<string, unknown> = {};
-  for (const name of shape.queryParams) if (args[name] !== undefined) query[name] = args[name];
   const { timeoutMs } = checkedCallOptions(client, options, operationId);
+  const path: Record<string, string> = {};
+  for (const { name } of entry.pathParameters) path[name] = args[name] as string;
+  const query: Record<string, unknown> = {};
+  for (const { name } of entry.queryParameters) if (args[name] !== undefined) query[name] = args[name];
   const transport = transportOf(client);
   return {
-    params: shape.queryParams.length > 0 ? { path, query } : { path },
-    ...(shape.hasBody ? { body: args.body } : {}),
+    params: entry.queryParameters.length > 0 ? { path, query } : { path },
+    ...(entry.body !== null && args.body !== undefined ? { body: args.body } : {}),
     headers: path.project_id ? { "X-Project-Id": path.project_id } : {},
     parseAs: "text",
     ...(options.signal ? { signal: options.signal } : {}),
     fetch: (request: Request) => transport(request, timeoutMs),
-  } as unknown as PreparedRequest<O>;
+  };
 }
 
 function failure(response: Response, error: unknown): FailureResult {
@@ -103,22 +93,17 @@ function failure(response: Response, error: unknown): FailureResult {
   };
 }
 
-export async function invoke<O extends OperationId>(
-  client: ModelArtsClient,
-  operationId: O,
-  params: HelperParams<O>,
-  options: CallOptions = {},
-  send: (request: PreparedRequest<O>) => Promise<FetchOutcome>,
-): Promise<Result<O>> {
-  const request = prepare(client, operationId, params, options);
-  let outcome: FetchOutcome;
+/** Calls `operationId` with `params`; what every helper is, in one line. */
+export async function invoke<O extends OperationId>(client: ModelArtsClient, operationId: O, params: HelperParams<O>, options: CallOptions = {}): Promise<Result<O>> {
+  const entry = operationEntry(operationId);
+  const init = prepare(client, entry, operationId, params, options);
+  let outcome: OperationOutcome;
   try {
-    outcome = await send(request);
+    outcome = await sendOperation(client.raw, entry, init);
   } catch (error) {
     // Reached by errors while reading the answer's body (the transport converts the rest).
-    const shape = operationShape(operationId);
-    const path = shape.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(request.params.path[name as never])));
-    throw toNetworkError(error, { method: shape.method, url: `${client.endpoint}${path}` }, { caller: request.signal ?? null }, operationId);
+    const path = entry.path.replace(/\{(\w+)\}/g, (_: string, name: string) => encodeURIComponent(String(init.params.path[name])));
+    throw toNetworkError(error, { method: entry.method.toUpperCase(), url: `${client.endpoint}${path}` }, { caller: init.signal ?? null }, operationId);
   }
   const { data, error, response } = outcome;
   if (!response.ok) return failure(response, error) as Result<O>;

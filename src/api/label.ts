@@ -12,8 +12,6 @@ export class LabelApi {
 
   /** The labelled images a reviewer validates, and the previous validation's outcome. */
   query_validation(params: HelperParams<"query_validation">, options?: CallOptions): Promise<Result<"query_validation">> {
-    return invoke(this.#client, "query_validation", params, options, (r) =>
-      this.#client.raw.GET("/v1/{project_id}/annotation-jobs/{job_id}/validation", r),
-    );
+    return invoke(this.#client, "query_validation", params, options);
   }
 }

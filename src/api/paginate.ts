@@ -5,7 +5,7 @@
  * the service's passing trouble is asked for again, a few times, before the walk gives up.
  */
 import type { ModelArtsClient } from "./client.js";
-import { ModelArtsServiceError, ModelArtsValidationError } from "../errors.js";
+import { ModelArtsArgumentError, ModelArtsServiceError, ModelArtsValidationError } from "../errors.js";
 import { checkedArguments, checkedCallOptions } from "./invoke.js";
 import type { CallOptions, HelperParams, Result, SuccessResult } from "./types.js";
 import { isTransientNetworkError, sleep, TRANSIENT_STATUSES } from "./waiter.js";
@@ -32,12 +32,11 @@ type FetchPage = (params: HelperParams<"show_images_by_tag">, options: CallOptio
  */
 function checkArguments(client: ModelArtsClient, params: IterateImagesByTagParams, options: CallOptions): void {
   if (params === null || typeof params !== "object" || Array.isArray(params)) {
-    throw new ModelArtsValidationError("(arguments)", "must be an object of the operation's parameters", OPERATION);
+    throw new ModelArtsArgumentError("params", "must be an object of the operation's parameters", OPERATION);
   }
   if ((params as { page?: unknown }).page !== undefined) {
     throw new ModelArtsValidationError("page", "is chosen by the iterator, which reads every page from 1; leave it out", OPERATION);
   }
-  if (options === null || typeof options !== "object") throw new ModelArtsValidationError("options", "must be an object { signal?, timeoutMs? }", OPERATION);
   checkedCallOptions(client, options, OPERATION);
   checkedArguments(client, "show_images_by_tag", params);
 }

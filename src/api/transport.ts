@@ -5,9 +5,9 @@
  * ModelArtsNetworkError instead of a bare `TypeError: fetch failed`. (A body that breaks off later
  * is seen by whoever reads it: the helpers convert that too; `client.raw` callers get fetch's error.)
  */
-import { signRequest, type SigningCredentials } from "../auth/signer.js";
-import type { ResolvedCredentials } from "../config/index.js";
-import { ModelArtsError, ModelArtsNetworkError } from "../errors.js";
+import { signRequestAsync, type SigningCredentials } from "../auth/signer.js";
+import type { ResolvedCredentials } from "../config/types.js";
+import { ModelArtsAbortError, ModelArtsError, ModelArtsNetworkError } from "../errors.js";
 
 /** A fetch that takes the timeout of this one call; the default is the client's. */
 export type Transport = (request: Request, timeoutMs?: number) => Promise<Response>;
@@ -15,7 +15,8 @@ export type Transport = (request: Request, timeoutMs?: number) => Promise<Respon
 export interface TransportOptions {
   credentials: ResolvedCredentials;
   timeoutMs: number;
-  userAgent: string;
+  /** Undefined where the runtime sets its own (browsers). */
+  userAgent: string | undefined;
   fetch: (input: Request) => Promise<Response>;
 }
 
@@ -51,7 +52,7 @@ export async function authenticateRequest(
       const value = headers.get(name);
       if (value !== null) signedHeaders[name] = value;
     }
-    const added = signRequest(
+    const added = await signRequestAsync(
       { method: request.method, url: request.url, headers: signedHeaders, body },
       options.signing ?? signingCredentials(credentials)!,
       options.date,
@@ -68,7 +69,8 @@ function describeCause(error: unknown): string {
 
 /**
  * Classifies a thrown fetch/body error. A timeout signal aborts with a "TimeoutError" reason, a
- * caller's AbortController with "AbortError" (or its own reason), which is how the two differ.
+ * caller's AbortController with "AbortError" (or its own reason), which is how the two differ:
+ * the first is a ModelArtsNetworkError (reason "timeout"), the second a ModelArtsAbortError.
  * Our own errors (a signer that refuses empty credentials, say) pass through unchanged.
  */
 export function toNetworkError(
@@ -77,20 +79,22 @@ export function toNetworkError(
   signals: { timeout?: AbortSignal | undefined; caller?: AbortSignal | null },
   operation?: string,
 ): ModelArtsError {
-  if (error instanceof ModelArtsNetworkError) {
+  if (error instanceof ModelArtsError) {
     if (operation !== undefined && error.operation === undefined) Object.assign(error, { operation });
     return error;
   }
-  if (error instanceof ModelArtsError) return error;
   const url = new URL(request.url);
   const target = `${request.method} ${url.origin}${url.pathname}`;
   const context = operation !== undefined ? { cause: error, operation } : { cause: error };
-  const callerReason = signals.caller?.aborted ? (signals.caller.reason as { name?: string } | undefined) : undefined;
-  const timedOut = signals.timeout?.aborted || callerReason?.name === "TimeoutError" || (error as { name?: string })?.name === "TimeoutError";
-  if (timedOut) {
+  // The caller's signal first: when it fired, the call was cancelled on purpose, even if the
+  // caller made that signal with AbortSignal.timeout.
+  if (signals.caller?.aborted) {
+    const timedOut = (signals.caller.reason as { name?: string } | undefined)?.name === "TimeoutError";
+    return new ModelArtsAbortError(`${target} ${timedOut ? "was cancelled: the caller's signal timed out" : "was aborted by the caller"}`, context);
+  }
+  if (signals.timeout?.aborted || (error as { name?: string })?.name === "TimeoutError") {
     return new ModelArtsNetworkError(`${target} timed out`, "timeout", context);
   }
-  if (signals.caller?.aborted) return new ModelArtsNetworkError(`${target} was aborted by the caller`, "aborted", context);
   return new ModelArtsNetworkError(`${target} failed: ${describeCause(error)}`, "network", context);
 }
 
@@ -101,7 +105,7 @@ export function createTransport(options: TransportOptions): Transport {
     const signal = timeout ? AbortSignal.any([incoming.signal, timeout]) : incoming.signal;
     try {
       const request = await authenticateRequest(incoming, options.credentials, {
-        userAgent: options.userAgent,
+        ...(options.userAgent !== undefined ? { userAgent: options.userAgent } : {}),
         signal,
         ...(signing ? { signing } : {}),
       });

@@ -4,7 +4,7 @@
  * deadline, and can be cancelled without leaving a timer that would keep the process alive.
  */
 import { checkTimeout } from "./client.js";
-import { ModelArtsNetworkError, ModelArtsValidationError, ModelArtsWaiterTimeoutError, type WaiterFailure } from "../errors.js";
+import { ModelArtsAbortError, ModelArtsArgumentError, ModelArtsNetworkError, ModelArtsWaiterTimeoutError, type WaiterFailure } from "../errors.js";
 import type { CallOptions, FailureResult, HelperParams, Result, SuccessResult } from "./types.js";
 
 const OPERATION = "wait_for_sync_obs";
@@ -32,11 +32,11 @@ export const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 5
 /**
  * Whether a thrown call error is the network's passing trouble, worth another request: no answer
  * came ("network") or none came in time ("timeout"). Bad arguments, the caller's cancellation
- * (including a caller's signal that timed out) and errors of our own are not: retrying them would
- * only hide them.
+ * (ModelArtsAbortError, a caller's signal that timed out included) and errors of our own are not:
+ * retrying them would only hide them.
  */
 export function isTransientNetworkError(error: unknown, signal: AbortSignal | undefined): error is ModelArtsNetworkError {
-  return error instanceof ModelArtsNetworkError && error.reason !== "aborted" && signal?.aborted !== true;
+  return error instanceof ModelArtsNetworkError && signal?.aborted !== true;
 }
 
 type Flatten<T> = { [K in keyof T]: T[K] } & {};
@@ -63,7 +63,7 @@ export type WaitForSyncObsParams = Flatten<
     intervalMs?: number;
     /** Longest wait between polls. Default 10 000 (or intervalMs, if larger). */
     maxIntervalMs?: number;
-    /** Cancels the wait; it then rejects with ModelArtsNetworkError, reason "aborted". */
+    /** Cancels the wait; it then rejects with ModelArtsAbortError. */
     signal?: AbortSignal;
     /** Called at every change of sync_status, the first read included. If it throws, the wait rejects with that error. */
     onProgress?: (event: SyncProgressEvent) => void;
@@ -82,20 +82,18 @@ type Poll = (params: HelperParams<"sync_obs_status">, options: CallOptions) => P
 function wholeMs(parameter: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= MAX_TIMER_MS) return value;
-  throw new ModelArtsValidationError(parameter, `must be a whole number of milliseconds from 1 to ${MAX_TIMER_MS}, got ${String(value)}`, OPERATION);
+  throw new ModelArtsArgumentError(parameter, `must be a whole number of milliseconds from 1 to ${MAX_TIMER_MS}, got ${String(value)}`, OPERATION);
 }
 
 function checkSignal(parameter: string, value: unknown): AbortSignal | undefined {
   if (value === undefined || value instanceof AbortSignal) return value;
-  throw new ModelArtsValidationError(parameter, "must be an AbortSignal", OPERATION);
+  throw new ModelArtsArgumentError(parameter, "must be an AbortSignal", OPERATION);
 }
 
 /** What the helpers throw when their signal fires, so that one catch covers a request and a sleep. */
-function abortError(signal: AbortSignal, operation: string): ModelArtsNetworkError {
+function abortError(signal: AbortSignal, operation: string): ModelArtsAbortError {
   const timedOut = (signal.reason as { name?: unknown } | undefined)?.name === "TimeoutError";
-  return timedOut
-    ? new ModelArtsNetworkError(`${operation}: the caller's signal timed out`, "timeout", { cause: signal.reason, operation })
-    : new ModelArtsNetworkError(`${operation} was aborted by the caller`, "aborted", { cause: signal.reason, operation });
+  return new ModelArtsAbortError(timedOut ? `${operation}: the caller's signal timed out` : `${operation} was aborted by the caller`, { cause: signal.reason, operation });
 }
 
 /**
@@ -129,9 +127,9 @@ export async function waitForSyncObs(
   options: CallOptions = {},
 ): Promise<WaitForSyncObsResult> {
   if (params === null || typeof params !== "object" || Array.isArray(params)) {
-    throw new ModelArtsValidationError("(arguments)", "must be an object of the operation's parameters", OPERATION);
+    throw new ModelArtsArgumentError("params", "must be an object of the operation's parameters", OPERATION);
   }
-  if (options === null || typeof options !== "object") throw new ModelArtsValidationError("options", "must be an object { signal?, timeoutMs? }", OPERATION);
+  if (options === null || typeof options !== "object") throw new ModelArtsArgumentError("options", "must be an object { signal?, timeoutMs? }", OPERATION);
   // The rest is sync_obs_status's own arguments, which its validation checks at the first poll,
   // before anything is sent (an unknown key lands there too, so typos are not ignored).
   const { timeoutMs: timeoutParam, intervalMs: intervalParam, maxIntervalMs: maxParam, signal: signalParam, onProgress, ...statusParams } = params;
@@ -139,10 +137,10 @@ export async function waitForSyncObs(
   const intervalMs = wholeMs("intervalMs", intervalParam, DEFAULT_INTERVAL_MS);
   const maxIntervalMs = wholeMs("maxIntervalMs", maxParam, Math.max(DEFAULT_MAX_INTERVAL_MS, intervalMs));
   if (maxIntervalMs < intervalMs) {
-    throw new ModelArtsValidationError("maxIntervalMs", `must not be less than intervalMs (${intervalMs}), got ${maxIntervalMs}`, OPERATION);
+    throw new ModelArtsArgumentError("maxIntervalMs", `must not be less than intervalMs (${intervalMs}), got ${maxIntervalMs}`, OPERATION);
   }
   if (onProgress !== undefined && typeof onProgress !== "function") {
-    throw new ModelArtsValidationError("onProgress", "must be a function (event) => void", OPERATION);
+    throw new ModelArtsArgumentError("onProgress", "must be a function (event) => void", OPERATION);
   }
   const signals = [checkSignal("signal", signalParam), checkSignal("options.signal", options.signal)].filter((s) => s !== undefined);
   const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];

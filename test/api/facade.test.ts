@@ -11,6 +11,8 @@ import {
   createClient,
   DataAnnotationsApi,
   LabelApi,
+  ModelArtsAbortError,
+  ModelArtsArgumentError,
   ModelArtsConfigError,
   ModelArtsNetworkError,
   ModelArtsValidationError,
@@ -85,18 +87,19 @@ describe("argument validation, before any network call", () => {
 
   it.each([-1, 1.5, 2 ** 31, Number.NaN])("rejects a per-call timeout of %s", async (timeoutMs) => {
     await expect(das.sync_obs({ data_annotation_id: "282" }, { timeoutMs })).rejects.toMatchObject({
-      name: "ModelArtsValidationError",
-      parameter: "timeoutMs",
+      name: "ModelArtsArgumentError",
+      code: "INVALID_ARGUMENT",
+      argument: "timeoutMs",
     });
   });
 
   it.each([-1, 1.5, 2 ** 31, 2 ** 32])("rejects a client timeout of %s when the client is made", (timeoutMs) => {
-    expect(() => offlineClient({ timeoutMs })).toThrow(ModelArtsValidationError);
+    expect(() => offlineClient({ timeoutMs })).toThrow(ModelArtsArgumentError);
   });
 
   it("rejects a helper built on something that is not a client", () => {
     expect(() => new DataAnnotationsApi({ raw: {} } as never)).toThrow(/must be a ModelArtsClient from createClient/);
-    expect(() => new LabelApi(Object.create(offlineClient()) as never)).toThrow(ModelArtsValidationError);
+    expect(() => new LabelApi(Object.create(offlineClient()) as never)).toThrow(ModelArtsArgumentError);
   });
 
   it("refuses empty credentials as configuration, not as a network failure", async () => {
@@ -273,7 +276,10 @@ describe("transport failures", () => {
     const controller = new AbortController();
     const pending = das.sync_obs({ data_annotation_id: "282" }, { signal: controller.signal });
     setTimeout(() => controller.abort(), 50);
-    await expect(pending).rejects.toMatchObject({ name: "ModelArtsNetworkError", reason: "aborted" });
+    const error = await pending.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ModelArtsAbortError);
+    expect(error).not.toBeInstanceOf(ModelArtsNetworkError);
+    expect(error).toMatchObject({ code: "ABORTED", operation: "sync_obs" });
   });
 });
 

@@ -12,6 +12,7 @@ import type { CallOptions, FailureResult, HelperParams, Result } from "../../src
 import {
   createClient,
   DataAnnotationsApi,
+  ModelArtsAbortError,
   ModelArtsNetworkError,
   ModelArtsServiceError,
   ModelArtsValidationError,
@@ -157,7 +158,7 @@ describe("retries", () => {
   }
 
   const fakeTime = () => vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance", "Date"] });
-  const networkError = (reason: "network" | "timeout" | "aborted") => new ModelArtsNetworkError(`GET /images: ${reason}`, reason, { operation: "show_images_by_tag" });
+  const networkError = (reason: "network" | "timeout") => new ModelArtsNetworkError(`GET /images: ${reason}`, reason, { operation: "show_images_by_tag" });
 
   it("asks for a failed page again after 0.5 s, 1 s and 2 s, then goes on", async () => {
     fakeTime();
@@ -194,7 +195,7 @@ describe("retries", () => {
     ["a 403", failure(403, "ModelArts.0203")],
     ["a 501", failure(501)],
     ["a 2xx whose body was broken", failure(200, "CLIENT.INVALID_RESPONSE")],
-    ["the caller's abort", networkError("aborted")],
+    ["the caller's abort", new ModelArtsAbortError("GET /images was aborted by the caller", { operation: "show_images_by_tag" })],
     ["a validation error", new ModelArtsValidationError("per_page", "is too large", "show_images_by_tag")],
     ["an error of our own", new TypeError("a bug")],
   ])("does not retry %s: it is thrown at once", async (_label, answer) => {
@@ -219,7 +220,7 @@ describe("retries", () => {
     const { calls, fetchPage } = scripted([networkError("timeout")]);
     const walking = collect(iterateImagesByTag(client, fetchPage, { data_annotation_id: "282" }, { signal: controller.signal })).catch((e: unknown) => e);
     await vi.runAllTimersAsync();
-    expect(await walking).toMatchObject({ reason: "timeout" });
+    expect(await walking).toMatchObject({ reason: "timeout" }); // the page's own error, not retried
     expect(calls).toHaveLength(1);
   });
 
@@ -263,8 +264,9 @@ describe("retries", () => {
     expect(vi.getTimerCount()).toBe(1); // the 500 ms backoff
     controller.abort();
     const error = await first;
-    expect(error).toBeInstanceOf(ModelArtsNetworkError);
-    expect(error).toMatchObject({ reason: "aborted", code: "ABORTED", operation: "iterate_images_by_tag" });
+    expect(error).toBeInstanceOf(ModelArtsAbortError);
+    expect(error).not.toBeInstanceOf(ModelArtsNetworkError);
+    expect(error).toMatchObject({ code: "ABORTED", operation: "iterate_images_by_tag" });
     expect(vi.getTimerCount()).toBe(0);
     await vi.runAllTimersAsync();
     expect(calls).toHaveLength(1);

@@ -6,6 +6,8 @@ import {
   createClient,
   DataAnnotationsApi,
   LabelApi,
+  ModelArtsAbortError,
+  ModelArtsArgumentError,
   ModelArtsConfigError,
   ModelArtsError,
   ModelArtsNetworkError,
@@ -68,8 +70,8 @@ export function exitCodeOf(error: unknown): number {
   // Once the user has interrupted, whatever the command then fails with (an aborted request,
   // or a network error that raced the signal) is the interruption.
   if (interruptedBy !== undefined && !(error instanceof UsageError)) return interruptedBy === "SIGTERM" ? EXIT.TERMINATED : EXIT.INTERRUPTED;
-  if (error instanceof ModelArtsValidationError || error instanceof ModelArtsConfigError || error instanceof UsageError) return EXIT.USAGE;
-  if (error instanceof ModelArtsNetworkError && error.reason === "aborted") return interruptedBy === "SIGTERM" ? EXIT.TERMINATED : EXIT.INTERRUPTED;
+  if (error instanceof ModelArtsValidationError || error instanceof ModelArtsArgumentError || error instanceof ModelArtsConfigError || error instanceof UsageError) return EXIT.USAGE;
+  if (error instanceof ModelArtsAbortError) return interruptedBy === "SIGTERM" ? EXIT.TERMINATED : EXIT.INTERRUPTED;
   if (error instanceof ModelArtsNetworkError || error instanceof ModelArtsWaiterTimeoutError) return EXIT.NETWORK;
   if (error instanceof ModelArtsServiceError) return EXIT.SERVICE;
   return EXIT.INTERNAL;

@@ -3,8 +3,7 @@
  * its answer printed as text or JSON, and its outcome turned into an exit code.
  */
 import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
-import type { components, HelperParams } from "../../index.js";
+import { OPERATIONS, type components, type HelperParams } from "../../index.js";
 import { EXIT } from "../exit-codes.js";
 import type { Output, CliIo } from "../output.js";
 import { ProgressLine } from "../progress.js";
@@ -108,23 +107,11 @@ function imagesQuery(flags: ImagesFlags) {
   return { ...job(flags), ...(tag_name !== undefined ? { tag_name } : {}) };
 }
 
-interface PerPage {
-  default: number;
-  maximum: number;
-}
-
-/** show_images_by_tag's per_page default and maximum, read from the spec the package ships (its ./openapi.json export). */
-function perPageOfSpec(): PerPage {
-  type Parameter = { name?: string; $ref?: string; schema?: { default?: number; maximum?: number } };
-  const spec = createRequire(import.meta.url)("modelarts-data-annotations/openapi.json") as {
-    paths: Record<string, Record<string, { operationId?: string; parameters?: Parameter[] }>>;
-    components: { parameters: Record<string, Parameter> };
-  };
-  const operation = Object.values(spec.paths).flatMap((item) => Object.values(item)).find((op) => op.operationId === "show_images_by_tag");
-  const parameters = (operation?.parameters ?? []).map((p) => (p.$ref ? spec.components.parameters[p.$ref.split("/").pop()!] : p));
-  const schema = parameters.find((p) => p?.name === "per_page")?.schema;
-  if (schema?.default === undefined || schema.maximum === undefined) throw new Error("the spec gives show_images_by_tag no per_page default and maximum");
-  return { default: schema.default, maximum: schema.maximum };
+/** show_images_by_tag's per_page default and maximum, from the operation table the package exports. */
+function perPageOfSpec(): { default: number; maximum: number } {
+  const perPage = OPERATIONS.show_images_by_tag.queryParameters.find((p) => p.name === "per_page");
+  if (perPage?.default === undefined || perPage.maximum === undefined) throw new Error("the spec gives show_images_by_tag no per_page default and maximum");
+  return { default: perPage.default, maximum: perPage.maximum };
 }
 
 export function images(io: CliIo, flags: ImagesFlags): Promise<number> {
