@@ -3,12 +3,10 @@
  * Cloud API gateway. Shared by the client signer and the emulator's verifier, so
  * both sides compute byte-identical strings from the same request.
  *
- * Everything here is synchronous and pure (one memo aside, invisible to callers);
- * nothing touches a secret except the two HMAC functions, which receive the key from
- * their caller.
+ * Everything here is synchronous and pure (one memo aside, invisible to callers),
+ * imports nothing, and touches no secret: hashing and the HMAC are the caller's, so the
+ * same strings serve the synchronous Node signer and the Web Crypto one.
  */
-import { createHmac, hash } from "node:crypto";
-
 export const SIGNING_ALGORITHM = "SDK-HMAC-SHA256";
 
 // ---------------------------------------------------------------------------
@@ -65,56 +63,11 @@ export function parseSdkDate(value: string): Date | undefined {
 }
 
 // ---------------------------------------------------------------------------
-// Digests
-
-/** Lowercase hex SHA-256. Strings are hashed as UTF-8. */
-export function sha256Hex(data: string | Uint8Array): string {
-  return hash("sha256", data, "hex");
-}
-
-/** Lowercase hex HMAC-SHA256; the key is used as its UTF-8 bytes, as every official SDK does. */
-export function hmacSha256Hex(key: string, data: string): string {
-  return createHmac("sha256", key).update(data).digest("hex");
-}
-
-const SHA256_BLOCK = 64;
-const SHA256_SIZE = 32;
-
-/**
- * `hmacSha256Hex` with the key bound once: RFC 2104 spelled out over the one-shot
- * `crypto.hash`. `createHmac` rebuilds its key object on every call, which costs more
- * than both digests together for the short strings a signer hashes; a client signs
- * every request with the same SK, so the padded keys are worth keeping.
- */
-export function keyedHmacSha256Hex(key: string): (data: string) => string {
-  let k: Uint8Array = Buffer.from(key, "utf8");
-  if (k.length > SHA256_BLOCK) k = hash("sha256", k, "buffer");
-  const innerPad = Buffer.alloc(SHA256_BLOCK);
-  // The outer message is the outer pad followed by the inner digest: the pad is written
-  // once, and each call overwrites only the digest. Safe to share, as nothing here
-  // yields between that write and the hash that reads it.
-  const outer = Buffer.alloc(SHA256_BLOCK + SHA256_SIZE);
-  for (let i = 0; i < SHA256_BLOCK; i++) {
-    const b = k[i] ?? 0;
-    innerPad[i] = b ^ 0x36;
-    outer[i] = b ^ 0x5c;
-  }
-  // With an ASCII key the pad is ASCII too, so the pad as text encodes to the pad's
-  // own bytes and the inner message can be hashed as one string without a buffer.
-  const innerPadText = innerPad.every((b) => b < 0x80) ? innerPad.toString("latin1") : undefined;
-  const innerDigest = (data: string): string =>
-    innerPadText !== undefined
-      ? hash("sha256", innerPadText + data, "binary")
-      : hash("sha256", Buffer.concat([innerPad, Buffer.from(data, "utf8")]), "binary");
-  return (data) => {
-    // Digests travel as "binary" (latin1) strings: Node 20's hash() allocates Buffers slowly.
-    outer.write(innerDigest(data), SHA256_BLOCK, "binary");
-    return hash("sha256", outer, "hex");
-  };
-}
+// Digests are computed elsewhere (./digest-node.js synchronously on Node,
+// ./digest-web.js with Web Crypto anywhere); this module only builds strings.
 
 /** Hash of the empty body, the most common payload (GET, DELETE). */
-export const EMPTY_PAYLOAD_HASH = sha256Hex("");
+export const EMPTY_PAYLOAD_HASH = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 // ---------------------------------------------------------------------------
 // Percent-encoding (RFC 3986 unreserved set, uppercase hex)
@@ -141,8 +94,10 @@ function encodeBytes(bytes: Uint8Array): string {
  * Percent-encodes a decoded string's UTF-8 bytes, keeping only `A-Za-z0-9-_.~`.
  * Stricter than `encodeURIComponent`, which keeps `!'()*`.
  */
+const utf8 = new TextEncoder();
+
 function uriEncode(value: string): string {
-  return UNRESERVED_ONLY.test(value) ? value : encodeBytes(Buffer.from(value, "utf8"));
+  return UNRESERVED_ONLY.test(value) ? value : encodeBytes(utf8.encode(value));
 }
 
 /**
@@ -154,12 +109,20 @@ function uriEncode(value: string): string {
 function percentDecodeBytes(encoded: string): Uint8Array {
   const parts = encoded.split(ESCAPE_OR_TEXT); // odd indexes are the %XX escapes
   const chunks: Uint8Array[] = [];
+  let size = 0;
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i] as string;
-    if (i % 2 === 1) chunks.push(Uint8Array.of(parseInt(part.slice(1), 16)));
-    else if (part !== "") chunks.push(Buffer.from(part, "utf8"));
+    const chunk = i % 2 === 1 ? Uint8Array.of(parseInt(part.slice(1), 16)) : utf8.encode(part);
+    chunks.push(chunk);
+    size += chunk.length;
   }
-  return Buffer.concat(chunks);
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.length;
+  }
+  return bytes;
 }
 
 /** Canonical form of one already-encoded URI component: decode, then `uriEncode`. */
@@ -276,8 +239,9 @@ export function canonicalRequest(parts: CanonicalRequestParts): string {
   );
 }
 
-export function stringToSign(sdkDate: string, canonicalRequestText: string): string {
-  return SIGNING_ALGORITHM + "\n" + sdkDate + "\n" + sha256Hex(canonicalRequestText);
+/** The text the HMAC signs, from the hex SHA-256 of the canonical request. */
+export function stringToSign(sdkDate: string, canonicalRequestHash: string): string {
+  return SIGNING_ALGORITHM + "\n" + sdkDate + "\n" + canonicalRequestHash;
 }
 
 // ---------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-import { inspect } from "node:util";
+import { INSPECT } from "../platform/node.js";
 
 const REDACTED = "[REDACTED]";
 
@@ -31,7 +31,7 @@ export class Secret {
     return REDACTED;
   }
 
-  [inspect.custom](): string {
+  [INSPECT](): string {
     return REDACTED;
   }
 

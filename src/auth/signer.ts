@@ -1,21 +1,18 @@
 /**
  * AK/SK request signing (SDK-HMAC-SHA256). Pure: it reads the request and returns the
  * headers to set, so it can run in a fetch middleware, a retry loop or a test alike
- * (its one cache changes speed, never results). The canonical form lives in
- * ./canonical.js, shared with the emulator's verifier.
+ * (its caches change speed, never results). The canonical form lives in ./canonical.js,
+ * shared with the emulator's verifier.
+ *
+ * Two ways to the same headers: `signRequest` synchronously on Node's crypto (the fast
+ * path), `signRequestAsync` on Web Crypto wherever node:crypto is missing (browsers,
+ * Workers). The transport uses the async one, which takes the Node path when it can.
  */
-import { ModelArtsConfigError, ModelArtsValidationError } from "../errors.js";
-import {
-  EMPTY_PAYLOAD_HASH,
-  canonicalRequest,
-  formatAuthorization,
-  formatSdkDate,
-  keyedHmacSha256Hex,
-  parseSdkDate,
-  sha256Hex,
-  stringToSign,
-  trimHeaderValue,
-} from "./canonical.js";
+import { ModelArtsArgumentError, ModelArtsConfigError } from "../errors.js";
+import { nodeBuiltin } from "../platform/node.js";
+import { EMPTY_PAYLOAD_HASH, canonicalRequest, formatAuthorization, formatSdkDate, parseSdkDate, stringToSign, trimHeaderValue } from "./canonical.js";
+import { keyedHmacSha256Hex, sha256Hex } from "./digest-node.js";
+import { keyedHmacSha256HexAsync, sha256HexAsync } from "./digest-web.js";
 import { Secret, revealSecret } from "./secret.js";
 
 export interface SignableRequest {
@@ -53,9 +50,9 @@ function collectHeaders(headers: SignableRequest["headers"]): Map<string, string
   return out;
 }
 
-function payloadHash(body: SignableRequest["body"]): string {
-  if (body === undefined || body === null) return EMPTY_PAYLOAD_HASH;
-  return sha256Hex(body instanceof ArrayBuffer ? new Uint8Array(body) : body);
+function payloadOf(body: SignableRequest["body"]): string | Uint8Array | undefined {
+  if (body === undefined || body === null) return undefined;
+  return body instanceof ArrayBuffer ? new Uint8Array(body) : body;
 }
 
 function sdkDateOf(headers: Map<string, string>, date: Date): string {
@@ -63,7 +60,7 @@ function sdkDateOf(headers: Map<string, string>, date: Date): string {
   if (given === undefined) return formatSdkDate(date);
   // Caught here rather than as an opaque signature mismatch from the gateway.
   if (parseSdkDate(given) === undefined) {
-    throw new ModelArtsValidationError("X-Sdk-Date", `must be YYYYMMDDTHHMMSSZ (UTC), got '${given}'`);
+    throw new ModelArtsArgumentError("X-Sdk-Date", `must be YYYYMMDDTHHMMSSZ (UTC), got '${given}'`);
   }
   return given;
 }
@@ -79,11 +76,12 @@ function normalizeMethod(method: string): string {
 }
 
 /**
- * The keyed HMAC of each credentials object, so its SK is padded once per client
- * rather than per request. Weak, so the cache lives exactly as long as the
- * credentials; the SK is compared on each use in case the object was mutated.
+ * The keyed HMAC of each credentials object, so its SK is padded (or imported into Web
+ * Crypto) once per client rather than per request. Weak, so the cache lives exactly as
+ * long as the credentials; the SK is compared on each use in case the object was mutated.
  */
 const hmacCache = new WeakMap<SigningCredentials, { sk: string; hmac: (data: string) => string }>();
+const asyncHmacCache = new WeakMap<SigningCredentials, { sk: string; hmac: Promise<(data: string) => Promise<string>> }>();
 
 function hmacFor(credentials: SigningCredentials, sk: string): (data: string) => string {
   const cached = hmacCache.get(credentials);
@@ -93,22 +91,31 @@ function hmacFor(credentials: SigningCredentials, sk: string): (data: string) =>
   return hmac;
 }
 
+function asyncHmacFor(credentials: SigningCredentials, sk: string): Promise<(data: string) => Promise<string>> {
+  const cached = asyncHmacCache.get(credentials);
+  if (cached !== undefined && cached.sk === sk) return cached.hmac;
+  const hmac = keyedHmacSha256HexAsync(sk);
+  asyncHmacCache.set(credentials, { sk, hmac });
+  return hmac;
+}
+
 function requireCredential(value: string, field: string): string {
   if (value === "") throw new ModelArtsConfigError(`cannot sign: ${field} is empty`, { field });
   return value;
 }
 
-/**
- * Signs `request` and returns the headers to set on it: `X-Sdk-Date`,
- * `Authorization`, and `X-Security-Token` when the credentials carry one. Apply them
- * with a case-insensitive set (`Headers.set`), not by spreading into a record: they
- * replace any same-named header, and their values equal any that were already there.
- *
- * Signed: every request header, plus `host` (from the URL unless given), `x-sdk-date`
- * and `x-security-token`. Not signed: an `Authorization` header already present (a
- * re-signed retry), since the returned one replaces it.
- */
-export function signRequest(request: SignableRequest, credentials: SigningCredentials, date: Date = new Date()): Record<string, string> {
+/** Everything but the digests: the canonical request still lacks its payload hash. */
+interface Prepared {
+  ak: string;
+  sk: string;
+  securityToken: string | undefined;
+  sdkDate: string;
+  signedHeaders: string[];
+  canonical: (payloadHash: string) => string;
+  payload: string | Uint8Array | undefined;
+}
+
+function prepare(request: SignableRequest, credentials: SigningCredentials, date: Date): Prepared {
   const ak = requireCredential(credentials.ak, "ak");
   const sk = requireCredential(revealSecret(credentials.sk), "sk");
   // An empty token means none, as in the official SDKs.
@@ -125,18 +132,58 @@ export function signRequest(request: SignableRequest, credentials: SigningCreden
 
   // Names are distinct, so the comparator never needs to answer 0.
   const signedHeaders = Array.from(headers.keys()).sort((a, b) => (a < b ? -1 : 1));
-  const canonical = canonicalRequest({
-    method: normalizeMethod(request.method),
-    pathname: url.pathname,
-    search: url.search,
-    headers,
+  const method = normalizeMethod(request.method);
+  return {
+    ak,
+    sk,
+    securityToken,
+    sdkDate,
     signedHeaders,
-    payloadHash: payloadHash(request.body),
-  });
-  const signature = hmacFor(credentials, sk)(stringToSign(sdkDate, canonical));
+    canonical: (payloadHash) => canonicalRequest({ method, pathname: url.pathname, search: url.search, headers, signedHeaders, payloadHash }),
+    payload: payloadOf(request.body),
+  };
+}
 
-  const added: Record<string, string> = { "X-Sdk-Date": sdkDate };
-  if (securityToken !== undefined) added["X-Security-Token"] = securityToken;
-  added.Authorization = formatAuthorization(ak, signedHeaders, signature);
+function headersToAdd(prepared: Prepared, signature: string): Record<string, string> {
+  const added: Record<string, string> = { "X-Sdk-Date": prepared.sdkDate };
+  if (prepared.securityToken !== undefined) added["X-Security-Token"] = prepared.securityToken;
+  added.Authorization = formatAuthorization(prepared.ak, prepared.signedHeaders, signature);
   return added;
+}
+
+/**
+ * Signs `request` and returns the headers to set on it: `X-Sdk-Date`,
+ * `Authorization`, and `X-Security-Token` when the credentials carry one. Apply them
+ * with a case-insensitive set (`Headers.set`), not by spreading into a record: they
+ * replace any same-named header, and their values equal any that were already there.
+ *
+ * Signed: every request header, plus `host` (from the URL unless given), `x-sdk-date`
+ * and `x-security-token`. Not signed: an `Authorization` header already present (a
+ * re-signed retry), since the returned one replaces it.
+ *
+ * Synchronous, on node:crypto; where that is missing, use `signRequestAsync`.
+ */
+export function signRequest(request: SignableRequest, credentials: SigningCredentials, date: Date = new Date()): Record<string, string> {
+  const prepared = prepare(request, credentials, date);
+  const payloadHash = prepared.payload === undefined ? EMPTY_PAYLOAD_HASH : sha256Hex(prepared.payload);
+  const canonicalHash = sha256Hex(prepared.canonical(payloadHash));
+  return headersToAdd(prepared, hmacFor(credentials, prepared.sk)(stringToSign(prepared.sdkDate, canonicalHash)));
+}
+
+/**
+ * `signRequest` for any runtime: the same headers, on node:crypto when it exists (synchronously
+ * underneath) and on Web Crypto otherwise.
+ */
+export async function signRequestAsync(request: SignableRequest, credentials: SigningCredentials, date: Date = new Date()): Promise<Record<string, string>> {
+  if (nodeBuiltin("node:crypto") !== undefined) return signRequest(request, credentials, date);
+  return signRequestWithWebCrypto(request, credentials, date);
+}
+
+/** The Web Crypto path alone; exported for tests that check it against the Node path on Node. */
+export async function signRequestWithWebCrypto(request: SignableRequest, credentials: SigningCredentials, date: Date = new Date()): Promise<Record<string, string>> {
+  const prepared = prepare(request, credentials, date);
+  const payloadHash = prepared.payload === undefined ? EMPTY_PAYLOAD_HASH : await sha256HexAsync(prepared.payload);
+  const canonicalHash = await sha256HexAsync(prepared.canonical(payloadHash));
+  const hmac = await asyncHmacFor(credentials, prepared.sk);
+  return headersToAdd(prepared, await hmac(stringToSign(prepared.sdkDate, canonicalHash)));
 }

@@ -40,7 +40,7 @@ export interface EnvValues {
  * `warnAboutCredentials` is false when options already carry credentials: then
  * a half-set AK/SK pair in the environment does not matter and is not reported.
  */
-export function readEnv(env: NodeJS.ProcessEnv, warn: Warn, warnAboutCredentials: boolean): EnvValues {
+export function readEnv(env: Readonly<Record<string, string | undefined>>, warn: Warn, warnAboutCredentials: boolean): EnvValues {
   const values: EnvValues = {
     layer: layer("env", {
       region: readChecked(env, ENV.region, ENVIRONMENT, regionProblem),
@@ -56,11 +56,11 @@ export function readEnv(env: NodeJS.ProcessEnv, warn: Warn, warnAboutCredentials
   return values;
 }
 
-function read(env: NodeJS.ProcessEnv, name: string): string | undefined {
+function read(env: Readonly<Record<string, string | undefined>>, name: string): string | undefined {
   return readString(env, name, ENVIRONMENT);
 }
 
-function readCredentials(env: NodeJS.ProcessEnv, warn: Warn): ResolvedCredentials | undefined {
+function readCredentials(env: Readonly<Record<string, string | undefined>>, warn: Warn): ResolvedCredentials | undefined {
   const ak = read(env, ENV.ak);
   const sk = read(env, ENV.sk);
   if (ak === undefined || sk === undefined) {

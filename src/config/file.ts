@@ -1,22 +1,61 @@
 /**
  * Reading the config file: path expansion, file system access, YAML parsing and
  * the permission warning. The shape is checked in shape.ts.
+ *
+ * Node-only, and loaded lazily: node:fs, node:os and node:path come through
+ * `process.getBuiltinModule`, and the YAML parser through `require` on first use, so that
+ * the client entry neither pays for the parser at import (about 70 ms) nor fails to
+ * bundle for a browser, where there is no file to read.
  */
-import { readFileSync, statSync } from "node:fs";
-import { homedir } from "node:os";
-import { join, resolve } from "node:path";
-import { LineCounter, isNode, parseDocument, type ErrorCode, type YAMLError } from "yaml";
+import type * as NodeFs from "node:fs";
+import type * as NodeModule from "node:module";
+import type * as NodeOs from "node:os";
+import type * as NodePath from "node:path";
+import type * as Yaml from "yaml";
+import type { ErrorCode, YAMLError } from "yaml";
 import { ModelArtsConfigError } from "../errors.js";
+import { nodeBuiltin, platformName, processEnv } from "../platform/node.js";
 import { ENV } from "./env.js";
 import { checkConfigShape, type Locator, type Warn } from "./shape.js";
 import type { ConfigFile, ConfigHooks } from "./types.js";
+
+/** A Node built-in the config file needs, or a ModelArtsConfigError saying that files need Node. */
+function builtin<T>(id: string): T {
+  const module = nodeBuiltin<T>(id);
+  if (module === undefined) {
+    throw new ModelArtsConfigError(
+      "config files and contexts are read only on Node.js; in this runtime pass endpoint (or region), projectId and credentials to createClient",
+    );
+  }
+  return module;
+}
+
+let yaml: typeof Yaml | undefined;
+
+/** The `yaml` package, loaded on first use. */
+export function yamlModule(): typeof Yaml {
+  if (yaml !== undefined) return yaml;
+  const { createRequire } = builtin<typeof NodeModule>("node:module");
+  try {
+    yaml = createRequire(import.meta.url)("yaml") as typeof Yaml;
+  } catch {
+    throw new ModelArtsConfigError(
+      "reading a config file needs the 'yaml' package, which is not installed beside this copy of modelarts-data-annotations (a single-file bundle?): install it, or pass endpoint, projectId and credentials (or HUAWEICLOUD_SDK_* variables) instead of a context",
+    );
+  }
+  return yaml;
+}
+
+const join = (...parts: string[]): string => builtin<typeof NodePath>("node:path").join(...parts);
+const resolve = (path: string): string => builtin<typeof NodePath>("node:path").resolve(path);
+const homedir = (): string => builtin<typeof NodeOs>("node:os").homedir();
 
 export function homeConfigPath(home: string): string {
   return join(home, ".modelarts", "config.yaml");
 }
 
 /** The file read when no `configFile` option is given: MODELARTS_CONFIG if set, else ~/.modelarts/config.yaml. */
-export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string {
+export function defaultConfigPath(env: Record<string, string | undefined> = processEnv(), home: string = homedir()): string {
   const fromEnv = env[ENV.configFile];
   return fromEnv ? expandPath(fromEnv, home) : homeConfigPath(home);
 }
@@ -33,7 +72,7 @@ export function homeOf(hooks: ConfigHooks): string {
 }
 
 export function warnerOf(hooks: ConfigHooks): Warn {
-  return hooks.warn ?? ((message, code) => process.emitWarning(message, { code }));
+  return hooks.warn ?? ((message, code) => (globalThis as { process?: { emitWarning?: (m: string, o: { code: string }) => void } }).process?.emitWarning?.(message, { code }));
 }
 
 /**
@@ -59,8 +98,9 @@ export function loadConfigFileIfExists(path: string, hooks: ConfigHooks): Config
 
 function readConfigText(path: string, hooks: ConfigHooks): string | undefined {
   try {
-    return (hooks.readFile ?? ((p: string) => readFileSync(p, "utf8")))(path);
+    return (hooks.readFile ?? ((p: string) => builtin<typeof NodeFs>("node:fs").readFileSync(p, "utf8")))(path);
   } catch (error) {
+    if (error instanceof ModelArtsConfigError) throw error;
     const code = (error as NodeJS.ErrnoException | undefined)?.code;
     if (code === "ENOENT") return undefined;
     throw new ModelArtsConfigError(`cannot read config file ${path}: ${describeReadError(code)}`, { file: path });
@@ -82,6 +122,7 @@ export function describeReadError(code: string | undefined): string {
 }
 
 function parseConfigText(path: string, text: string, warn: Warn): ConfigFile {
+  const { LineCounter, isNode, parseDocument } = yamlModule();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const [error] = doc.errors;
@@ -121,16 +162,16 @@ const YAML_PROBLEMS: Partial<Record<ErrorCode, string>> = {
   UNEXPECTED_TOKEN: "unexpected text",
 };
 
-function yamlError(path: string, error: YAMLError, lineCounter: LineCounter): ModelArtsConfigError {
+function yamlError(path: string, error: YAMLError, lineCounter: Yaml.LineCounter): ModelArtsConfigError {
   const { line, col } = lineCounter.linePos(error.pos[0]);
   const problem = YAML_PROBLEMS[error.code] ?? "syntax error";
   return new ModelArtsConfigError(`${path}:${line}:${col}: invalid YAML (${error.code}): ${problem}`, { file: path });
 }
 
 function defaultFileMode(path: string): number | undefined {
-  if (process.platform === "win32") return undefined;
+  if (platformName() === "win32") return undefined;
   try {
-    return statSync(path).mode;
+    return builtin<typeof NodeFs>("node:fs").statSync(path).mode;
   } catch {
     return undefined;
   }

@@ -10,6 +10,7 @@ import { layer, type Layer } from "./layer.js";
 import { readOptions } from "./options.js";
 import type { ConfigContext, ConfigFile, ConfigHooks, ConfigOptions, ResolvedConfig } from "./types.js";
 import { endpointForRegion } from "./validate.js";
+import { processEnv } from "../platform/node.js";
 
 type RequiredField = "endpoint" | "credentials";
 
@@ -20,7 +21,7 @@ interface Named {
   field: string;
 }
 
-export function resolveContext(options: ConfigOptions = {}, env: NodeJS.ProcessEnv = process.env, hooks: ConfigHooks = {}): ResolvedConfig {
+export function resolveContext(options: ConfigOptions = {}, env: Readonly<Record<string, string | undefined>> = processEnv(), hooks: ConfigHooks = {}): ResolvedConfig {
   const fromOptions = readOptions(options);
   const fromEnv = readEnv(env, warnerOf(hooks), fromOptions.layer.credentials === undefined);
   const layers = [fromOptions.layer, fromEnv.layer];

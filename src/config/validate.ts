@@ -3,16 +3,16 @@
  * problem description instead of throwing, so that each source can word the error
  * with its own location. Problems never quote a value that might be a secret.
  */
-import spec from "../../generated/openapi.json" with { type: "json" };
+import { PARAMETERS } from "../../generated/operations.js";
 
 // Lowercase words joined by single dashes: the region ends up inside a host name,
 // so anything that could add a label, a port or a path ("cn-north-4.evil.example/") is refused.
 const REGION_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
-// Taken from the bundled spec rather than restated, so that a project id accepted
+// Taken from the operation table rather than restated, so that a project id accepted
 // here is one the API (and the emulator) accept too. JSON Schema patterns are
 // ECMAScript regular expressions with Unicode semantics, hence the "u" flag.
-const PROJECT_ID_SCHEMA = spec.components.parameters.ProjectId.schema;
+const PROJECT_ID_SCHEMA = PARAMETERS.ProjectId;
 const PROJECT_ID_PATTERN = new RegExp(PROJECT_ID_SCHEMA.pattern, "u");
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

@@ -9,16 +9,8 @@
  * No secret, and no header value that might be one, goes into an error message.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
-import {
-  SIGNING_ALGORITHM,
-  canonicalRequest,
-  hmacSha256Hex,
-  parseAuthorization,
-  parseSdkDate,
-  sha256Hex,
-  stringToSign,
-  trimHeaderValue,
-} from "../auth/canonical.js";
+import { SIGNING_ALGORITHM, canonicalRequest, parseAuthorization, parseSdkDate, trimHeaderValue } from "../auth/canonical.js";
+import { hmacSha256Hex, sha256Hex, stringToSignOf } from "../auth/digest-node.js";
 import type { Secret } from "../auth/secret.js";
 import { apiErrors } from "./errors.js";
 
@@ -140,7 +132,7 @@ export class Gateway {
       signedHeaders: signed,
       payloadHash: sha256Hex(request.body),
     });
-    const expected = Buffer.from(hmacSha256Hex(credential.sk.reveal(), stringToSign(sdkDate, canonical)), "hex");
+    const expected = Buffer.from(hmacSha256Hex(credential.sk.reveal(), stringToSignOf(sdkDate, canonical)), "hex");
     if (!timingSafeEqual(expected, Buffer.from(auth.signature, "hex"))) throw apiErrors.signatureMismatch();
 
     // Only a caller who holds the SK gets this far, and every security-token failure

@@ -9,7 +9,7 @@ import type { SyncRunner } from "./sync.js";
 
 export type OperationId = keyof operations;
 
-/** What the server hands a handler: validated, with query values already of the spec's types. */
+/** What the server hands a handler: validated, with query values of the spec's types and its defaults filled in. */
 export interface OperationRequest {
   params: Record<string, string>;
   query: Record<string, unknown>;
@@ -41,8 +41,8 @@ export function createHandlers(services: HandlerServices): Record<OperationId, (
   return {
     show_images_by_tag(request) {
       const job = jobOf(services, request);
-      const { tag_name, page, per_page } = request.query as NonNullable<operations["show_images_by_tag"]["parameters"]["query"]>;
-      const { images, total } = state.listImages(job, { tagName: tag_name, page: page ?? 1, perPage: per_page ?? 10 });
+      const { tag_name, page, per_page } = request.query as Required<Pick<NonNullable<operations["show_images_by_tag"]["parameters"]["query"]>, "page" | "per_page">> & { tag_name?: string };
+      const { images, total } = state.listImages(job, { tagName: tag_name, page, perPage: per_page });
       return ok<"show_images_by_tag", 200>(200, {
         is_success: true,
         project_id: Number(job.id),

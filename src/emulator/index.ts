@@ -13,7 +13,6 @@ import type { AddressInfo } from "node:net";
 import { Gateway } from "./auth.js";
 import { FaultQueue, type FaultSpec } from "./faults.js";
 import { createHandlers, type OperationId } from "./handlers.js";
-import { loadApiBackend } from "./openapi.js";
 import { resolveOptions, type EmulatorOptions } from "./options.js";
 import { createRequestListener } from "./server.js";
 import { AnnotationState, type JobSnapshot } from "./state.js";
@@ -79,7 +78,6 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
 export async function startEmulator(options: EmulatorOptions): Promise<EmulatorHandle> {
   const resolved = resolveOptions(options);
   const obsRoot = await checkObsRoot(resolved.obsRoot);
-  const backend = await loadApiBackend();
   const log = resolved.logger ?? (() => {});
 
   const state = new AnnotationState(resolved.jobs);
@@ -92,7 +90,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
   });
   const handlers = createHandlers({ state, sync });
   const faults = new FaultQueue(Object.keys(handlers) as OperationId[]);
-  const server = createServer(createRequestListener({ backend, gateway, handlers, maxBodyBytes: resolved.maxBodyBytes, faults, log }));
+  const server = createServer(createRequestListener({ gateway, handlers, maxBodyBytes: resolved.maxBodyBytes, faults, log }));
   const address = await listen(server, resolved.port, resolved.host);
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
 

@@ -3,7 +3,7 @@
  * repository calls it, so a mistake is a TypeError naming the option, at start, not a
  * puzzling answer at the first request. Messages quote job fields but never a secret.
  */
-import spec from "../../generated/openapi.json" with { type: "json" };
+import { PARAMETERS } from "../../generated/operations.js";
 import { ACCESS_KEY } from "../auth/canonical.js";
 import { Secret } from "../auth/secret.js";
 import { isRecord } from "../config/validate.js";
@@ -78,10 +78,10 @@ const DEFAULTS = {
   maxBodyBytes: 12 * 1024 * 1024,
 } as const;
 
-/** The pattern the bundled spec gives a path parameter: the values checked here end up in those paths. */
-function specPattern(parameter: keyof typeof spec.components.parameters): RegExp {
-  const pattern = (spec.components.parameters[parameter].schema as { pattern?: string }).pattern;
-  if (pattern === undefined) throw new Error(`generated/openapi.json declares no pattern for the ${parameter} parameter`);
+/** The pattern the spec gives a path parameter (from the operation table): the values checked here end up in those paths. */
+function specPattern(parameter: keyof typeof PARAMETERS): RegExp {
+  const pattern = (PARAMETERS[parameter] as { pattern?: string }).pattern;
+  if (pattern === undefined) throw new Error(`the spec declares no pattern for the ${parameter} parameter`);
   return new RegExp(pattern, "u");
 }
 

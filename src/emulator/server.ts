@@ -12,10 +12,9 @@ import { ApiError, apiErrors } from "./errors.js";
 import type { Gateway } from "./auth.js";
 import { InjectedFault, type FaultQueue } from "./faults.js";
 import type { OperationId, OperationRequest, OperationResult } from "./handlers.js";
-import { describeValidationErrors, parseQuery, type ApiBackend, type ApiOperation } from "./openapi.js";
+import { argumentsOf, describeIssues, matchOperation, queryWithDefaults, type Matched } from "./router.js";
 
 interface RequestListenerOptions {
-  backend: ApiBackend;
   gateway: Gateway;
   handlers: Record<OperationId, (request: OperationRequest) => OperationResult>;
   maxBodyBytes: number;
@@ -77,15 +76,12 @@ function parseJsonBody(req: IncomingMessage, body: Buffer): unknown {
   }
 }
 
-interface Routed {
-  operationId: OperationId;
-  operation: ApiOperation;
-  pathname: string;
+interface Routed extends Matched {
   search: string;
 }
 
 export function createRequestListener(options: RequestListenerOptions): RequestListener {
-  const { backend, gateway, handlers, maxBodyBytes, faults, log } = options;
+  const { gateway, handlers, maxBodyBytes, faults, log } = options;
 
   function route(req: IncomingMessage): Routed {
     const method = req.method ?? "GET";
@@ -93,25 +89,22 @@ export function createRequestListener(options: RequestListenerOptions): RequestL
     const queryAt = rawUrl.indexOf("?");
     const pathname = queryAt === -1 ? rawUrl : rawUrl.slice(0, queryAt);
     const search = queryAt === -1 ? "" : rawUrl.slice(queryAt + 1);
-    const operation = backend.matchOperation({ method, path: pathname, headers: {}, query: search });
-    const operationId = operation?.operationId as OperationId | undefined;
-    if (operation === undefined || operationId === undefined || !(operationId in handlers)) throw apiErrors.apiNotFound(method, pathname);
-    return { operationId, operation, pathname, search };
+    const matched = matchOperation(method, pathname);
+    if (matched === undefined || !(matched.entry.operationId in handlers)) throw apiErrors.apiNotFound(method, pathname);
+    return { ...matched, search };
   }
 
   async function answer(req: IncomingMessage): Promise<OperationResult> {
-    const { operationId, operation, pathname, search } = route(req);
+    const { entry, params, search } = route(req);
+    const operationId: OperationId = entry.operationId;
     const method = req.method as string;
     const body = await readBody(req, maxBodyBytes);
-    const params = backend.router.parseRequest({ method, path: pathname, headers: {} }, operation).params as Record<string, string>;
 
     gateway.authenticate({ method, rawUrl: req.url ?? "/", headers: req.headersDistinct, body }, params["project_id"] ?? "");
 
-    const json = operation.requestBody === undefined ? undefined : parseJsonBody(req, body);
-    const query = parseQuery(search);
-    const headers = req.headers as Record<string, string | string[]>;
-    const validation = backend.validateRequest({ method, path: pathname, headers, query, body: json }, operation);
-    if (!validation.valid) throw apiErrors.parameter(describeValidationErrors(validation.errors ?? []));
+    const json = entry.body === null ? undefined : parseJsonBody(req, body);
+    const args = argumentsOf({ entry, params }, search, json);
+    if (!entry.validate(args)) throw apiErrors.parameter(describeIssues(entry.validate.errors ?? []));
 
     // Here, and not earlier: a fault goes only to a request the service would have accepted,
     // so a client's retry of it is a call that can succeed, and requests refused at the
@@ -120,8 +113,7 @@ export function createRequestListener(options: RequestListenerOptions): RequestL
     const fault = faults.take(operationId);
     if (fault !== undefined) throw fault;
 
-    const coerced = (validation.coerced as { query?: Record<string, unknown> } | undefined)?.query ?? query;
-    return handlers[operationId]({ params, query: coerced, body: json });
+    return handlers[operationId]({ params, query: queryWithDefaults(entry, args), body: json });
   }
 
   function send(res: ServerResponse, result: OperationResult): void {

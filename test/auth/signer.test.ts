@@ -7,17 +7,15 @@ import {
   canonicalRequest,
   canonicalUri,
   formatSdkDate,
-  hmacSha256Hex,
-  keyedHmacSha256Hex,
   parseAuthorization,
   parseSdkDate,
-  sha256Hex,
   stringToSign,
   trimHeaderValue,
 } from "../../src/auth/canonical.js";
+import { hmacSha256Hex, keyedHmacSha256Hex, sha256Hex, stringToSignOf } from "../../src/auth/digest-node.js";
 import { Secret } from "../../src/auth/secret.js";
 import { signRequest, type SignableRequest } from "../../src/auth/signer.js";
-import { ModelArtsConfigError, ModelArtsValidationError } from "../../src/errors.js";
+import { ModelArtsArgumentError, ModelArtsConfigError } from "../../src/errors.js";
 
 // Published SDK-HMAC-SHA256 examples (Huawei Cloud API signing guide and SDK docs).
 const VPC_VECTOR = {
@@ -87,7 +85,8 @@ describe("published vectors", () => {
         "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
       ].join("\n"),
     );
-    expect(stringToSign("20191115T033655Z", text)).toBe(`SDK-HMAC-SHA256\n20191115T033655Z\n${sha256Hex(text)}`);
+    expect(stringToSign("20191115T033655Z", sha256Hex(text))).toBe(`SDK-HMAC-SHA256\n20191115T033655Z\n${sha256Hex(text)}`);
+    expect(stringToSignOf("20191115T033655Z", text)).toBe(stringToSign("20191115T033655Z", sha256Hex(text)));
   });
 });
 
@@ -358,7 +357,7 @@ describe("signRequest", () => {
       signedHeaders: auth.signedHeaders,
       payloadHash: sha256Hex(base.body as string),
     });
-    expect(hmacSha256Hex(credentials.sk, stringToSign(added["X-Sdk-Date"] as string, text))).toBe(auth.signature);
+    expect(hmacSha256Hex(credentials.sk, stringToSignOf(added["X-Sdk-Date"] as string, text))).toBe(auth.signature);
   });
 
   describe("security token", () => {
@@ -471,7 +470,7 @@ describe("signRequest", () => {
 
     it("rejects a malformed X-Sdk-Date", () => {
       const bad = { ...base, headers: { "X-Sdk-Date": "2026-11-15T03:36:55Z" } };
-      expect(() => sign(bad)).toThrow(ModelArtsValidationError);
+      expect(() => sign(bad)).toThrow(ModelArtsArgumentError);
     });
   });
 

@@ -151,20 +151,18 @@ describe("default paths", () => {
 
 describe("the config module", () => {
   afterEach(() => {
-    vi.doUnmock("node:os");
+    vi.restoreAllMocks();
     vi.resetModules();
   });
 
   it("does not look up the home directory when it is loaded", async () => {
     vi.resetModules();
-    const homedirSpy = vi.fn(() => "/nowhere");
-    vi.doMock("node:os", async (importOriginal) => {
-      const os = await importOriginal<typeof import("node:os")>();
-      return { ...os, default: { ...os, homedir: homedirSpy }, homedir: homedirSpy };
-    });
+    // The module reaches node:os through process.getBuiltinModule, which returns this very object.
+    const os = process.getBuiltinModule("node:os");
+    const homedirSpy = vi.spyOn(os, "homedir").mockReturnValue("/nowhere");
     const config = await import("../../src/config/index.js");
     expect(homedirSpy).not.toHaveBeenCalled();
-    // The mock is in place: the lookup happens on use instead.
+    // The spy is in place: the lookup happens on use instead.
     expect(config.defaultConfigPath({})).toBe(join("/nowhere", ".modelarts", "config.yaml"));
     expect(homedirSpy).toHaveBeenCalledTimes(1);
   });

@@ -1,6 +1,6 @@
 /**
  * Contract checking: every HTTP exchange a test makes is recorded by a fetch wrapper
- * and checked against generated/openapi.json with openapi-backend.
+ * and checked against generated/openapi.json with openapi-backend (an independent oracle).
  *
  * What counts as a violation:
  * - an answer whose status the operation does not declare, whose body does not match
@@ -11,7 +11,7 @@
  *
  * An invalid request answered with an error is not a violation: tests send those on purpose.
  */
-import { loadApiBackend, parseQuery, type ApiOperation } from "../../src/emulator/openapi.js";
+import { loadApiBackend, parseQuery, type ApiOperation } from "./openapi-backend.js";
 
 export interface RecordedRequest {
   method: string;

@@ -1,0 +1,33 @@
+/**
+ * SHA-256 and HMAC-SHA256 on Web Crypto (`crypto.subtle`), for runtimes without node:crypto:
+ * browsers, Deno, Workers. Asynchronous, as Web Crypto is; the transport awaits it.
+ */
+const utf8 = new TextEncoder();
+
+function subtle(): SubtleCrypto {
+  const s = (globalThis as { crypto?: { subtle?: SubtleCrypto } }).crypto?.subtle;
+  if (s === undefined) throw new Error("AK/SK signing needs Web Crypto (crypto.subtle), which this runtime does not provide (in a browser it exists only in secure contexts: https or localhost)");
+  return s;
+}
+
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
+
+function hex(buffer: ArrayBuffer): string {
+  let out = "";
+  for (const b of new Uint8Array(buffer)) out += HEX[b];
+  return out;
+}
+
+function bytesOf(data: string | Uint8Array): Uint8Array<ArrayBuffer> {
+  return (typeof data === "string" ? utf8.encode(data) : new Uint8Array(data)) as Uint8Array<ArrayBuffer>;
+}
+
+export async function sha256HexAsync(data: string | Uint8Array): Promise<string> {
+  return hex(await subtle().digest("SHA-256", bytesOf(data)));
+}
+
+/** An HMAC-SHA256 keyed once (importKey is the costly step), as hex. */
+export async function keyedHmacSha256HexAsync(key: string): Promise<(data: string) => Promise<string>> {
+  const cryptoKey = await subtle().importKey("raw", bytesOf(key), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  return async (data) => hex(await subtle().sign("HMAC", cryptoKey, bytesOf(data)));
+}
