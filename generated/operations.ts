@@ -39,14 +39,12 @@ export interface ParameterEntry {
 export interface OperationEntry {
   readonly operationId: string;
   readonly tag: string;
-  readonly summary: string;
   readonly method: "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace";
   readonly path: string;
   readonly pathParameters: readonly ParameterEntry[];
   readonly queryParameters: readonly ParameterEntry[];
   readonly body: { readonly required: boolean } | null;
   readonly successStatus: number;
-  readonly errorStatuses: readonly number[];
   readonly validate: ArgumentValidator;
 }
 
@@ -54,7 +52,6 @@ export const OPERATIONS = {
   "show_images_by_tag": {
     "operationId": "show_images_by_tag",
     "tag": "DataAnnotations",
-    "summary": "List the images of a job by tag, one page at a time",
     "method": "get",
     "path": "/v1/{project_id}/data-annotations/{data_annotation_id}/images",
     "pathParameters": [
@@ -62,21 +59,13 @@ export const OPERATIONS = {
         "name": "project_id",
         "in": "path",
         "required": true,
-        "type": "string",
-        "minLength": 1,
-        "maxLength": 64,
-        "pattern": "^[A-Za-z0-9-]{1,64}$",
-        "example": "cc0f0990a56f4b8c9d41c85e79cc511c"
+        "type": "string"
       },
       {
         "name": "data_annotation_id",
         "in": "path",
         "required": true,
-        "type": "string",
-        "minLength": 1,
-        "maxLength": 19,
-        "pattern": "^[0-9]{1,19}$",
-        "example": "282"
+        "type": "string"
       }
     ],
     "queryParameters": [
@@ -84,10 +73,7 @@ export const OPERATIONS = {
         "name": "tag_name",
         "in": "query",
         "required": false,
-        "type": "string",
-        "minLength": 1,
-        "maxLength": 256,
-        "example": "cat"
+        "type": "string"
       },
       {
         "name": "per_page",
@@ -96,8 +82,7 @@ export const OPERATIONS = {
         "type": "integer",
         "default": 10,
         "minimum": 1,
-        "maximum": 100,
-        "example": 10
+        "maximum": 100
       },
       {
         "name": "page",
@@ -105,28 +90,16 @@ export const OPERATIONS = {
         "required": false,
         "type": "integer",
         "default": 1,
-        "minimum": 1,
-        "example": 1
+        "minimum": 1
       }
     ],
     "body": null,
     "successStatus": 200,
-    "errorStatuses": [
-      400,
-      401,
-      403,
-      404,
-      413,
-      429,
-      500,
-      503
-    ],
     "validate": validators.show_images_by_tag
   },
   "modify_image_info": {
     "operationId": "modify_image_info",
     "tag": "DataAnnotations",
-    "summary": "Replace the tags of some images",
     "method": "put",
     "path": "/v1/{project_id}/data-annotations/{data_annotation_id}/images",
     "pathParameters": [
@@ -134,21 +107,13 @@ export const OPERATIONS = {
         "name": "project_id",
         "in": "path",
         "required": true,
-        "type": "string",
-        "minLength": 1,
-        "maxLength": 64,
-        "pattern": "^[A-Za-z0-9-]{1,64}$",
-        "example": "cc0f0990a56f4b8c9d41c85e79cc511c"
+        "type": "string"
       },
       {
         "name": "data_annotation_id",
         "in": "path",
         "required": true,
-        "type": "string",
-        "minLength": 1,
-        "maxLength": 19,
-        "pattern": "^[0-9]{1,19}$",
-        "example": "282"
+        "type": "string"
       }
     ],
     "queryParameters": [],
@@ -156,22 +121,11 @@ export const OPERATIONS = {
       "required": true
     },
     "successStatus": 204,
-    "errorStatuses": [
-      400,
-      401,
-      403,
-      404,
-      413,
-      429,
-      500,
-      503
-    ],
     "validate": validators.modify_image_info
   },
   "delete_selected_images": {
     "operationId": "delete_selected_images",
     "tag": "DataAnnotations",
-    "summary": "Delete several images from a job",
     "method": "post",
     "path": "/v1/{project_id}/data-annotations/{data_annotation_id}/images/delete",
     "pathParameters": [
@@ -179,21 +133,13 @@ export const OPERATIONS = {
         "name": "project_id",
         "in": "path",
         "required": true,
-        "type": "string",
-        "minLength": 1,
-        "maxLength": 64,
-        "pattern": "^[A-Za-z0-9-]{1,64}$",
-        "example": "cc0f0990a56f4b8c9d41c85e79cc511c"
+        "type": "string"
       },
       {
         "name": "data_annotation_id",
         "in": "path",
         "required": true,
-        "type": "string",
-        "minLength": 1,
-        "maxLength": 19,
-        "pattern": "^[0-9]{1,19}$",
-        "example": "282"
+        "type": "string"
       }
     ],
     "queryParameters": [],
@@ -201,22 +147,11 @@ export const OPERATIONS = {
       "required": true
     },
     "successStatus": 200,
-    "errorStatuses": [
-      400,
-      401,
-      403,
-      404,
-      413,
-      429,
-      500,
-      503
-    ],
     "validate": validators.delete_selected_images
   },
   "delete_selected_image": {
     "operationId": "delete_selected_image",
     "tag": "DataAnnotations",
-    "summary": "Delete one image from a job",
     "method": "delete",
     "path": "/v1/{project_id}/data-annotations/{data_annotation_id}/images/{image_id}",
     "pathParameters": [
@@ -224,52 +159,29 @@ export const OPERATIONS = {
         "name": "project_id",
         "in": "path",
         "required": true,
-        "type": "string",
-        "minLength": 1,
-        "maxLength": 64,
-        "pattern": "^[A-Za-z0-9-]{1,64}$",
-        "example": "cc0f0990a56f4b8c9d41c85e79cc511c"
+        "type": "string"
       },
       {
         "name": "data_annotation_id",
         "in": "path",
         "required": true,
-        "type": "string",
-        "minLength": 1,
-        "maxLength": 19,
-        "pattern": "^[0-9]{1,19}$",
-        "example": "282"
+        "type": "string"
       },
       {
         "name": "image_id",
         "in": "path",
         "required": true,
-        "type": "string",
-        "minLength": 1,
-        "maxLength": 64,
-        "pattern": "^[A-Za-z0-9_-]{1,64}$",
-        "example": "076e3caed758a1c18c91a0e9cae3368f"
+        "type": "string"
       }
     ],
     "queryParameters": [],
     "body": null,
     "successStatus": 204,
-    "errorStatuses": [
-      400,
-      401,
-      403,
-      404,
-      413,
-      429,
-      500,
-      503
-    ],
     "validate": validators.delete_selected_image
   },
   "get_image_info_by_id": {
     "operationId": "get_image_info_by_id",
     "tag": "DataAnnotations",
-    "summary": "Read the tags of one image",
     "method": "get",
     "path": "/v1/{project_id}/data-annotations/{data_annotation_id}/images/{image_id}/tags",
     "pathParameters": [
@@ -277,52 +189,29 @@ export const OPERATIONS = {
         "name": "project_id",
         "in": "path",
         "required": true,
-        "type": "string",
-        "minLength": 1,
-        "maxLength": 64,
-        "pattern": "^[A-Za-z0-9-]{1,64}$",
-        "example": "cc0f0990a56f4b8c9d41c85e79cc511c"
+        "type": "string"
       },
       {
         "name": "data_annotation_id",
         "in": "path",
         "required": true,
-        "type": "string",
-        "minLength": 1,
-        "maxLength": 19,
-        "pattern": "^[0-9]{1,19}$",
-        "example": "282"
+        "type": "string"
       },
       {
         "name": "image_id",
         "in": "path",
         "required": true,
-        "type": "string",
-        "minLength": 1,
-        "maxLength": 64,
-        "pattern": "^[A-Za-z0-9_-]{1,64}$",
-        "example": "076e3caed758a1c18c91a0e9cae3368f"
+        "type": "string"
       }
     ],
     "queryParameters": [],
     "body": null,
     "successStatus": 200,
-    "errorStatuses": [
-      400,
-      401,
-      403,
-      404,
-      413,
-      429,
-      500,
-      503
-    ],
     "validate": validators.get_image_info_by_id
   },
   "query_tag_list": {
     "operationId": "query_tag_list",
     "tag": "DataAnnotations",
-    "summary": "List the tag names used in a job",
     "method": "get",
     "path": "/v1/{project_id}/data-annotations/{data_annotation_id}/tags",
     "pathParameters": [
@@ -330,42 +219,23 @@ export const OPERATIONS = {
         "name": "project_id",
         "in": "path",
         "required": true,
-        "type": "string",
-        "minLength": 1,
-        "maxLength": 64,
-        "pattern": "^[A-Za-z0-9-]{1,64}$",
-        "example": "cc0f0990a56f4b8c9d41c85e79cc511c"
+        "type": "string"
       },
       {
         "name": "data_annotation_id",
         "in": "path",
         "required": true,
-        "type": "string",
-        "minLength": 1,
-        "maxLength": 19,
-        "pattern": "^[0-9]{1,19}$",
-        "example": "282"
+        "type": "string"
       }
     ],
     "queryParameters": [],
     "body": null,
     "successStatus": 200,
-    "errorStatuses": [
-      400,
-      401,
-      403,
-      404,
-      413,
-      429,
-      500,
-      503
-    ],
     "validate": validators.query_tag_list
   },
   "get_image_info_by_ids": {
     "operationId": "get_image_info_by_ids",
     "tag": "DataAnnotations",
-    "summary": "Read the tags of several images",
     "method": "post",
     "path": "/v1/{project_id}/data-annotations/{data_annotation_id}/tags/show",
     "pathParameters": [
@@ -373,21 +243,13 @@ export const OPERATIONS = {
         "name": "project_id",
         "in": "path",
         "required": true,
-        "type": "string",
-        "minLength": 1,
-        "maxLength": 64,
-        "pattern": "^[A-Za-z0-9-]{1,64}$",
-        "example": "cc0f0990a56f4b8c9d41c85e79cc511c"
+        "type": "string"
       },
       {
         "name": "data_annotation_id",
         "in": "path",
         "required": true,
-        "type": "string",
-        "minLength": 1,
-        "maxLength": 19,
-        "pattern": "^[0-9]{1,19}$",
-        "example": "282"
+        "type": "string"
       }
     ],
     "queryParameters": [],
@@ -395,22 +257,11 @@ export const OPERATIONS = {
       "required": true
     },
     "successStatus": 200,
-    "errorStatuses": [
-      400,
-      401,
-      403,
-      404,
-      413,
-      429,
-      500,
-      503
-    ],
     "validate": validators.get_image_info_by_ids
   },
   "get_tag_statistics": {
     "operationId": "get_tag_statistics",
     "tag": "DataAnnotations",
-    "summary": "Count images per tag",
     "method": "get",
     "path": "/v1/{project_id}/data-annotations/{data_annotation_id}/tags/stats",
     "pathParameters": [
@@ -418,42 +269,23 @@ export const OPERATIONS = {
         "name": "project_id",
         "in": "path",
         "required": true,
-        "type": "string",
-        "minLength": 1,
-        "maxLength": 64,
-        "pattern": "^[A-Za-z0-9-]{1,64}$",
-        "example": "cc0f0990a56f4b8c9d41c85e79cc511c"
+        "type": "string"
       },
       {
         "name": "data_annotation_id",
         "in": "path",
         "required": true,
-        "type": "string",
-        "minLength": 1,
-        "maxLength": 19,
-        "pattern": "^[0-9]{1,19}$",
-        "example": "282"
+        "type": "string"
       }
     ],
     "queryParameters": [],
     "body": null,
     "successStatus": 200,
-    "errorStatuses": [
-      400,
-      401,
-      403,
-      404,
-      413,
-      429,
-      500,
-      503
-    ],
     "validate": validators.get_tag_statistics
   },
   "sync_obs": {
     "operationId": "sync_obs",
     "tag": "DataAnnotations",
-    "summary": "Synchronize a job with its OBS folder",
     "method": "post",
     "path": "/v1/{project_id}/data-annotations/{data_annotation_id}/obs/sync",
     "pathParameters": [
@@ -461,42 +293,23 @@ export const OPERATIONS = {
         "name": "project_id",
         "in": "path",
         "required": true,
-        "type": "string",
-        "minLength": 1,
-        "maxLength": 64,
-        "pattern": "^[A-Za-z0-9-]{1,64}$",
-        "example": "cc0f0990a56f4b8c9d41c85e79cc511c"
+        "type": "string"
       },
       {
         "name": "data_annotation_id",
         "in": "path",
         "required": true,
-        "type": "string",
-        "minLength": 1,
-        "maxLength": 19,
-        "pattern": "^[0-9]{1,19}$",
-        "example": "282"
+        "type": "string"
       }
     ],
     "queryParameters": [],
     "body": null,
     "successStatus": 202,
-    "errorStatuses": [
-      400,
-      401,
-      403,
-      404,
-      413,
-      429,
-      500,
-      503
-    ],
     "validate": validators.sync_obs
   },
   "sync_obs_status": {
     "operationId": "sync_obs_status",
     "tag": "DataAnnotations",
-    "summary": "Read the state of a job's OBS synchronization",
     "method": "get",
     "path": "/v1/{project_id}/data-annotations/{data_annotation_id}/obs/sync-status",
     "pathParameters": [
@@ -504,42 +317,23 @@ export const OPERATIONS = {
         "name": "project_id",
         "in": "path",
         "required": true,
-        "type": "string",
-        "minLength": 1,
-        "maxLength": 64,
-        "pattern": "^[A-Za-z0-9-]{1,64}$",
-        "example": "cc0f0990a56f4b8c9d41c85e79cc511c"
+        "type": "string"
       },
       {
         "name": "data_annotation_id",
         "in": "path",
         "required": true,
-        "type": "string",
-        "minLength": 1,
-        "maxLength": 19,
-        "pattern": "^[0-9]{1,19}$",
-        "example": "282"
+        "type": "string"
       }
     ],
     "queryParameters": [],
     "body": null,
     "successStatus": 200,
-    "errorStatuses": [
-      400,
-      401,
-      403,
-      404,
-      413,
-      429,
-      500,
-      503
-    ],
     "validate": validators.sync_obs_status
   },
   "query_validation": {
     "operationId": "query_validation",
     "tag": "Label",
-    "summary": "Read the validation data of an annotation job",
     "method": "get",
     "path": "/v1/{project_id}/annotation-jobs/{job_id}/validation",
     "pathParameters": [
@@ -547,36 +341,18 @@ export const OPERATIONS = {
         "name": "project_id",
         "in": "path",
         "required": true,
-        "type": "string",
-        "minLength": 1,
-        "maxLength": 64,
-        "pattern": "^[A-Za-z0-9-]{1,64}$",
-        "example": "cc0f0990a56f4b8c9d41c85e79cc511c"
+        "type": "string"
       },
       {
         "name": "job_id",
         "in": "path",
         "required": true,
-        "type": "string",
-        "minLength": 1,
-        "maxLength": 64,
-        "pattern": "^[A-Za-z0-9][A-Za-z0-9-]{0,63}$",
-        "example": "062ef90a-da4d-4af4-82ba-1523da57e78e"
+        "type": "string"
       }
     ],
     "queryParameters": [],
     "body": null,
     "successStatus": 200,
-    "errorStatuses": [
-      400,
-      401,
-      403,
-      404,
-      413,
-      429,
-      500,
-      503
-    ],
     "validate": validators.query_validation
   }
 } as const;

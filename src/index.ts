@@ -4,7 +4,10 @@
  *   const client = createClient({ context: "default" });
  *   const r = await new DataAnnotationsApi(client).sync_obs({ project_id, data_annotation_id: "282" });
  *
- * This entry point is the client only; the local emulator is `modelarts-data-annotations/emulator`.
+ * This entry point is the client only, and runs wherever fetch runs (Node 20.19+, browsers,
+ * Workers): it imports no Node built-in, no YAML parser and no validator compiler. Editing the
+ * config file is `modelarts-data-annotations/config` (Node only); the local emulator is
+ * `modelarts-data-annotations/emulator`.
  */
 export { createClient, ModelArtsClient, type CreateClientOptions } from "./api/client.js";
 export { DataAnnotationsApi } from "./api/data-annotations.js";
@@ -21,25 +24,8 @@ export { LabelApi } from "./api/label.js";
 export type { CallOptions, FailureResult, HelperParams, OperationId, Result, SuccessResult } from "./api/types.js";
 export { signRequest, signRequestAsync, type SignableRequest, type SigningCredentials } from "./auth/signer.js";
 export { Secret } from "./auth/secret.js";
-export {
-  resolveContext,
-  loadConfigFile,
-  defaultConfigPath,
-  describeConfig,
-  setContext,
-  useContext,
-  deleteContext,
-  type ConfigOptions,
-  type CredentialsInput,
-  type ResolvedConfig,
-  type ConfigEditOptions,
-  type ConfigView,
-  type ContextFields,
-  type ContextView,
-  type SetContextResult,
-  type UseContextResult,
-  type DeleteContextResult,
-} from "./config/index.js";
+export { resolveContext } from "./config/resolve.js";
+export type { ConfigOptions, CredentialsInput, ResolvedConfig } from "./config/types.js";
 export {
   ModelArtsError,
   ModelArtsArgumentError,

@@ -1,6 +1,7 @@
 /**
- * Configuration resolution for the client: named contexts in a YAML file
- * (~/.modelarts/config.yaml), environment variables, and explicit options.
+ * `modelarts-data-annotations/config` (Node only): the config file (~/.modelarts/config.yaml)
+ * and its named contexts, read and edited as the CLI's `config` commands do. The client entry
+ * resolves contexts by itself; this is for tools that view or change the file.
  */
 export type {
   ConfigContext,

@@ -10,7 +10,7 @@ import {
   useContext as switchContext,
   type ContextView,
   type CredentialsInput,
-} from "../../index.js";
+} from "../../config/index.js";
 import { EXIT } from "../exit-codes.js";
 import type { CliIo } from "../output.js";
 import { UsageError } from "../usage.js";
