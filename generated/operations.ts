@@ -4,27 +4,13 @@
  * Every operation of the spec, as data: the one place the client, the CLI, config checks and the
  * emulator learn methods, paths, parameters, limits and success statuses from.
  */
-import * as validators from "./validators.js";
+import { compileSchema, type ArgumentValidator } from "../src/validation/json-schema.js";
+import { ARGUMENTS, DEFINITIONS } from "./validators.js";
 
-/** A compiled validator of an operation's argument object; on failure, `errors` holds Ajv's error objects. */
-export interface ArgumentValidator {
-  (data: unknown): boolean;
-  errors?: ValidationIssue[] | null;
-}
-
-/** Ajv's error object, as the compiled validators report it. */
-export interface ValidationIssue {
-  instancePath: string;
-  schemaPath: string;
-  keyword: string;
-  params: Record<string, unknown>;
-  message?: string;
-}
+export type { ArgumentValidator, ValidationIssue } from "../src/validation/json-schema.js";
 
 export interface ParameterEntry {
   readonly name: string;
-  readonly in: "path" | "query" | "header" | "cookie";
-  readonly required: boolean;
   readonly type: "string" | "integer" | "number" | "boolean" | "array" | "object";
   readonly default?: unknown;
   readonly minimum?: number;
@@ -41,7 +27,7 @@ export interface OperationEntry {
   readonly tag: string;
   readonly method: "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace";
   readonly path: string;
-  readonly pathParameters: readonly ParameterEntry[];
+  readonly pathParameters: readonly string[];
   readonly queryParameters: readonly ParameterEntry[];
   readonly body: { readonly required: boolean } | null;
   readonly successStatus: number;
@@ -55,30 +41,16 @@ export const OPERATIONS = {
     "method": "get",
     "path": "/v1/{project_id}/data-annotations/{data_annotation_id}/images",
     "pathParameters": [
-      {
-        "name": "project_id",
-        "in": "path",
-        "required": true,
-        "type": "string"
-      },
-      {
-        "name": "data_annotation_id",
-        "in": "path",
-        "required": true,
-        "type": "string"
-      }
+      "project_id",
+      "data_annotation_id"
     ],
     "queryParameters": [
       {
         "name": "tag_name",
-        "in": "query",
-        "required": false,
         "type": "string"
       },
       {
         "name": "per_page",
-        "in": "query",
-        "required": false,
         "type": "integer",
         "default": 10,
         "minimum": 1,
@@ -86,8 +58,6 @@ export const OPERATIONS = {
       },
       {
         "name": "page",
-        "in": "query",
-        "required": false,
         "type": "integer",
         "default": 1,
         "minimum": 1
@@ -95,7 +65,7 @@ export const OPERATIONS = {
     ],
     "body": null,
     "successStatus": 200,
-    "validate": validators.show_images_by_tag
+    "validate": compileSchema(ARGUMENTS.show_images_by_tag, DEFINITIONS)
   },
   "modify_image_info": {
     "operationId": "modify_image_info",
@@ -103,25 +73,15 @@ export const OPERATIONS = {
     "method": "put",
     "path": "/v1/{project_id}/data-annotations/{data_annotation_id}/images",
     "pathParameters": [
-      {
-        "name": "project_id",
-        "in": "path",
-        "required": true,
-        "type": "string"
-      },
-      {
-        "name": "data_annotation_id",
-        "in": "path",
-        "required": true,
-        "type": "string"
-      }
+      "project_id",
+      "data_annotation_id"
     ],
     "queryParameters": [],
     "body": {
       "required": true
     },
     "successStatus": 204,
-    "validate": validators.modify_image_info
+    "validate": compileSchema(ARGUMENTS.modify_image_info, DEFINITIONS)
   },
   "delete_selected_images": {
     "operationId": "delete_selected_images",
@@ -129,25 +89,15 @@ export const OPERATIONS = {
     "method": "post",
     "path": "/v1/{project_id}/data-annotations/{data_annotation_id}/images/delete",
     "pathParameters": [
-      {
-        "name": "project_id",
-        "in": "path",
-        "required": true,
-        "type": "string"
-      },
-      {
-        "name": "data_annotation_id",
-        "in": "path",
-        "required": true,
-        "type": "string"
-      }
+      "project_id",
+      "data_annotation_id"
     ],
     "queryParameters": [],
     "body": {
       "required": true
     },
     "successStatus": 200,
-    "validate": validators.delete_selected_images
+    "validate": compileSchema(ARGUMENTS.delete_selected_images, DEFINITIONS)
   },
   "delete_selected_image": {
     "operationId": "delete_selected_image",
@@ -155,29 +105,14 @@ export const OPERATIONS = {
     "method": "delete",
     "path": "/v1/{project_id}/data-annotations/{data_annotation_id}/images/{image_id}",
     "pathParameters": [
-      {
-        "name": "project_id",
-        "in": "path",
-        "required": true,
-        "type": "string"
-      },
-      {
-        "name": "data_annotation_id",
-        "in": "path",
-        "required": true,
-        "type": "string"
-      },
-      {
-        "name": "image_id",
-        "in": "path",
-        "required": true,
-        "type": "string"
-      }
+      "project_id",
+      "data_annotation_id",
+      "image_id"
     ],
     "queryParameters": [],
     "body": null,
     "successStatus": 204,
-    "validate": validators.delete_selected_image
+    "validate": compileSchema(ARGUMENTS.delete_selected_image, DEFINITIONS)
   },
   "get_image_info_by_id": {
     "operationId": "get_image_info_by_id",
@@ -185,29 +120,14 @@ export const OPERATIONS = {
     "method": "get",
     "path": "/v1/{project_id}/data-annotations/{data_annotation_id}/images/{image_id}/tags",
     "pathParameters": [
-      {
-        "name": "project_id",
-        "in": "path",
-        "required": true,
-        "type": "string"
-      },
-      {
-        "name": "data_annotation_id",
-        "in": "path",
-        "required": true,
-        "type": "string"
-      },
-      {
-        "name": "image_id",
-        "in": "path",
-        "required": true,
-        "type": "string"
-      }
+      "project_id",
+      "data_annotation_id",
+      "image_id"
     ],
     "queryParameters": [],
     "body": null,
     "successStatus": 200,
-    "validate": validators.get_image_info_by_id
+    "validate": compileSchema(ARGUMENTS.get_image_info_by_id, DEFINITIONS)
   },
   "query_tag_list": {
     "operationId": "query_tag_list",
@@ -215,23 +135,13 @@ export const OPERATIONS = {
     "method": "get",
     "path": "/v1/{project_id}/data-annotations/{data_annotation_id}/tags",
     "pathParameters": [
-      {
-        "name": "project_id",
-        "in": "path",
-        "required": true,
-        "type": "string"
-      },
-      {
-        "name": "data_annotation_id",
-        "in": "path",
-        "required": true,
-        "type": "string"
-      }
+      "project_id",
+      "data_annotation_id"
     ],
     "queryParameters": [],
     "body": null,
     "successStatus": 200,
-    "validate": validators.query_tag_list
+    "validate": compileSchema(ARGUMENTS.query_tag_list, DEFINITIONS)
   },
   "get_image_info_by_ids": {
     "operationId": "get_image_info_by_ids",
@@ -239,25 +149,15 @@ export const OPERATIONS = {
     "method": "post",
     "path": "/v1/{project_id}/data-annotations/{data_annotation_id}/tags/show",
     "pathParameters": [
-      {
-        "name": "project_id",
-        "in": "path",
-        "required": true,
-        "type": "string"
-      },
-      {
-        "name": "data_annotation_id",
-        "in": "path",
-        "required": true,
-        "type": "string"
-      }
+      "project_id",
+      "data_annotation_id"
     ],
     "queryParameters": [],
     "body": {
       "required": true
     },
     "successStatus": 200,
-    "validate": validators.get_image_info_by_ids
+    "validate": compileSchema(ARGUMENTS.get_image_info_by_ids, DEFINITIONS)
   },
   "get_tag_statistics": {
     "operationId": "get_tag_statistics",
@@ -265,23 +165,13 @@ export const OPERATIONS = {
     "method": "get",
     "path": "/v1/{project_id}/data-annotations/{data_annotation_id}/tags/stats",
     "pathParameters": [
-      {
-        "name": "project_id",
-        "in": "path",
-        "required": true,
-        "type": "string"
-      },
-      {
-        "name": "data_annotation_id",
-        "in": "path",
-        "required": true,
-        "type": "string"
-      }
+      "project_id",
+      "data_annotation_id"
     ],
     "queryParameters": [],
     "body": null,
     "successStatus": 200,
-    "validate": validators.get_tag_statistics
+    "validate": compileSchema(ARGUMENTS.get_tag_statistics, DEFINITIONS)
   },
   "sync_obs": {
     "operationId": "sync_obs",
@@ -289,23 +179,13 @@ export const OPERATIONS = {
     "method": "post",
     "path": "/v1/{project_id}/data-annotations/{data_annotation_id}/obs/sync",
     "pathParameters": [
-      {
-        "name": "project_id",
-        "in": "path",
-        "required": true,
-        "type": "string"
-      },
-      {
-        "name": "data_annotation_id",
-        "in": "path",
-        "required": true,
-        "type": "string"
-      }
+      "project_id",
+      "data_annotation_id"
     ],
     "queryParameters": [],
     "body": null,
     "successStatus": 202,
-    "validate": validators.sync_obs
+    "validate": compileSchema(ARGUMENTS.sync_obs, DEFINITIONS)
   },
   "sync_obs_status": {
     "operationId": "sync_obs_status",
@@ -313,23 +193,13 @@ export const OPERATIONS = {
     "method": "get",
     "path": "/v1/{project_id}/data-annotations/{data_annotation_id}/obs/sync-status",
     "pathParameters": [
-      {
-        "name": "project_id",
-        "in": "path",
-        "required": true,
-        "type": "string"
-      },
-      {
-        "name": "data_annotation_id",
-        "in": "path",
-        "required": true,
-        "type": "string"
-      }
+      "project_id",
+      "data_annotation_id"
     ],
     "queryParameters": [],
     "body": null,
     "successStatus": 200,
-    "validate": validators.sync_obs_status
+    "validate": compileSchema(ARGUMENTS.sync_obs_status, DEFINITIONS)
   },
   "query_validation": {
     "operationId": "query_validation",
@@ -337,32 +207,20 @@ export const OPERATIONS = {
     "method": "get",
     "path": "/v1/{project_id}/annotation-jobs/{job_id}/validation",
     "pathParameters": [
-      {
-        "name": "project_id",
-        "in": "path",
-        "required": true,
-        "type": "string"
-      },
-      {
-        "name": "job_id",
-        "in": "path",
-        "required": true,
-        "type": "string"
-      }
+      "project_id",
+      "job_id"
     ],
     "queryParameters": [],
     "body": null,
     "successStatus": 200,
-    "validate": validators.query_validation
+    "validate": compileSchema(ARGUMENTS.query_validation, DEFINITIONS)
   }
 } as const;
 
-/** The spec's shared parameters (components.parameters), by component name. */
+/** The spec's shared path parameters (components.parameters), by component name: the IDs that config and the emulator check. */
 export const PARAMETERS = {
   "DataAnnotationId": {
     "name": "data_annotation_id",
-    "in": "path",
-    "required": true,
     "type": "string",
     "minLength": 1,
     "maxLength": 19,
@@ -371,8 +229,6 @@ export const PARAMETERS = {
   },
   "ImageId": {
     "name": "image_id",
-    "in": "path",
-    "required": true,
     "type": "string",
     "minLength": 1,
     "maxLength": 64,
@@ -381,51 +237,19 @@ export const PARAMETERS = {
   },
   "JobId": {
     "name": "job_id",
-    "in": "path",
-    "required": true,
     "type": "string",
     "minLength": 1,
     "maxLength": 64,
     "pattern": "^[A-Za-z0-9][A-Za-z0-9-]{0,63}$",
     "example": "062ef90a-da4d-4af4-82ba-1523da57e78e"
   },
-  "Page": {
-    "name": "page",
-    "in": "query",
-    "required": false,
-    "type": "integer",
-    "default": 1,
-    "minimum": 1,
-    "example": 1
-  },
-  "PerPage": {
-    "name": "per_page",
-    "in": "query",
-    "required": false,
-    "type": "integer",
-    "default": 10,
-    "minimum": 1,
-    "maximum": 100,
-    "example": 10
-  },
   "ProjectId": {
     "name": "project_id",
-    "in": "path",
-    "required": true,
     "type": "string",
     "minLength": 1,
     "maxLength": 64,
     "pattern": "^[A-Za-z0-9-]{1,64}$",
     "example": "cc0f0990a56f4b8c9d41c85e79cc511c"
-  },
-  "TagName": {
-    "name": "tag_name",
-    "in": "query",
-    "required": false,
-    "type": "string",
-    "minLength": 1,
-    "maxLength": 256,
-    "example": "cat"
   }
 } as const;
 

@@ -11,7 +11,8 @@ import { parseArgs } from "node:util";
 import { AKSKSigner } from "@huaweicloud/huaweicloud-sdk-core/auth/AKSKSigner.js";
 import { BasicCredentials } from "@huaweicloud/huaweicloud-sdk-core/auth/BasicCredentials.js";
 import { HttpRequestBuilder } from "@huaweicloud/huaweicloud-sdk-core/http/IHttpRequestBuilder.js";
-import { signRequest, type SignableRequest } from "../src/auth/signer.js";
+import { signRequestOnNode as signRequest } from "../src/auth/signer-node.js";
+import type { SignableRequest } from "../src/auth/signer.js";
 
 const { values: options } = parseArgs({
   options: {

@@ -2,8 +2,9 @@
 // Compiles spec/ (the hand-written, split OpenAPI document) into generated/:
 //   generated/openapi.json   the bundled single-file spec (consumers, other-language generators, docs)
 //   generated/schema.ts      openapi-typescript types for the openapi-fetch client (types only)
-//   generated/validators.ts  Ajv validators of each operation's arguments, compiled here to plain
-//                            functions, so that nothing compiles code at run time (CSP, Workers)
+//   generated/validators.ts  JSON Schemas of each operation's arguments (refs as named definitions,
+//                            formats turned into keywords), which the shared validator in
+//                            src/validation/json-schema.ts runs: nothing compiles code at run time
 //   generated/operations.ts  the operation table: per operationId its method, path, parameters
 //                            with defaults and limits, success status and validator. The facade,
 //                            the CLI, config checks and the emulator read the spec only through it.
@@ -16,8 +17,6 @@ import path from "node:path";
 import { bundle, createConfig } from "@redocly/openapi-core";
 import openapiTS, { astToString } from "openapi-typescript";
 import { Validator } from "@seriousme/openapi-schema-validator";
-import { Ajv } from "ajv";
-import standaloneCode from "ajv/dist/standalone/index.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const specEntry = path.join(root, "spec", "openapi.yaml");
@@ -130,61 +129,58 @@ function argumentsSchema({ parameters, bodySchema, bodyRequired }) {
   return { type: "object", properties, required, additionalProperties: false };
 }
 
-// Ajv's one run-time helper that standalone code imports: string length in code points, as JSON
-// Schema counts it. Inlined, so that the validators import nothing (Ajv stays a build-time tool).
-const UCS2LENGTH = `function ucs2length(str) {
-  const len = str.length;
-  let length = 0;
-  let pos = 0;
-  let value;
-  while (pos < len) {
-    length++;
-    value = str.charCodeAt(pos++);
-    if (value >= 0xd800 && value <= 0xdbff && pos < len) {
-      value = str.charCodeAt(pos);
-      if ((value & 0xfc00) === 0xdc00) pos++;
-    }
-  }
-  return length;
-}`;
+// The keywords src/validation/json-schema.ts implements: a spec that needs another stops the build
+// here, instead of being accepted by a validator that would ignore the keyword.
+const SUPPORTED_KEYWORDS = new Set([
+  "$ref", "type", "enum", "pattern", "minLength", "maxLength", "minimum", "maximum", "minItems", "maxItems",
+  "uniqueItems", "items", "required", "properties", "additionalProperties", "oneOf", "allOf", "default",
+]);
 
-function compileValidators(document, found) {
-  const ajv = new Ajv({
-    strict: true,
-    strictTypes: false,
-    allErrors: false,
-    unicodeRegExp: true,
-    // A referenced schema compiles to one function that every operation calls, instead of a copy in each.
-    inlineRefs: false,
-    code: { source: true, esm: true, lines: true },
-  });
-  // Shared schemas and parameters under ids of their own: Ajv compiles a schema with an id once
-  // and calls it from every operation, where a JSON-pointer ref would be compiled again in each.
-  for (const [name, schema] of Object.entries(document.components.schemas ?? {})) ajv.addSchema(toJsonSchema(schema), `/schemas/${name}`);
-  for (const [name, p] of Object.entries(document.components.parameters ?? {})) ajv.addSchema(toJsonSchema(p.schema), `/parameters/${name}`);
-  const exportsByName = {};
-  for (const entry of found) {
-    const id = entry.operation.operationId;
-    ajv.addSchema(argumentsSchema(entry), id);
-    exportsByName[id] = id;
+function checkKeywords(schema, where) {
+  if (schema === null || typeof schema !== "object") return;
+  for (const [key, value] of Object.entries(schema)) {
+    if (!SUPPORTED_KEYWORDS.has(key)) throw new Error(`${where} uses the JSON Schema keyword "${key}", which the shared validator does not implement`);
+    if (key === "properties") for (const [name, sub] of Object.entries(value)) checkKeywords(sub, `${where}.${name}`);
+    else if (key === "items" || (key === "additionalProperties" && typeof value === "object")) checkKeywords(value, `${where}.${key}`);
+    else if (key === "oneOf" || key === "allOf") value.forEach((sub, i) => checkKeywords(sub, `${where}.${key}[${i}]`));
   }
-  let code = standaloneCode(ajv, exportsByName);
-  code = code.replaceAll('require("ajv/dist/runtime/ucs2length").default', "ucs2length");
-  const leftover = /require\("[^"]+"\)/.exec(code);
-  if (leftover !== null) throw new Error(`the compiled validators import ${leftover[0]}; inline it in scripts/generate.mjs`);
-  const names = found.map((e) => e.operation.operationId);
-  const typed = names.map((n) => `export const ${n}: ArgumentValidator = ${n}_;`).join("\n");
-  const body = code
-    .replace(/^"use strict";/, "")
-    .replace(/export const (\w+) = (\w+);/g, (_, name, fn) => `const ${name}_ = ${fn};`);
+}
+
+/**
+ * The JSON Schemas of each operation's argument object, with shared schemas as named
+ * definitions: data that src/validation/json-schema.ts runs, so nothing compiles code at run time.
+ */
+function argumentSchemas(document, found) {
+  const definitions = {};
+  for (const [name, schema] of Object.entries(document.components.schemas ?? {})) definitions[`/schemas/${name}`] = toJsonSchema(schema);
+  for (const [name, p] of Object.entries(document.components.parameters ?? {})) definitions[`/parameters/${name}`] = toJsonSchema(p.schema);
+  // Only what some operation's arguments reach: response schemas are not validated by the client.
+  const reachable = new Set();
+  const walk = (node) => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (node === null || typeof node !== "object") return;
+    if (typeof node.$ref === "string" && !reachable.has(node.$ref)) {
+      reachable.add(node.$ref);
+      walk(definitions[node.$ref]);
+    }
+    Object.values(node).forEach(walk);
+  };
+  const byOperation = {};
+  for (const entry of found) {
+    const schema = argumentsSchema(entry);
+    checkKeywords(schema, entry.operation.operationId);
+    walk(schema);
+    byOperation[entry.operation.operationId] = schema;
+  }
+  const used = Object.fromEntries([...reachable].sort().map((name) => [name, definitions[name]]));
+  for (const [name, schema] of Object.entries(used)) checkKeywords(schema, name);
   return [
-    `/**\n * ${NOTICE}\n *\n * Ajv standalone code for each operation's argument object (parameters by name, plus body).\n */`,
-    "// @ts-nocheck: Ajv's output is plain JavaScript; its exports are typed below.",
-    "/* eslint-disable */",
-    `import type { ArgumentValidator } from "./operations.js";`,
-    UCS2LENGTH,
-    body.trim(),
-    typed,
+    `/**\n * ${NOTICE}\n *\n * JSON Schemas of each operation's argument object (its parameters by name, plus body), and\n * the shared definitions they reference, for the validator in src/validation/json-schema.ts.\n */`,
+    `import type { Schema } from "../src/validation/json-schema.js";`,
+    "",
+    `export const DEFINITIONS: Readonly<Record<string, Schema>> = ${JSON.stringify(used, null, 2)};`,
+    "",
+    `export const ARGUMENTS = ${JSON.stringify(byOperation, null, 2)} as const satisfies Readonly<Record<string, Schema>>;`,
     "",
   ].join("\n");
 }
@@ -194,7 +190,7 @@ function compileValidators(document, found) {
 
 function parameterEntry(p, keys = ["default", "minimum", "maximum", "minLength", "maxLength", "pattern", "enum", "example"]) {
   const schema = p.schema ?? {};
-  const entry = { name: p.name, in: p.in, required: p.required === true, type: schema.type };
+  const entry = { name: p.name, type: schema.type };
   for (const key of keys) {
     if (schema[key] !== undefined) entry[key] = schema[key];
   }
@@ -210,18 +206,21 @@ function operationsTable(document, found) {
       tag: operation.tags?.[0],
       method: entry.method,
       path: entry.pathTemplate,
-      // Patterns and lengths live in the validator; the table keeps what callers pick values by.
-      pathParameters: entry.parameters.filter((p) => p.in === "path").map((p) => parameterEntry(p, [])),
+      // Path parameters are all required strings, whose patterns and lengths live in the
+      // validator (and in PARAMETERS); the table keeps their names, in path order.
+      pathParameters: entry.parameters.filter((p) => p.in === "path").map((p) => p.name),
       queryParameters: entry.parameters.filter((p) => p.in === "query").map((p) => parameterEntry(p, ["default", "minimum", "maximum", "enum"])),
       body: entry.bodySchema === undefined ? null : { required: entry.bodyRequired },
       successStatus: entry.successStatus,
     };
   }
   const parameters = Object.fromEntries(
-    Object.entries(document.components.parameters ?? {}).map(([name, p]) => [name, parameterEntry(p)]),
+    Object.entries(document.components.parameters ?? {})
+      .filter(([, p]) => p.in === "path")
+      .map(([name, p]) => [name, parameterEntry(p, ["minLength", "maxLength", "pattern", "example"])]),
   );
   const rows = Object.entries(table).map(([id, value]) => {
-    const json = JSON.stringify(value, null, 2).replace(/\n}$/, `,\n  "validate": validators.${id}\n}`);
+    const json = JSON.stringify(value, null, 2).replace(/\n}$/, `,\n  "validate": compileSchema(ARGUMENTS.${id}, DEFINITIONS)\n}`);
     return `  ${JSON.stringify(id)}: ${json.replaceAll("\n", "\n  ")}`;
   });
   return `/**
@@ -230,27 +229,13 @@ function operationsTable(document, found) {
  * Every operation of the spec, as data: the one place the client, the CLI, config checks and the
  * emulator learn methods, paths, parameters, limits and success statuses from.
  */
-import * as validators from "./validators.js";
+import { compileSchema, type ArgumentValidator } from "../src/validation/json-schema.js";
+import { ARGUMENTS, DEFINITIONS } from "./validators.js";
 
-/** A compiled validator of an operation's argument object; on failure, \`errors\` holds Ajv's error objects. */
-export interface ArgumentValidator {
-  (data: unknown): boolean;
-  errors?: ValidationIssue[] | null;
-}
-
-/** Ajv's error object, as the compiled validators report it. */
-export interface ValidationIssue {
-  instancePath: string;
-  schemaPath: string;
-  keyword: string;
-  params: Record<string, unknown>;
-  message?: string;
-}
+export type { ArgumentValidator, ValidationIssue } from "../src/validation/json-schema.js";
 
 export interface ParameterEntry {
   readonly name: string;
-  readonly in: "path" | "query" | "header" | "cookie";
-  readonly required: boolean;
   readonly type: "string" | "integer" | "number" | "boolean" | "array" | "object";
   readonly default?: unknown;
   readonly minimum?: number;
@@ -267,7 +252,7 @@ export interface OperationEntry {
   readonly tag: string;
   readonly method: "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace";
   readonly path: string;
-  readonly pathParameters: readonly ParameterEntry[];
+  readonly pathParameters: readonly string[];
   readonly queryParameters: readonly ParameterEntry[];
   readonly body: { readonly required: boolean } | null;
   readonly successStatus: number;
@@ -278,7 +263,7 @@ export const OPERATIONS = {
 ${rows.join(",\n")}
 } as const;
 
-/** The spec's shared parameters (components.parameters), by component name. */
+/** The spec's shared path parameters (components.parameters), by component name: the IDs that config and the emulator check. */
 export const PARAMETERS = ${JSON.stringify(parameters, null, 2)} as const;
 
 export type OperationName = keyof typeof OPERATIONS;
@@ -300,7 +285,7 @@ async function render() {
   return new Map([
     ["openapi.json", json],
     ["schema.ts", types],
-    ["validators.ts", compileValidators(document, found)],
+    ["validators.ts", argumentSchemas(document, found)],
     ["operations.ts", operationsTable(document, found)],
     ["version.ts", version],
   ]);

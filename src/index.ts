@@ -24,7 +24,6 @@ export { LabelApi } from "./api/label.js";
 export type { CallOptions, FailureResult, HelperParams, OperationId, Result, SuccessResult } from "./api/types.js";
 export { signRequest, signRequestAsync, type SignableRequest, type SigningCredentials } from "./auth/signer.js";
 export { Secret } from "./auth/secret.js";
-export { resolveContext } from "./config/resolve.js";
 export type { ConfigOptions, CredentialsInput, ResolvedConfig } from "./config/types.js";
 export {
   ModelArtsError,

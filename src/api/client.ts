@@ -1,8 +1,8 @@
 import { PACKAGE_NAME, PACKAGE_VERSION } from "../../generated/version.js";
-import { resolveContext } from "../config/resolve.js";
+import { resolveOptions } from "../config/portable.js";
 import type { ConfigOptions, ResolvedConfig } from "../config/types.js";
 import { ModelArtsArgumentError } from "../errors.js";
-import { INSPECT, processEnv, runtimeTag } from "../platform/node.js";
+import { INSPECT, runtimeTag } from "../platform/node.js";
 import { createRawClient, type RawClient } from "./openapi-fetch.js";
 import { createTransport, type Transport } from "./transport.js";
 
@@ -101,17 +101,25 @@ export class ModelArtsClient {
   }
 }
 
-/**
- * Builds a client from explicit options, the environment and the named context, in that order
- * of precedence (see README). `createClient({ context: "default" })` mirrors the legacy SDK's
- * `config.create_client(context="default")`.
- */
-export function createClient(options: CreateClientOptions = {}): ModelArtsClient {
-  const { timeoutMs, fetch, userAgent, env, ...configOptions } = options;
-  const config = resolveContext(configOptions, env ?? processEnv());
-  return new ModelArtsClient(config, {
-    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-    ...(fetch !== undefined ? { fetch } : {}),
-    ...(userAgent !== undefined ? { userAgent } : {}),
-  });
+/** How a runtime turns the config options (and, on Node, the environment and the file) into a configuration. */
+export type ConfigResolver = (options: ConfigOptions, env: Record<string, string | undefined> | undefined) => ResolvedConfig;
+
+/** createClient for a runtime: the portable one resolves options alone, the Node entry adds the environment and the file. */
+export function clientFactory(resolve: ConfigResolver): (options?: CreateClientOptions) => ModelArtsClient {
+  return (options = {}) => {
+    const { timeoutMs, fetch, userAgent, env, ...configOptions } = options;
+    return new ModelArtsClient(resolve(configOptions, env), {
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      ...(fetch !== undefined ? { fetch } : {}),
+      ...(userAgent !== undefined ? { userAgent } : {}),
+    });
+  };
 }
+
+/**
+ * Builds a client. On Node (the package's Node entry), from explicit options, the environment
+ * and the named context, in that order of precedence (see README): `createClient({ context:
+ * "default" })` mirrors the legacy SDK's `config.create_client(context="default")`. Elsewhere
+ * (browsers, Workers), from the options alone.
+ */
+export const createClient: (options?: CreateClientOptions) => ModelArtsClient = clientFactory((options) => resolveOptions(options));

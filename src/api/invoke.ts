@@ -24,7 +24,7 @@ export function checkedArguments<O extends OperationId>(client: ModelArtsClient,
   }
   const args: Record<string, unknown> = { ...(params as Record<string, unknown>) };
   for (const key of Object.keys(args)) if (args[key] === undefined) delete args[key];
-  if (args.project_id === undefined && entry.pathParameters.some((p) => p.name === "project_id")) {
+  if (args.project_id === undefined && entry.pathParameters.includes("project_id")) {
     if (client.projectId === undefined) {
       throw new ModelArtsValidationError(
         "project_id",
@@ -52,7 +52,7 @@ function prepare<O extends OperationId>(client: ModelArtsClient, entry: Operatio
   const args = checkedArguments(client, operationId, params);
   const { timeoutMs } = checkedCallOptions(client, options, operationId);
   const path: Record<string, string> = {};
-  for (const { name } of entry.pathParameters) path[name] = args[name] as string;
+  for (const name of entry.pathParameters) path[name] = args[name] as string;
   const query: Record<string, unknown> = {};
   for (const { name } of entry.queryParameters) if (args[name] !== undefined) query[name] = args[name];
   const transport = transportOf(client);

@@ -29,7 +29,7 @@ export function operationEntry<O extends OperationId>(operationId: O): Operation
 
 /** The argument names an operation takes, for messages: path and query parameters, then body. */
 export function argumentNames(entry: OperationEntry): string[] {
-  return [...entry.pathParameters, ...entry.queryParameters].map((p) => p.name).concat(entry.body ? ["body"] : []);
+  return [...entry.pathParameters, ...entry.queryParameters.map((p) => p.name)].concat(entry.body ? ["body"] : []);
 }
 
 /** `/body/images/0/tags` → `body.images[0].tags` */

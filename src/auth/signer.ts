@@ -5,13 +5,12 @@
  * shared with the emulator's verifier.
  *
  * Two ways to the same headers: `signRequest` synchronously on Node's crypto (the fast
- * path), `signRequestAsync` on Web Crypto wherever node:crypto is missing (browsers,
- * Workers). The transport uses the async one, which takes the Node path when it can.
+ * path, which ./signer-node.js provides to the Node entry), `signRequestAsync` anywhere,
+ * on that fast path when it is there and on Web Crypto otherwise (browsers, Workers). The
+ * transport uses the async one. The portable entry carries no node:crypto code at all.
  */
 import { ModelArtsArgumentError, ModelArtsConfigError } from "../errors.js";
-import { nodeBuiltin } from "../platform/node.js";
 import { EMPTY_PAYLOAD_HASH, canonicalRequest, formatAuthorization, formatSdkDate, parseSdkDate, stringToSign, trimHeaderValue } from "./canonical.js";
-import { keyedHmacSha256Hex, sha256Hex } from "./digest-node.js";
 import { keyedHmacSha256HexAsync, sha256HexAsync } from "./digest-web.js";
 import { Secret, revealSecret } from "./secret.js";
 
@@ -80,16 +79,7 @@ function normalizeMethod(method: string): string {
  * Crypto) once per client rather than per request. Weak, so the cache lives exactly as
  * long as the credentials; the SK is compared on each use in case the object was mutated.
  */
-const hmacCache = new WeakMap<SigningCredentials, { sk: string; hmac: (data: string) => string }>();
 const asyncHmacCache = new WeakMap<SigningCredentials, { sk: string; hmac: Promise<(data: string) => Promise<string>> }>();
-
-function hmacFor(credentials: SigningCredentials, sk: string): (data: string) => string {
-  const cached = hmacCache.get(credentials);
-  if (cached !== undefined && cached.sk === sk) return cached.hmac;
-  const hmac = keyedHmacSha256Hex(sk);
-  hmacCache.set(credentials, { sk, hmac });
-  return hmac;
-}
 
 function asyncHmacFor(credentials: SigningCredentials, sk: string): Promise<(data: string) => Promise<string>> {
   const cached = asyncHmacCache.get(credentials);
@@ -105,7 +95,7 @@ function requireCredential(value: string, field: string): string {
 }
 
 /** Everything but the digests: the canonical request still lacks its payload hash. */
-interface Prepared {
+export interface Prepared {
   ak: string;
   sk: string;
   securityToken: string | undefined;
@@ -115,7 +105,7 @@ interface Prepared {
   payload: string | Uint8Array | undefined;
 }
 
-function prepare(request: SignableRequest, credentials: SigningCredentials, date: Date): Prepared {
+export function prepare(request: SignableRequest, credentials: SigningCredentials, date: Date): Prepared {
   const ak = requireCredential(credentials.ak, "ak");
   const sk = requireCredential(revealSecret(credentials.sk), "sk");
   // An empty token means none, as in the official SDKs.
@@ -144,11 +134,20 @@ function prepare(request: SignableRequest, credentials: SigningCredentials, date
   };
 }
 
-function headersToAdd(prepared: Prepared, signature: string): Record<string, string> {
+export function headersToAdd(prepared: Prepared, signature: string): Record<string, string> {
   const added: Record<string, string> = { "X-Sdk-Date": prepared.sdkDate };
   if (prepared.securityToken !== undefined) added["X-Security-Token"] = prepared.securityToken;
   added.Authorization = formatAuthorization(prepared.ak, prepared.signedHeaders, signature);
   return added;
+}
+
+type SyncSigner = (request: SignableRequest, credentials: SigningCredentials, date: Date) => Record<string, string>;
+
+let syncSigner: SyncSigner | undefined;
+
+/** Called by ./signer-node.js when it loads: from then on both functions below sign on node:crypto. */
+export function useSyncSigner(signer: SyncSigner): void {
+  syncSigner = signer;
 }
 
 /**
@@ -161,21 +160,17 @@ function headersToAdd(prepared: Prepared, signature: string): Record<string, str
  * and `x-security-token`. Not signed: an `Authorization` header already present (a
  * re-signed retry), since the returned one replaces it.
  *
- * Synchronous, on node:crypto; where that is missing, use `signRequestAsync`.
+ * Synchronous, on node:crypto: through the package's Node entry. Elsewhere it throws; use
+ * `signRequestAsync`, which gives the same headers.
  */
 export function signRequest(request: SignableRequest, credentials: SigningCredentials, date: Date = new Date()): Record<string, string> {
-  const prepared = prepare(request, credentials, date);
-  const payloadHash = prepared.payload === undefined ? EMPTY_PAYLOAD_HASH : sha256Hex(prepared.payload);
-  const canonicalHash = sha256Hex(prepared.canonical(payloadHash));
-  return headersToAdd(prepared, hmacFor(credentials, prepared.sk)(stringToSign(prepared.sdkDate, canonicalHash)));
+  if (syncSigner === undefined) throw new Error("signRequest signs synchronously on node:crypto, which this runtime or entry does not have; use signRequestAsync");
+  return syncSigner(request, credentials, date);
 }
 
-/**
- * `signRequest` for any runtime: the same headers, on node:crypto when it exists (synchronously
- * underneath) and on Web Crypto otherwise.
- */
+/** `signRequest` for any runtime: the same headers, on node:crypto when the Node entry is loaded, on Web Crypto otherwise. */
 export async function signRequestAsync(request: SignableRequest, credentials: SigningCredentials, date: Date = new Date()): Promise<Record<string, string>> {
-  if (nodeBuiltin("node:crypto") !== undefined) return signRequest(request, credentials, date);
+  if (syncSigner !== undefined) return syncSigner(request, credentials, date);
   return signRequestWithWebCrypto(request, credentials, date);
 }
 

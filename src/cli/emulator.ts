@@ -11,7 +11,7 @@ import { lstat, mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
 import { constants, tmpdir } from "node:os";
 import { extname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import type { Secret } from "../index.js";
+import type { Secret } from "../index.node.js";
 import type { EmulatorCredential, EmulatorHandle, EmulatorJob } from "../emulator/index.js";
 import { UsageError } from "./usage.js";
 

@@ -2,10 +2,10 @@
  * Reading the config file: path expansion, file system access, YAML parsing and
  * the permission warning. The shape is checked in shape.ts.
  *
- * Node-only, and loaded lazily: node:fs, node:os and node:path come through
- * `process.getBuiltinModule`, and the YAML parser through `require` on first use, so that
- * the client entry neither pays for the parser at import (about 70 ms) nor fails to
- * bundle for a browser, where there is no file to read.
+ * Node-only (reached from the Node entry and ./index.js of config, never from the portable
+ * entry). node:fs, node:os and node:path come through `process.getBuiltinModule`, and the
+ * YAML parser through `require` on first use, so that importing the client does not pay for
+ * the parser (about 70 ms) until a file is read.
  */
 import type * as NodeFs from "node:fs";
 import type * as NodeModule from "node:module";

@@ -1,18 +1,18 @@
 /**
- * Field-by-field resolution: explicit options, then the environment, then the
- * chosen context of the config file. The file is only read when it is needed
- * or asked for, so a fully specified client works on a machine without one.
+ * Field-by-field resolution on Node: explicit options, then the environment, then the
+ * chosen context of the config file. The file is only read when it is needed or asked
+ * for, so a fully specified client works on a machine without one. (The portable
+ * entry resolves options alone: ./portable.js.)
  */
 import { ModelArtsConfigError } from "../errors.js";
 import { ENV, readEnv } from "./env.js";
+import { HOW_TO_GIVE, YAML_FIELD, assemble, pickEndpoint, type RequiredField } from "./assemble.js";
 import { expandPath, homeConfigPath, homeOf, loadConfigFileIfExists, warnerOf } from "./file.js";
 import { layer, type Layer } from "./layer.js";
 import { readOptions } from "./options.js";
 import type { ConfigContext, ConfigFile, ConfigHooks, ConfigOptions, ResolvedConfig } from "./types.js";
-import { endpointForRegion } from "./validate.js";
 import { processEnv } from "../platform/node.js";
 
-type RequiredField = "endpoint" | "credentials";
 
 /** A context or file named by the caller rather than defaulted, and who named it (for messages). */
 interface Named {
@@ -75,60 +75,6 @@ function selectContext(file: ConfigFile, named: Named | undefined, required: boo
     );
   }
   return context;
-}
-
-function assemble(layers: Layer[], file?: ConfigFile, context?: ConfigContext): ResolvedConfig {
-  const endpoint = pickEndpoint(layers);
-  const credentialsLayer = layers.find((l) => l.credentials !== undefined);
-  if (endpoint === undefined) throw missingFieldError("endpoint", file, context);
-  if (credentialsLayer?.credentials === undefined) throw missingFieldError("credentials", file, context);
-  const projectLayer = layers.find((l) => l.projectId !== undefined);
-  const region = layers.find((l) => l.region !== undefined)?.region;
-
-  const config: ResolvedConfig = {
-    endpoint: endpoint.url,
-    credentials: credentialsLayer.credentials,
-    sources: {
-      endpoint: endpoint.source,
-      projectId: projectLayer?.source ?? "default",
-      credentials: credentialsLayer.source,
-    },
-  };
-  if (region !== undefined) config.region = region;
-  if (projectLayer?.projectId !== undefined) config.projectId = projectLayer.projectId;
-  if (context !== undefined) config.context = context.name;
-  if (file !== undefined) config.configFile = file.path;
-  return config;
-}
-
-/** Within a source an explicit endpoint beats one derived from the region, and any source beats the next. */
-function pickEndpoint(layers: Layer[]): { url: string; source: Layer["source"] } | undefined {
-  for (const { endpoint, region, source } of layers) {
-    if (endpoint !== undefined) return { url: endpoint, source };
-    if (region !== undefined) return { url: endpointForRegion(region), source };
-  }
-  return undefined;
-}
-
-const HOW_TO_GIVE: Record<RequiredField, string> = {
-  endpoint: `option endpoint or region, or ${ENV.endpoint} or ${ENV.region}`,
-  credentials: `option credentials, or ${ENV.ak} and ${ENV.sk}`,
-};
-
-// The YAML key a user would add to fix a missing field.
-const YAML_FIELD: Record<RequiredField, string> = { endpoint: "region", credentials: "credentials" };
-
-function missingFieldError(field: RequiredField, file?: ConfigFile, context?: ConfigContext): ModelArtsConfigError {
-  const none = `none ${field === "endpoint" ? "was" : "were"} given as options or environment (${HOW_TO_GIVE[field]})`;
-  const lacks = field === "endpoint" ? "has neither region nor endpoint" : "has no credentials";
-  const message =
-    context !== undefined && file !== undefined ? `context "${context.name}" in ${file.path} ${lacks}, and ${none}` : `no ${field}: ${none}`;
-  return new ModelArtsConfigError(message, {
-    file: file?.path,
-    context: context?.name,
-    field: YAML_FIELD[field],
-    availableContexts: file?.contexts.map((c) => c.name),
-  });
 }
 
 function missingFileError(path: string, namedFile: Named | undefined, namedContext: Named | undefined, missing: RequiredField[]): ModelArtsConfigError {

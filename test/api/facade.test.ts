@@ -18,7 +18,7 @@ import {
   ModelArtsValidationError,
   Secret,
   type CreateClientOptions,
-} from "../../src/index.js";
+} from "../../src/index.node.js";
 import { closedPortUrl, useLoopbackServers } from "../support/loopback.js";
 
 const packageVersion = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;

@@ -17,7 +17,7 @@ import {
   ModelArtsServiceError,
   ModelArtsValidationError,
   type CreateClientOptions,
-} from "../../src/index.js";
+} from "../../src/index.node.js";
 import { useLoopbackServers } from "../support/loopback.js";
 
 const AK = "PAGINATETESTAK00";

@@ -8,7 +8,7 @@ import type { ServerResponse } from "node:http";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { waitForSyncObs } from "../../src/api/waiter.js";
 import type { CallOptions, Result } from "../../src/api/types.js";
-import { createClient, DataAnnotationsApi, ModelArtsNetworkError, ModelArtsWaiterTimeoutError, type CreateClientOptions } from "../../src/index.js";
+import { createClient, DataAnnotationsApi, ModelArtsNetworkError, ModelArtsWaiterTimeoutError, type CreateClientOptions } from "../../src/index.node.js";
 import { closedPortUrl, useLoopbackServers } from "../support/loopback.js";
 
 const AK = "WAITERTESTAK0000";

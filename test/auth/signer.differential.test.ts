@@ -41,7 +41,8 @@ import { AKSKSigner } from "@huaweicloud/huaweicloud-sdk-core/auth/AKSKSigner.js
 import { BasicCredentials } from "@huaweicloud/huaweicloud-sdk-core/auth/BasicCredentials.js";
 import { HttpRequestBuilder } from "@huaweicloud/huaweicloud-sdk-core/http/IHttpRequestBuilder.js";
 import { formatSdkDate } from "../../src/auth/canonical.js";
-import { signRequest } from "../../src/auth/signer.js";
+import { signRequestOnNode as signRequest } from "../../src/auth/signer-node.js";
+
 
 // SIGNER_DIFF_RUNS=50000 for a longer soak.
 const NUM_RUNS = Number(process.env.SIGNER_DIFF_RUNS ?? 1000);

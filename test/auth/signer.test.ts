@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   SIGNING_ALGORITHM,
   canonicalQuery,
@@ -14,7 +14,8 @@ import {
 } from "../../src/auth/canonical.js";
 import { hmacSha256Hex, keyedHmacSha256Hex, sha256Hex, stringToSignOf } from "../../src/auth/digest-node.js";
 import { Secret } from "../../src/auth/secret.js";
-import { signRequest, type SignableRequest } from "../../src/auth/signer.js";
+import { signRequestOnNode as signRequest } from "../../src/auth/signer-node.js";
+import { signRequestWithWebCrypto, type SignableRequest } from "../../src/auth/signer.js";
 import { ModelArtsArgumentError, ModelArtsConfigError } from "../../src/errors.js";
 
 // Published SDK-HMAC-SHA256 examples (Huawei Cloud API signing guide and SDK docs).
@@ -555,3 +556,52 @@ describe("signRequest", () => {
   });
 });
 
+
+describe("the Web Crypto path (browsers, Workers)", () => {
+  it("reproduces the published vectors", async () => {
+    expect(await signRequestWithWebCrypto(VPC_VECTOR.request, VPC_VECTOR.credentials)).toEqual({
+      "X-Sdk-Date": "20191115T033655Z",
+      Authorization: VPC_VECTOR.authorization,
+    });
+    const get = await signRequestWithWebCrypto({ method: "GET", url: RESOURCES_URL, headers: RESOURCES_HEADERS }, RESOURCES_CREDENTIALS);
+    expect(get.Authorization).toMatch(/Signature=cfb4171acec81de07d50e53d57eb77edd537414d66ddb1d7d780f128e12cd842$/);
+    const post = await signRequestWithWebCrypto(
+      { method: "POST", url: RESOURCES_URL, headers: RESOURCES_HEADERS, body: '{"name":"test","id":1}' },
+      RESOURCES_CREDENTIALS,
+    );
+    expect(post.Authorization).toMatch(/Signature=436b1ac0a1ae03705934bb70ef2f2e09f7bfed2117d731a38235053199323a1f$/);
+  });
+
+  it("gives byte-identical headers to the Node path for any request and key", async () => {
+    const segment = fc.string({ unit: "grapheme", maxLength: 12 }).map(encodeURIComponent);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom("GET", "POST", "PUT", "DELETE"),
+        fc.array(segment, { maxLength: 4 }),
+        fc.array(fc.tuple(segment, segment), { maxLength: 4 }),
+        fc.option(fc.oneof(fc.string({ unit: "grapheme" }), fc.uint8Array({ maxLength: 64 })), { nil: undefined }),
+        fc.string({ unit: "grapheme", minLength: 1, maxLength: 80 }),
+        fc.option(fc.string({ minLength: 1, maxLength: 40 }), { nil: undefined }),
+        async (method, segments, query, body, sk, securityToken) => {
+          const url = `https://modelarts.cn-north-4.myhuaweicloud.com/${segments.join("/")}${query.length ? `?${query.map(([k, v]) => `${k}=${v}`).join("&")}` : ""}`;
+          const request: SignableRequest = { method, url, headers: { "content-type": "application/json", "X-Project-Id": "p1" }, ...(body !== undefined ? { body } : {}) };
+          const credentials = { ak: "AK1", sk, ...(securityToken !== undefined ? { securityToken } : {}) };
+          const date = new Date("2026-11-15T03:36:55Z");
+          expect(await signRequestWithWebCrypto(request, credentials, date)).toEqual(signRequest(request, credentials, date));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("is what signRequestAsync falls back to, and the portable signRequest refuses to run without node:crypto", async () => {
+    vi.resetModules();
+    // A fresh copy of the portable module, without the Node entry's synchronous signer.
+    const portable = await import("../../src/auth/signer.js?portable" as string) as typeof import("../../src/auth/signer.js");
+    expect(() => portable.signRequest(VPC_VECTOR.request, VPC_VECTOR.credentials)).toThrow(/use signRequestAsync/);
+    expect(await portable.signRequestAsync(VPC_VECTOR.request, VPC_VECTOR.credentials)).toEqual({
+      "X-Sdk-Date": "20191115T033655Z",
+      Authorization: VPC_VECTOR.authorization,
+    });
+  });
+});

@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, expect, test } from "vitest";
-import { resolveContext } from "../../src/index.js";
+import { resolveContext } from "../../src/index.node.js";
 import { cli, jsonOf } from "./run.js";
 
 const SK = "cli-test-secret-key-0000000000000000000001";

@@ -86,6 +86,6 @@ test("the CLI is built on the package's public entry points only", () => {
       .map((match) => resolve(dirname(join(REPO, "src/cli", name)), match[1]!))
       .map((path) => relative(REPO, path))
       .filter((path) => !path.startsWith("src/cli/"));
-    expect(outside.every((path) => path === "src/index.js" || path === "src/emulator/index.js"), `${name} imports ${outside.join(", ")}`).toBe(true);
+    expect(outside.every((path) => ["src/index.node.js", "src/config/index.js", "src/emulator/index.js"].includes(path)), `${name} imports ${outside.join(", ")}`).toBe(true);
   }
 });

@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { Output } from "../../src/cli/output.js";
-import { resolveContext } from "../../src/index.js";
+import { resolveContext } from "../../src/index.node.js";
 import { ProgressLine } from "../../src/cli/progress.js";
 import { useCliEmulator } from "./fixture.js";
 import { CLI_COMMAND, start } from "./run.js";

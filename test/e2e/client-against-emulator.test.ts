@@ -10,7 +10,7 @@ import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
-import { createClient, DataAnnotationsApi } from "../../src/index.js";
+import { createClient, DataAnnotationsApi } from "../../src/index.node.js";
 import type { EmulatorJob } from "../../src/emulator/index.js";
 import { imageIdOf } from "../../src/emulator/obs.js";
 import { TEST_AK, TEST_PROJECT_ID, TEST_SK, TEST_TOKEN, useEmulator } from "../support/emulator.js";

@@ -21,7 +21,7 @@ import {
   ModelArtsValidationError,
   type CredentialsInput,
   type OperationId,
-} from "../../src/index.js";
+} from "../../src/index.node.js";
 import type { EmulatorJob } from "../../src/emulator/index.js";
 import { imageIdOf } from "../../src/emulator/obs.js";
 import { TEST_AK, TEST_PROJECT_ID, TEST_SK, TEST_TOKEN, useEmulator, type EmulatorFixture } from "../support/emulator.js";

@@ -22,7 +22,7 @@ import {
   type CreateClientOptions,
   type IterateImagesByTagParams,
   type ListedImage,
-} from "../../src/index.js";
+} from "../../src/index.node.js";
 import type { EmulatorJob } from "../../src/emulator/index.js";
 import { TEST_AK, TEST_PROJECT_ID, TEST_SK, useEmulator, withEmulator, type EmulatorFixture } from "../support/emulator.js";
 import { FAKE_JPEG } from "../support/images.js";

@@ -15,7 +15,7 @@ import {
   ModelArtsWaiterTimeoutError,
   type CreateClientOptions,
   type SyncProgressEvent,
-} from "../../src/index.js";
+} from "../../src/index.node.js";
 import type { EmulatorJob } from "../../src/emulator/index.js";
 import { TEST_AK, TEST_PROJECT_ID, TEST_SK, useEmulator, type EmulatorFixture } from "../support/emulator.js";
 import { FAKE_JPEG } from "../support/images.js";

@@ -6,7 +6,8 @@
 import { AKSKSigner } from "@huaweicloud/huaweicloud-sdk-core/auth/AKSKSigner.js";
 import type { ICredential } from "@huaweicloud/huaweicloud-sdk-core/auth/ICredential.js";
 import { describe, expect, test } from "vitest";
-import { signRequest, type SigningCredentials } from "../../src/auth/signer.js";
+import { signRequestOnNode as signRequest } from "../../src/auth/signer-node.js";
+import type { SigningCredentials } from "../../src/auth/signer.js";
 import type { EmulatorJob } from "../../src/emulator/index.js";
 import { API } from "../support/client.js";
 import { DEFAULT_CREDENTIALS, TEST_AK, TEST_PROJECT_ID, TEST_SK, TEST_TOKEN, useEmulator, withEmulator } from "../support/emulator.js";

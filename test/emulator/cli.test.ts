@@ -15,7 +15,7 @@ import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { parse } from "yaml";
-import { createClient, DataAnnotationsApi } from "../../src/index.js";
+import { createClient, DataAnnotationsApi } from "../../src/index.node.js";
 import { API, createApiClient } from "../support/client.js";
 import { ContractRecorder } from "../support/contract.js";
 import { TempObsRoot, tinyPng } from "../support/images.js";

@@ -33,7 +33,7 @@ describe("the compiled package", () => {
   });
 
   it("signs a call that the compiled emulator accepts", async () => {
-    const client = await import(pathToFileURL(path.join(outDir, "src/index.js")).href);
+    const client = await import(pathToFileURL(path.join(outDir, "src/index.node.js")).href);
     const { startEmulator } = await import(pathToFileURL(path.join(outDir, "src/emulator/index.js")).href);
     const obsRoot = await mkdtemp(path.join(tmpdir(), "package-obs-"));
     const emulator = await startEmulator({

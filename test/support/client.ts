@@ -6,7 +6,8 @@
 import createClient, { type Client, type Middleware } from "openapi-fetch";
 import type { paths } from "../../generated/schema.js";
 import { Secret } from "../../src/auth/secret.js";
-import { signRequest, type SigningCredentials } from "../../src/auth/signer.js";
+import { signRequestOnNode as signRequest } from "../../src/auth/signer-node.js";
+import type { SigningCredentials } from "../../src/auth/signer.js";
 import { authenticateRequest } from "../../src/api/transport.js";
 
 export type ApiClient = Client<paths>;

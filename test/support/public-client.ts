@@ -3,7 +3,7 @@
  * project, no environment, and the fixture's recording fetch, so every exchange is
  * contract-checked. `options` override any of these (other credentials, a counting fetch).
  */
-import { createClient, DataAnnotationsApi, LabelApi, type CreateClientOptions, type ModelArtsClient } from "../../src/index.js";
+import { createClient, DataAnnotationsApi, LabelApi, type CreateClientOptions, type ModelArtsClient } from "../../src/index.node.js";
 import { TEST_AK, TEST_PROJECT_ID, TEST_SK, type EmulatorFixture } from "./emulator.js";
 
 export function publicClientFor(fixture: EmulatorFixture, options: CreateClientOptions = {}): ModelArtsClient {

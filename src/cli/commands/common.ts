@@ -15,7 +15,7 @@ import {
   ModelArtsValidationError,
   ModelArtsWaiterTimeoutError,
   type FailureResult,
-} from "../../index.js";
+} from "../../index.node.js";
 import { EXIT } from "../exit-codes.js";
 import { Output, type CliIo } from "../output.js";
 import type { ClientFlags } from "../program.js";

@@ -3,7 +3,7 @@
  * its answer printed as text or JSON, and its outcome turned into an exit code.
  */
 import { readFile } from "node:fs/promises";
-import { OPERATIONS, type components, type HelperParams } from "../../index.js";
+import { OPERATIONS, type components, type HelperParams } from "../../index.node.js";
 import { EXIT } from "../exit-codes.js";
 import type { Output, CliIo } from "../output.js";
 import { ProgressLine } from "../progress.js";

@@ -1,0 +1,31 @@
+/**
+ * The synchronous signer on Node's crypto, the fast path: what `signRequest` runs once the
+ * Node entry has loaded this module, and what `signRequestAsync` then prefers to Web Crypto.
+ */
+import { EMPTY_PAYLOAD_HASH, stringToSign } from "./canonical.js";
+import { keyedHmacSha256Hex, sha256Hex } from "./digest-node.js";
+import { headersToAdd, prepare, useSyncSigner, type SignableRequest, type SigningCredentials } from "./signer.js";
+
+/**
+ * The keyed HMAC of each credentials object, so its SK is padded once per client rather
+ * than per request. Weak, so the cache lives exactly as long as the credentials; the SK is
+ * compared on each use in case the object was mutated.
+ */
+const hmacCache = new WeakMap<SigningCredentials, { sk: string; hmac: (data: string) => string }>();
+
+function hmacFor(credentials: SigningCredentials, sk: string): (data: string) => string {
+  const cached = hmacCache.get(credentials);
+  if (cached !== undefined && cached.sk === sk) return cached.hmac;
+  const hmac = keyedHmacSha256Hex(sk);
+  hmacCache.set(credentials, { sk, hmac });
+  return hmac;
+}
+
+export function signRequestOnNode(request: SignableRequest, credentials: SigningCredentials, date: Date = new Date()): Record<string, string> {
+  const prepared = prepare(request, credentials, date);
+  const payloadHash = prepared.payload === undefined ? EMPTY_PAYLOAD_HASH : sha256Hex(prepared.payload);
+  const canonicalHash = sha256Hex(prepared.canonical(payloadHash));
+  return headersToAdd(prepared, hmacFor(credentials, prepared.sk)(stringToSign(prepared.sdkDate, canonicalHash)));
+}
+
+useSyncSigner(signRequestOnNode);

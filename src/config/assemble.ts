@@ -1,0 +1,67 @@
+/**
+ * The last step of every resolution: the layers (options, then environment, then a file
+ * context) merged field by field into the client's configuration, or the error that names
+ * the missing field and where it could have come from.
+ */
+import { ModelArtsConfigError } from "../errors.js";
+import { ENV } from "./env.js";
+import type { Layer } from "./layer.js";
+import type { ConfigContext, ConfigFile, ResolvedConfig } from "./types.js";
+import { endpointForRegion } from "./validate.js";
+
+export type RequiredField = "endpoint" | "credentials";
+
+export function assemble(layers: Layer[], file?: ConfigFile, context?: ConfigContext): ResolvedConfig {
+  const endpoint = pickEndpoint(layers);
+  const credentialsLayer = layers.find((l) => l.credentials !== undefined);
+  if (endpoint === undefined) throw missingFieldError("endpoint", file, context);
+  if (credentialsLayer?.credentials === undefined) throw missingFieldError("credentials", file, context);
+  const projectLayer = layers.find((l) => l.projectId !== undefined);
+  const region = layers.find((l) => l.region !== undefined)?.region;
+
+  const config: ResolvedConfig = {
+    endpoint: endpoint.url,
+    credentials: credentialsLayer.credentials,
+    sources: {
+      endpoint: endpoint.source,
+      projectId: projectLayer?.source ?? "default",
+      credentials: credentialsLayer.source,
+    },
+  };
+  if (region !== undefined) config.region = region;
+  if (projectLayer?.projectId !== undefined) config.projectId = projectLayer.projectId;
+  if (context !== undefined) config.context = context.name;
+  if (file !== undefined) config.configFile = file.path;
+  return config;
+}
+
+/** Within a source an explicit endpoint beats one derived from the region, and any source beats the next. */
+export function pickEndpoint(layers: Layer[]): { url: string; source: Layer["source"] } | undefined {
+  for (const { endpoint, region, source } of layers) {
+    if (endpoint !== undefined) return { url: endpoint, source };
+    if (region !== undefined) return { url: endpointForRegion(region), source };
+  }
+  return undefined;
+}
+
+export const HOW_TO_GIVE: Record<RequiredField, string> = {
+  endpoint: `option endpoint or region, or ${ENV.endpoint} or ${ENV.region}`,
+  credentials: `option credentials, or ${ENV.ak} and ${ENV.sk}`,
+};
+
+// The YAML key a user would add to fix a missing field.
+export const YAML_FIELD: Record<RequiredField, string> = { endpoint: "region", credentials: "credentials" };
+
+function missingFieldError(field: RequiredField, file?: ConfigFile, context?: ConfigContext): ModelArtsConfigError {
+  const none = `none ${field === "endpoint" ? "was" : "were"} given as options or environment (${HOW_TO_GIVE[field]})`;
+  const lacks = field === "endpoint" ? "has neither region nor endpoint" : "has no credentials";
+  const message =
+    context !== undefined && file !== undefined ? `context "${context.name}" in ${file.path} ${lacks}, and ${none}` : `no ${field}: ${none}`;
+  return new ModelArtsConfigError(message, {
+    file: file?.path,
+    context: context?.name,
+    field: YAML_FIELD[field],
+    availableContexts: file?.contexts.map((c) => c.name),
+  });
+}
+
