@@ -17,7 +17,7 @@ const OUT = path.join(ROOT, "out", "clients");
 const PY_PACKAGE = "modelarts_data_annotations";
 const FIXTURES = path.join(ROOT, "test", "regen", "fixtures");
 const PY_TESTS = path.join(ROOT, "test", "regen", "python");
-const LANGS_WITH_OVERLAY = ["python"];
+const LANGS_WITH_OVERLAY = ["python", "go"];
 
 interface Run {
   code: number;
@@ -405,70 +405,35 @@ exec "${realJava}" "$@"
       expect(emulator.job("288")?.images).toHaveLength(2);
     }, 60_000);
 
-    it("go: DataAnnotationsAPI.SyncObs against the emulator", async () => {
+    // One `go test` run: the overlay's own tests in the client package (published vectors,
+    // canonical forms, RoundTrip) and test/regen/go/e2e_test.go against the emulator.
+    it("go: the overlay's tests, and SyncObs and ShowImagesByTag (non-ASCII tag) with AK/SK and with a token", async () => {
       const dir = fs.mkdtempSync(path.join(OUT, ".go-e2e-"));
       try {
         const module = fs.readFileSync(path.join(OUT, "go", "go.mod"), "utf8").match(/^module (\S+)$/m)![1]!;
-        fs.writeFileSync(
-          path.join(dir, "go.mod"),
-          `module e2e\n\ngo 1.21\n\nrequire ${module} v0.0.0\n\nreplace ${module} => ${path.join(OUT, "go")}\n`,
-        );
-        fs.writeFileSync(
-          path.join(dir, "main.go"),
-          `package main
-
-import (
-	"context"
-	"encoding/json"
-	"errors"
-	"fmt"
-	"os"
-
-	modelarts "${module}"
-)
-
-func main() {
-	cfg := modelarts.NewConfiguration()
-	cfg.Servers = modelarts.ServerConfigurations{{URL: os.Getenv("URL")}}
-	api := modelarts.NewAPIClient(cfg)
-	ctx := context.WithValue(context.Background(), modelarts.ContextAPIKeys, map[string]modelarts.APIKey{"IamToken": {Key: os.Getenv("TOKEN")}})
-	started, _, err := api.DataAnnotationsAPI.SyncObs(ctx, os.Getenv("PROJECT"), "283").Execute()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	// Another project: the HTTP status, and the error code from the body the client keeps in its error.
-	_, resp, err := api.DataAnnotationsAPI.SyncObs(ctx, "another-project", "283").Execute()
-	status := 0
-	if resp != nil {
-		status = resp.StatusCode
-	}
-	var body struct {
-		ErrorCode string \`json:"error_code"\`
-	}
-	var apiErr *modelarts.GenericOpenAPIError
-	if errors.As(err, &apiErr) {
-		if jsonErr := json.Unmarshal(apiErr.Body(), &body); jsonErr != nil {
-			fmt.Fprintln(os.Stderr, "error body is not JSON:", jsonErr)
-			os.Exit(1)
-		}
-	}
-	out, _ := json.Marshal(map[string]any{"started": started.GetIsSuccess(), "failed": err != nil, "status": status, "error_code": body.ErrorCode})
-	fmt.Println(string(out))
-}
-`,
-        );
-        const env = { ...process.env, GOFLAGS: "-mod=mod", GOTOOLCHAIN: "local", URL: emulator.url, TOKEN, PROJECT };
-        const r = await run("go", ["run", "."], { cwd: dir, env });
-        expect(r.code, r.stderr).toBe(0);
-        // Accepted for the job's project; for another project the emulator's 400 ModelArts.4338
-        // (no such job there) is an error in Go that carries the status and the error body.
-        expect(JSON.parse(r.stdout)).toEqual({ started: true, failed: true, status: 400, error_code: "ModelArts.4338" });
+        fs.writeFileSync(path.join(dir, "go.mod"), `module e2e\n\ngo 1.21\n\nrequire ${module} v0.0.0\n\nreplace ${module} => ${path.join(OUT, "go")}\n`);
+        fs.copyFileSync(path.join(ROOT, "test", "regen", "go", "e2e_test.go"), path.join(dir, "e2e_test.go"));
+        const results = path.join(dir, "results.json");
+        const tag = "猫 cat+1";
+        const env = { ...process.env, GOFLAGS: "-mod=mod", GOTOOLCHAIN: "local", URL: emulator.url, TOKEN, AK, SK, PROJECT, JOB: "286", TAG: tag, RESULTS: results };
+        const started = Date.now();
+        const r = await run("go", ["test", "-count=1", ".", module], { cwd: dir, env });
+        console.log(`go test (overlay + e2e, one process): ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        expect(r.code, r.stdout + r.stderr).toBe(0);
+        expect(r.stdout).toMatch(new RegExp(`^ok\\s+${module.replace(/\./g, "\\.")}\\s`, "m"));
+        expect(r.stdout).toMatch(/^ok\s+e2e\s/m);
+        const out = JSON.parse(fs.readFileSync(results, "utf8")) as { token: unknown; aksk: { tagged: string; listed: string[] } };
+        // Token: accepted for the job's project; another project is the emulator's 400 ModelArts.4338,
+        // an error in Go that carries the status and the error body.
+        expect(out.token).toEqual({ started: true, failed: true, status: 400, error_code: "ModelArts.4338" });
+        expect(out.aksk).toMatchObject({ sync_obs: true, sync_status: 1, total: 1, wrong_sk_status: 401, wrong_sk_failed: true });
+        expect(out.aksk.listed).toEqual([out.aksk.tagged]);
+        expect(emulator.job("286")?.images.find((i) => i.image_id === out.aksk.tagged)?.tags).toEqual([tag]);
         await emulator.idle();
         expect(emulator.job("283")?.sync_status).toBe(1);
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }
-    }, 180_000);
+    }, 240_000);
   });
 });
