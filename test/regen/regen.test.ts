@@ -17,7 +17,7 @@ const OUT = path.join(ROOT, "out", "clients");
 const PY_PACKAGE = "modelarts_data_annotations";
 const FIXTURES = path.join(ROOT, "test", "regen", "fixtures");
 const PY_TESTS = path.join(ROOT, "test", "regen", "python");
-const LANGS_WITH_OVERLAY = ["python", "go"];
+const LANGS_WITH_OVERLAY = ["python", "go", "java"];
 
 interface Run {
   code: number;
@@ -435,5 +435,33 @@ exec "${realJava}" "$@"
         fs.rmSync(dir, { recursive: true, force: true });
       }
     }, 240_000);
+
+    // One Maven run (surefire): the overlay's AkSkSignerTest (published vectors, canonical forms,
+    // signing the bytes sent) and test/regen/java/SigningE2eTest.java against the emulator, in a
+    // copy of the client so out/ gets no target/. The first run on a machine fetches the
+    // client's dependencies and Maven's plugins from Maven Central.
+    it("java: the overlay's tests, and syncObs and showImagesByTag (non-ASCII tag) with AK/SK", async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "regen-java-e2e-"));
+      try {
+        fs.cpSync(path.join(OUT, "java"), dir, { recursive: true });
+        fs.mkdirSync(path.join(dir, "src", "test", "java", "e2e"), { recursive: true });
+        fs.copyFileSync(path.join(ROOT, "test", "regen", "java", "SigningE2eTest.java"), path.join(dir, "src", "test", "java", "e2e", "SigningE2eTest.java"));
+        const results = path.join(dir, "results.json");
+        const tag = "猫 cat+1";
+        const env = { ...process.env, URL: emulator.url, AK, SK, PROJECT, JOB: "287", TAG: tag, RESULTS: results };
+        const started = Date.now();
+        const r = await run("mvn", ["-B", "test", "-Dtest=AkSkSignerTest,SigningE2eTest", "-Dsurefire.failIfNoSpecifiedTests=false"], { cwd: dir, env });
+        console.log(`mvn test (overlay + e2e, one process): ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        expect(r.code, r.stdout.split("\n").slice(-60).join("\n")).toBe(0);
+        expect(r.stdout).toMatch(/Tests run: 3, Failures: 0, Errors: 0, Skipped: 0.* in com\.example\.modelarts\.annotations\.signing\.AkSkSignerTest/);
+        expect(r.stdout).toMatch(/Tests run: 1, Failures: 0, Errors: 0, Skipped: 0.* in e2e\.SigningE2eTest/);
+        const out = JSON.parse(fs.readFileSync(results, "utf8")) as { tagged: string; listed: string[] };
+        expect(out).toMatchObject({ sync_obs: true, sync_status: 1, total: 1, wrong_sk_status: 401 });
+        expect(out.listed).toEqual([out.tagged]);
+        expect(emulator.job("287")?.images.find((i) => i.image_id === out.tagged)?.tags).toEqual([tag]);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    }, 420_000);
   });
 });
