@@ -346,10 +346,12 @@ exec "${realJava}" "$@"
         env: userEnv({ PROJECT, JOB: "284", DETECTION_JOB: "285" }),
       });
       expect(r.code, r.stderr).toBe(0);
-      const { results, reads, unknown_job } = JSON.parse(r.stdout) as {
+      const { results, reads, unknown_job, refused, client_repr } = JSON.parse(r.stdout) as {
         results: Record<string, Record<string, unknown>>;
         reads: Record<string, unknown>;
         unknown_job: Record<string, unknown>;
+        refused: Record<string, { type: string; parameter: string | null; message: string }>;
+        client_repr: string;
       };
       const legacyMethods = [
         "show_images_by_tag", "modify_image_info", "delete_selected_image", "delete_selected_images", "get_image_info_by_id",
@@ -384,6 +386,18 @@ exec "${realJava}" "$@"
       expect(unknown_job).toMatchObject({ is_success: false, error_code: "ModelArts.4338", http_status: 400 });
       expect(unknown_job.error_msg).toEqual(expect.any(String));
       expect(unknown_job.request_id).toMatch(/^\w+$/);
+      // Bad arguments: a typed error naming the parameter, raised before any request (the
+      // client's endpoint is a closed port, which only the last, valid call reaches).
+      expect(refused.per_page).toMatchObject({ type: "ModelArtsValidationError", parameter: "per_page" });
+      expect(refused.per_page?.message).toMatch(/show_images_by_tag: invalid per_page: .*less than or equal to 100/);
+      expect(refused.data_annotation_id).toMatchObject({ type: "ModelArtsValidationError", parameter: "data_annotation_id" });
+      expect(refused.tags).toMatchObject({ type: "ModelArtsValidationError", parameter: "body" });
+      expect(refused.tags?.message).toMatch(/ImageTag/);
+      expect(refused.image_id).toMatchObject({ type: "ModelArtsValidationError", parameter: "body.image_id" });
+      expect(refused.network).toMatchObject({ type: "ModelArtsNetworkError", parameter: null });
+      // No secret in what a user might print.
+      expect(client_repr).toContain(AK);
+      expect(JSON.stringify({ refused, client_repr })).not.toContain(SK);
     }, 60_000);
 
     it("python: the generated API with an IAM token, DataAnnotationsApi(client).sync_obs(project_id=..., data_annotation_id=...)", async () => {

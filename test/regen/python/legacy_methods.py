@@ -79,6 +79,25 @@ body = {
 }
 out["delete_selected_images"] = dasApi.delete_selected_images(project_id=P, data_annotation_id=JOB, body=body)
 
+# Arguments the API would refuse raise before anything is sent: this client's endpoint is a
+# closed port, so a request that went out would be a network error instead.
+from modelarts.errors import ModelArtsNetworkError, ModelArtsValidationError
+
+offline = DataAnnotationsApi(config.create_client(context="default", endpoint="http://127.0.0.1:9"))
+refused = {}
+for name, call in {
+    "per_page": lambda: offline.show_images_by_tag(project_id=P, data_annotation_id=JOB, per_page=1000),
+    "data_annotation_id": lambda: offline.sync_obs(project_id=P, data_annotation_id="28 2"),
+    "tags": lambda: offline.modify_image_info(project_id=P, data_annotation_id=JOB, body={"images": [{"image_id": "a", "tags": [5]}]}),
+    "image_id": lambda: offline.get_image_info_by_ids(project_id=P, data_annotation_id=JOB, body={"image_id": []}),
+    "network": lambda: offline.sync_obs(project_id=P, data_annotation_id=JOB),
+}.items():
+    try:
+        call()
+        refused[name] = "no error"
+    except (ModelArtsValidationError, ModelArtsNetworkError) as error:
+        refused[name] = {"type": type(error).__name__, "parameter": getattr(error, "parameter", None), "message": str(error)}
+
 # How results read: keys and attributes alike, and a failure as the legacy tables document it.
 unknown = dasApi.sync_obs(project_id=P, data_annotation_id="999999")
 stats = out["get_tag_statistics"]
@@ -92,4 +111,6 @@ print(json.dumps({
         "is_dict": isinstance(out["sync_obs"], dict),
     },
     "unknown_job": unknown,
+    "refused": refused,
+    "client_repr": repr(client),
 }))
