@@ -35,9 +35,35 @@ export function ensurePythonVenv({ log = (m) => console.error(m), python = proce
   const marker = path.join(dir, ".complete");
   if (fs.existsSync(marker)) return bin;
 
-  log(`python venv: creating ${path.relative(ROOT, dir)} (python ${version.stdout.trim()}, pins of ${path.relative(ROOT, REQUIREMENTS)})`);
-  fs.rmSync(dir, { recursive: true, force: true });
+  // Test files run in parallel and may all ask at once on a fresh machine: one builds, under a
+  // lock (mkdir is atomic), the others wait for its marker.
   fs.mkdirSync(CACHE, { recursive: true });
+  const lock = `${dir}.lock`;
+  const deadline = Date.now() + 10 * 60_000;
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch (err) {
+      if (err.code !== "EEXIST") throw err;
+    }
+    if (fs.existsSync(marker)) return bin;
+    // A lock older than the longest build is left over from a killed run.
+    if (Date.now() - fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs > 10 * 60_000) fs.rmSync(lock, { recursive: true, force: true });
+    if (Date.now() > deadline) throw new PythonEnvError(`timed out waiting for another process to build ${path.relative(ROOT, dir)}`);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+  }
+  try {
+    if (fs.existsSync(marker)) return bin;
+    return buildVenv({ python, version: version.stdout.trim(), dir, bin, marker, log });
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function buildVenv({ python, version, dir, bin, marker, log }) {
+  log(`python venv: creating ${path.relative(ROOT, dir)} (python ${version}, pins of ${path.relative(ROOT, REQUIREMENTS)})`);
+  fs.rmSync(dir, { recursive: true, force: true });
   const venv = run(python, ["-m", "venv", dir]);
   if (venv.status !== 0) throw new PythonEnvError(`python3 -m venv failed: ${venv.stderr.trim()}`);
   const started = Date.now();
@@ -50,7 +76,7 @@ export function ensurePythonVenv({ log = (m) => console.error(m), python = proce
   log(`python venv: ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   // Older venvs of other keys are stale: keep only this one.
   for (const name of fs.readdirSync(CACHE)) {
-    if (name.startsWith("venv-") && name !== path.basename(dir)) fs.rmSync(path.join(CACHE, name), { recursive: true, force: true });
+    if (name.startsWith("venv-") && !name.startsWith(path.basename(dir))) fs.rmSync(path.join(CACHE, name), { recursive: true, force: true });
   }
   return bin;
 }

@@ -256,6 +256,7 @@ exec "${realJava}" "$@"
     const AK = "REGENCLIENTAK0000001";
     const SK = "regen-client-sk-0000000000000000000001";
     const PROJECT = "cc0f0990a56f4b8c9d41c85e79cc511c";
+    const [TEMP_AK, TEMP_SK, TEMP_TOKEN] = ["REGENTEMPORARYAK0001", "regen-temporary-sk-000000000000001", "regen-temporary-security-token-0001"];
     const job = (id: string, name: string, type: 0 | 1 = 0) => ({ id, name, data_path: "obs://bucket/cats/", project_id: PROJECT, description: "", type });
 
     beforeAll(async () => {
@@ -266,7 +267,7 @@ exec "${realJava}" "$@"
       emulator = await startEmulator({
         port: 0,
         obsRoot,
-        credentials: [{ token: TOKEN }, { ak: AK, sk: SK }],
+        credentials: [{ token: TOKEN }, { ak: AK, sk: SK }, { ak: TEMP_AK, sk: TEMP_SK, security_token: TEMP_TOKEN }],
         syncDelayMs: 0,
         jobs: [
           job("282", "python seed"),
@@ -298,6 +299,16 @@ exec "${realJava}" "$@"
           "    credentials:",
           `      ak: ${AK}`,
           `      sk: ${SK}`,
+          "  - name: emulator-token",
+          `    endpoint: ${emulator.url}`,
+          "    credentials:",
+          `      token: ${TOKEN}`,
+          "  - name: emulator-temporary",
+          `    endpoint: ${emulator.url}`,
+          "    credentials:",
+          `      ak: ${TEMP_AK}`,
+          `      sk: ${TEMP_SK}`,
+          `      security_token: ${TEMP_TOKEN}`,
           "",
         ].join("\n"),
         { mode: 0o600 },
@@ -398,6 +409,27 @@ exec "${realJava}" "$@"
       // No secret in what a user might print.
       expect(client_repr).toContain(AK);
       expect(JSON.stringify({ refused, client_repr })).not.toContain(SK);
+    }, 60_000);
+
+    it("python: contexts with an IAM token and with temporary AK/SK (security token); a wrong SK is the gateway's 401", async () => {
+      const script = [
+        "import json, os",
+        "from modelarts import config",
+        "from modelarts.client.api import *",
+        "out = {}",
+        'for context in ("emulator-token", "emulator-temporary"):',
+        "    das = DataAnnotationsApi(config.create_client(context=context))",
+        '    out[context] = das.sync_obs_status(project_id=os.environ["PROJECT"], data_annotation_id="288")',
+        'wrong = config.create_client(endpoint=os.environ["URL"], credentials={"ak": os.environ["AK"], "sk": "wrong-sk"})',
+        'out["wrong_sk"] = DataAnnotationsApi(wrong).sync_obs_status(project_id=os.environ["PROJECT"], data_annotation_id="288")',
+        "print(json.dumps(out))",
+      ].join("\n");
+      const r = await run(python, ["-c", script], { env: userEnv({ URL: emulator.url, AK, PROJECT }) });
+      expect(r.code, r.stderr).toBe(0);
+      const out = JSON.parse(r.stdout) as Record<string, Record<string, unknown>>;
+      expect(out["emulator-token"]).toEqual({ is_success: true, sync_status: 0 });
+      expect(out["emulator-temporary"]).toEqual({ is_success: true, sync_status: 0 });
+      expect(out.wrong_sk).toMatchObject({ is_success: false, http_status: 401, error_code: "ModelArts.0208" }); // signature mismatch
     }, 60_000);
 
     it("python: the generated API with an IAM token, DataAnnotationsApi(client).sync_obs(project_id=..., data_annotation_id=...)", async () => {
