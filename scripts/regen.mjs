@@ -3,6 +3,9 @@
 //
 //   npm run regen -- python [go java]        (or: node scripts/regen.mjs all)
 //
+// Each client then gets its overlay from regen/overlays/<lang>/ (AK/SK signing; for Python the
+// legacy SDK's `modelarts` package): see applyOverlay below.
+//
 // Options:
 //   --spec <file>   spec to generate from        (default: generated/openapi.json)
 //   --out <dir>     parent folder of the clients (default: out/clients; each language -> <out>/<lang>/)
