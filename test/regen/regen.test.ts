@@ -8,11 +8,16 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type EmulatorHandle } from "../../src/emulator/index.js";
+// @ts-expect-error: a plain .mjs script without types
+import { ensurePythonVenv } from "../../scripts/lib/python-venv.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const SCRIPT = path.join(ROOT, "scripts", "regen.mjs");
 const OUT = path.join(ROOT, "out", "clients");
 const PY_PACKAGE = "modelarts_data_annotations";
+const FIXTURES = path.join(ROOT, "test", "regen", "fixtures");
+const PY_TESTS = path.join(ROOT, "test", "regen", "python");
+const LANGS_WITH_OVERLAY = ["python", "go", "java"];
 
 interface Run {
   code: number;
@@ -135,6 +140,36 @@ describe("npm run regen (openapi-generator clients)", () => {
     expect(pom).not.toContain("okhttp");
   });
 
+  it("no generated README or doc advises a fixed AkSkSignature value; each README points to its overlay's signing", () => {
+    for (const lang of LANGS_WITH_OVERLAY) {
+      const dir = path.join(OUT, lang);
+      const docs = ["README.md", ...fs.readdirSync(path.join(dir, "docs")).map((f) => path.join("docs", f))];
+      for (const doc of docs) {
+        const text = fs.readFileSync(path.join(dir, doc), "utf8");
+        // What the generators wrote while the scheme was an apiKey in the Authorization header.
+        expect(text, `${lang}/${doc}`).not.toMatch(/api_key\['AkSkSignature'\]|"AkSkSignature": \{Key|AkSkSignature\.setApiKey|API key parameter name\*\*: Authorization/);
+      }
+      const readme = fs.readFileSync(path.join(dir, "README.md"), "utf8");
+      const section = readme.slice(readme.indexOf("### AkSkSignature"), readme.indexOf("### IamToken"));
+      expect(section, lang).toMatch(/SDK-HMAC-SHA256/);
+      expect(section, lang).toContain("[AUTHENTICATION.md](AUTHENTICATION.md)");
+      expect(fs.existsSync(path.join(dir, "AUTHENTICATION.md")), lang).toBe(true);
+    }
+  });
+
+  it("python: the overlay package and PyYAML are part of the installable package", () => {
+    const dir = path.join(OUT, "python");
+    for (const f of ["modelarts/__init__.py", "modelarts/config.py", "modelarts/signer.py", "modelarts/client/api/__init__.py"]) {
+      expect(fs.existsSync(path.join(dir, f)), f).toBe(true);
+    }
+    expect(fs.readFileSync(path.join(dir, "pyproject.toml"), "utf8")).toMatch(/dependencies = \[\n {2}"PyYAML \(>=6\.0\)",/);
+    expect(fs.readFileSync(path.join(dir, "setup.py"), "utf8")).toContain('"PyYAML >= 6.0"');
+    expect(result.stdout).toMatch(/overlay: \d+ files from regen\/overlays\/python\//);
+    // The AK/SK scheme is an HTTP scheme the generators do not know, on purpose: reported as expected, not as a spec warning.
+    expect(result.stdout).toMatch(/^generator warnings about the spec: none$/m);
+    expect(result.stdout).toMatch(/^expected generator notes: \[python,go,java\] Unknown scheme `SDK-HMAC-SHA256`/m);
+  });
+
   it("fails with a clear message on a spec that does not validate, leaving out/ alone", async () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "regen-test-"));
     try {
@@ -212,121 +247,270 @@ exec "${realJava}" "$@"
     expect(r.stderr).toMatch(/usage: node scripts\/regen\.mjs/);
   });
 
-  // One spec, checked from every side: the clients generated from it talk to the emulator that
-  // validates against it. The Python call is the legacy SDK's own; token auth, because the
-  // generated clients know apiKey schemes but not the AK/SK signature.
+  // One spec, checked from every side: the clients generated from it, with their overlays, talk
+  // to the emulator that validates against it and checks signatures like the gateway.
   describe("generated clients against the emulator", () => {
     let emulator: EmulatorHandle;
     let obsRoot: string;
+    let home: string;
+    let python: string;
+    let pythonSite: string;
     const TOKEN = "cross-language-token";
+    const AK = "REGENCLIENTAK0000001";
+    const SK = "regen-client-sk-0000000000000000000001";
     const PROJECT = "cc0f0990a56f4b8c9d41c85e79cc511c";
+    const [TEMP_AK, TEMP_SK, TEMP_TOKEN] = ["REGENTEMPORARYAK0001", "regen-temporary-sk-000000000000001", "regen-temporary-security-token-0001"];
+    const job = (id: string, name: string, type: 0 | 1 = 0) => ({ id, name, data_path: "obs://bucket/cats/", project_id: PROJECT, description: "", type });
 
     beforeAll(async () => {
       obsRoot = fs.mkdtempSync(path.join(os.tmpdir(), "regen-obs-"));
       fs.mkdirSync(path.join(obsRoot, "bucket", "cats"), { recursive: true });
       fs.writeFileSync(path.join(obsRoot, "bucket", "cats", "a.png"), "png");
+      fs.writeFileSync(path.join(obsRoot, "bucket", "cats", "b.jpg"), "jpg");
       emulator = await startEmulator({
         port: 0,
         obsRoot,
-        credentials: [{ token: TOKEN }],
+        credentials: [{ token: TOKEN }, { ak: AK, sk: SK }, { ak: TEMP_AK, sk: TEMP_SK, security_token: TEMP_TOKEN }],
         syncDelayMs: 0,
         jobs: [
-          { id: "282", name: "python", data_path: "obs://bucket/cats/", project_id: PROJECT, description: "", type: 0 },
-          { id: "283", name: "go", data_path: "obs://bucket/cats/", project_id: PROJECT, description: "", type: 0 },
+          job("282", "python seed"),
+          job("283", "go"),
+          job("284", "python legacy methods"),
+          job("285", "python object detection", 1),
+          job("286", "go aksk"),
+          job("287", "java aksk"),
+          job("288", "python token"),
         ],
       });
-    });
+      // A user's home with ~/.modelarts/config.yaml: "default" is not the current context, so
+      // create_client(context="default") must pick it by name.
+      home = fs.mkdtempSync(path.join(os.tmpdir(), "regen-home-"));
+      fs.mkdirSync(path.join(home, ".modelarts"), { mode: 0o700 });
+      fs.writeFileSync(
+        path.join(home, ".modelarts", "config.yaml"),
+        [
+          "current-context: token-user",
+          "contexts:",
+          "  - name: token-user",
+          "    region: cn-north-4",
+          "    credentials:",
+          "      token: not-this-one",
+          "  - name: default",
+          "    region: cn-north-4",
+          `    endpoint: ${emulator.url}`,
+          `    project_id: ${PROJECT}`,
+          "    credentials:",
+          `      ak: ${AK}`,
+          `      sk: ${SK}`,
+          "  - name: emulator-token",
+          `    endpoint: ${emulator.url}`,
+          "    credentials:",
+          `      token: ${TOKEN}`,
+          "  - name: emulator-temporary",
+          `    endpoint: ${emulator.url}`,
+          "    credentials:",
+          `      ak: ${TEMP_AK}`,
+          `      sk: ${TEMP_SK}`,
+          `      security_token: ${TEMP_TOKEN}`,
+          "",
+        ].join("\n"),
+        { mode: 0o600 },
+      );
+      // pip installs the regenerated package as a user would, from a copy (pip builds in the
+      // source tree) into a folder of its own, so the cached venv stays as its pins made it.
+      python = ensurePythonVenv({ log: () => {} });
+      const work = fs.mkdtempSync(path.join(os.tmpdir(), "regen-pip-"));
+      fs.cpSync(path.join(OUT, "python"), path.join(work, "src"), { recursive: true });
+      pythonSite = path.join(work, "site");
+      const pip = await run(python, ["-m", "pip", "install", "-q", "--disable-pip-version-check", "--no-deps", "--no-build-isolation", "--target", pythonSite, path.join(work, "src")]);
+      if (pip.code !== 0) throw new Error(`pip install of the regenerated client failed:\n${pip.stdout}${pip.stderr}`);
+    }, 300_000);
 
     afterAll(async () => {
       await emulator?.close();
-      fs.rmSync(obsRoot, { recursive: true, force: true });
+      for (const dir of [obsRoot, home, pythonSite && path.dirname(pythonSite)]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
     });
 
-    it("python: DataAnnotationsApi(client).sync_obs(project_id=..., data_annotation_id=...) as in the legacy SDK", async () => {
+    /** The environment of a user with `home` as HOME and none of our variables set. */
+    function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+      const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: home, PYTHONPATH: pythonSite, PYTHONDONTWRITEBYTECODE: "1", ...extra };
+      return env;
+    }
+
+    it("python: the seed page's code, verbatim but for the project ID, prints is_success True (AK/SK from ~/.modelarts/config.yaml)", async () => {
+      const seed = fs.readFileSync(path.join(FIXTURES, "seed-sync-obs.py"), "utf8");
+      expect(seed).toContain('"cc0f0990a56f*****41c85e79cc511c9"'); // the page's masked ID
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "regen-seed-"));
+      try {
+        const file = path.join(dir, "seed.py");
+        fs.writeFileSync(file, seed.replace("cc0f0990a56f*****41c85e79cc511c9", PROJECT));
+        const r = await run(python, [path.join(PY_TESTS, "run_as_notebook.py"), file], { cwd: dir, env: userEnv() });
+        expect(r.code, r.stderr).toBe(0);
+        expect(r.stdout).toBe("{'is_success': True}\n");
+        await emulator.idle();
+        expect(emulator.job("282")?.sync_status).toBe(1);
+        expect(emulator.job("282")?.images).toHaveLength(2);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    }, 60_000);
+
+    it("python: the eleven legacy methods as their pages call them, and an unknown job as is_success False", async () => {
+      const r = await run(python, [path.join(PY_TESTS, "legacy_methods.py")], {
+        env: userEnv({ PROJECT, JOB: "284", DETECTION_JOB: "285" }),
+      });
+      expect(r.code, r.stderr).toBe(0);
+      const { results, reads, unknown_job, refused, client_repr } = JSON.parse(r.stdout) as {
+        results: Record<string, Record<string, unknown>>;
+        reads: Record<string, unknown>;
+        unknown_job: Record<string, unknown>;
+        refused: Record<string, { type: string; parameter: string | null; message: string }>;
+        client_repr: string;
+      };
+      const legacyMethods = [
+        "show_images_by_tag", "modify_image_info", "delete_selected_image", "delete_selected_images", "get_image_info_by_id",
+        "get_image_info_by_ids", "query_tag_list", "get_tag_statistics", "sync_obs", "sync_obs_status", "query_validation",
+      ];
+      for (const method of legacyMethods) expect(results[method]?.is_success, method).toBe(true);
+      expect(results.sync_obs).toEqual({ is_success: true });
+      expect(results.sync_obs_status).toEqual({ is_success: true, sync_status: 1 });
+      expect(results.modify_image_info).toEqual({ is_success: true });
+      const listed = results.show_images_by_tag as { project_id: number; project_name: string; images: { tags: unknown[]; size?: number[] }[]; total: number };
+      expect(listed).toMatchObject({ project_id: 284, project_name: "python legacy methods", data_path: "obs://bucket/cats/", total: 1 });
+      expect(listed.images[0]).toMatchObject({ tags: ["flower", "cat"], size: [1920, 1080] });
+      const [first, second] = (results.get_image_info_by_ids as { images_tags: { image_id: string; tags: unknown[] }[] }).images_tags;
+      expect(results.get_image_info_by_id).toEqual({ is_success: true, image_id: first?.image_id, tags: ["flower", "cat"] });
+      expect(first?.tags).toEqual(["flower", "cat"]);
+      expect(second?.tags).toEqual([]);
+      expect(results.query_tag_list).toEqual({ is_success: true, tags: ["cat", "flower"] });
+      expect(results.get_tag_statistics).toEqual({
+        is_success: true,
+        tag_count: [{ tag: "cat", count: 1 }, { tag: "flower", count: 1 }],
+        tags_stat: [{ has_tag: true, count: 1 }, { has_tag: false, count: 1 }],
+      });
+      expect(results.query_validation).toMatchObject({ is_success: true, image_count: 1, last_pass_rate: null, last_validation_time: null });
+      expect(results.delete_selected_image).toEqual({ is_success: true });
+      expect(results.delete_selected_images).toEqual({ is_success: true });
+      expect(emulator.job("284")?.images).toHaveLength(0);
+      // Object detection: tags are the page's {"tag", "pos"} objects both ways.
+      expect(results["modify_image_info (object detection)"]).toEqual({ is_success: true });
+      expect(results["get_image_info_by_id (object detection)"]).toMatchObject({ tags: [{ tag: "flower", pos: [10, 0, 100, 100] }], size: [1920, 1080] });
+      expect(reads).toEqual({ attribute_equals_key: true, nested_attribute: "cat", detection_tag_attribute: [10, 0, 100, 100], result_type: "Result", is_dict: true });
+      // The legacy result contract for a service error: returned, not raised.
+      expect(unknown_job).toMatchObject({ is_success: false, error_code: "ModelArts.4338", http_status: 400 });
+      expect(unknown_job.error_msg).toEqual(expect.any(String));
+      expect(unknown_job.request_id).toMatch(/^\w+$/);
+      // Bad arguments: a typed error naming the parameter, raised before any request (the
+      // client's endpoint is a closed port, which only the last, valid call reaches).
+      expect(refused.per_page).toMatchObject({ type: "ModelArtsValidationError", parameter: "per_page" });
+      expect(refused.per_page?.message).toMatch(/show_images_by_tag: invalid per_page: .*less than or equal to 100/);
+      expect(refused.data_annotation_id).toMatchObject({ type: "ModelArtsValidationError", parameter: "data_annotation_id" });
+      expect(refused.tags).toMatchObject({ type: "ModelArtsValidationError", parameter: "body" });
+      expect(refused.tags?.message).toMatch(/ImageTag/);
+      expect(refused.image_id).toMatchObject({ type: "ModelArtsValidationError", parameter: "body.image_id" });
+      expect(refused.network).toMatchObject({ type: "ModelArtsNetworkError", parameter: null });
+      // No secret in what a user might print.
+      expect(client_repr).toContain(AK);
+      expect(JSON.stringify({ refused, client_repr })).not.toContain(SK);
+    }, 60_000);
+
+    it("python: contexts with an IAM token and with temporary AK/SK (security token); a wrong SK is the gateway's 401", async () => {
+      const script = [
+        "import json, os",
+        "from modelarts import config",
+        "from modelarts.client.api import *",
+        "out = {}",
+        'for context in ("emulator-token", "emulator-temporary"):',
+        "    das = DataAnnotationsApi(config.create_client(context=context))",
+        '    out[context] = das.sync_obs_status(project_id=os.environ["PROJECT"], data_annotation_id="288")',
+        'wrong = config.create_client(endpoint=os.environ["URL"], credentials={"ak": os.environ["AK"], "sk": "wrong-sk"})',
+        'out["wrong_sk"] = DataAnnotationsApi(wrong).sync_obs_status(project_id=os.environ["PROJECT"], data_annotation_id="288")',
+        "print(json.dumps(out))",
+      ].join("\n");
+      const r = await run(python, ["-c", script], { env: userEnv({ URL: emulator.url, AK, PROJECT }) });
+      expect(r.code, r.stderr).toBe(0);
+      const out = JSON.parse(r.stdout) as Record<string, Record<string, unknown>>;
+      expect(out["emulator-token"]).toEqual({ is_success: true, sync_status: 0 });
+      expect(out["emulator-temporary"]).toEqual({ is_success: true, sync_status: 0 });
+      expect(out.wrong_sk).toMatchObject({ is_success: false, http_status: 401, error_code: "ModelArts.0208" }); // signature mismatch
+    }, 60_000);
+
+    it("python: the generated API with an IAM token, DataAnnotationsApi(client).sync_obs(project_id=..., data_annotation_id=...)", async () => {
       const script = [
         "import json, os, time",
         `from ${PY_PACKAGE} import ApiClient, Configuration, DataAnnotationsApi`,
         'client = ApiClient(Configuration(host=os.environ["URL"], api_key={"IamToken": os.environ["TOKEN"]}))',
         "das = DataAnnotationsApi(client)",
-        'started = das.sync_obs(project_id=os.environ["PROJECT"], data_annotation_id="282")',
-        'status = das.sync_obs_status(project_id=os.environ["PROJECT"], data_annotation_id="282")',
+        'started = das.sync_obs(project_id=os.environ["PROJECT"], data_annotation_id="288")',
+        'status = das.sync_obs_status(project_id=os.environ["PROJECT"], data_annotation_id="288")',
         "while status.sync_status == 3:",
         "    time.sleep(0.02)",
-        '    status = das.sync_obs_status(project_id=os.environ["PROJECT"], data_annotation_id="282")',
+        '    status = das.sync_obs_status(project_id=os.environ["PROJECT"], data_annotation_id="288")',
         'print(json.dumps({"is_success": started.is_success, "sync_status": status.sync_status}))',
       ].join("\n");
-      const r = await run("python3", ["-c", script], {
-        env: { ...process.env, PYTHONPATH: path.join(OUT, "python"), PYTHONDONTWRITEBYTECODE: "1", URL: emulator.url, TOKEN, PROJECT },
-      });
+      const r = await run(python, ["-c", script], { env: userEnv({ URL: emulator.url, TOKEN, PROJECT }) });
       expect(r.code, r.stderr).toBe(0);
       expect(JSON.parse(r.stdout)).toEqual({ is_success: true, sync_status: 1 });
-      expect(emulator.job("282")?.images).toHaveLength(1);
+      expect(emulator.job("288")?.images).toHaveLength(2);
     }, 60_000);
 
-    it("go: DataAnnotationsAPI.SyncObs against the emulator", async () => {
+    // One `go test` run: the overlay's own tests in the client package (published vectors,
+    // canonical forms, RoundTrip) and test/regen/go/e2e_test.go against the emulator.
+    it("go: the overlay's tests, and SyncObs and ShowImagesByTag (non-ASCII tag) with AK/SK and with a token", async () => {
       const dir = fs.mkdtempSync(path.join(OUT, ".go-e2e-"));
       try {
         const module = fs.readFileSync(path.join(OUT, "go", "go.mod"), "utf8").match(/^module (\S+)$/m)![1]!;
-        fs.writeFileSync(
-          path.join(dir, "go.mod"),
-          `module e2e\n\ngo 1.21\n\nrequire ${module} v0.0.0\n\nreplace ${module} => ${path.join(OUT, "go")}\n`,
-        );
-        fs.writeFileSync(
-          path.join(dir, "main.go"),
-          `package main
-
-import (
-	"context"
-	"encoding/json"
-	"errors"
-	"fmt"
-	"os"
-
-	modelarts "${module}"
-)
-
-func main() {
-	cfg := modelarts.NewConfiguration()
-	cfg.Servers = modelarts.ServerConfigurations{{URL: os.Getenv("URL")}}
-	api := modelarts.NewAPIClient(cfg)
-	ctx := context.WithValue(context.Background(), modelarts.ContextAPIKeys, map[string]modelarts.APIKey{"IamToken": {Key: os.Getenv("TOKEN")}})
-	started, _, err := api.DataAnnotationsAPI.SyncObs(ctx, os.Getenv("PROJECT"), "283").Execute()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	// Another project: the HTTP status, and the error code from the body the client keeps in its error.
-	_, resp, err := api.DataAnnotationsAPI.SyncObs(ctx, "another-project", "283").Execute()
-	status := 0
-	if resp != nil {
-		status = resp.StatusCode
-	}
-	var body struct {
-		ErrorCode string \`json:"error_code"\`
-	}
-	var apiErr *modelarts.GenericOpenAPIError
-	if errors.As(err, &apiErr) {
-		if jsonErr := json.Unmarshal(apiErr.Body(), &body); jsonErr != nil {
-			fmt.Fprintln(os.Stderr, "error body is not JSON:", jsonErr)
-			os.Exit(1)
-		}
-	}
-	out, _ := json.Marshal(map[string]any{"started": started.GetIsSuccess(), "failed": err != nil, "status": status, "error_code": body.ErrorCode})
-	fmt.Println(string(out))
-}
-`,
-        );
-        const env = { ...process.env, GOFLAGS: "-mod=mod", GOTOOLCHAIN: "local", URL: emulator.url, TOKEN, PROJECT };
-        const r = await run("go", ["run", "."], { cwd: dir, env });
-        expect(r.code, r.stderr).toBe(0);
-        // Accepted for the job's project; for another project the emulator's 400 ModelArts.4338
-        // (no such job there) is an error in Go that carries the status and the error body.
-        expect(JSON.parse(r.stdout)).toEqual({ started: true, failed: true, status: 400, error_code: "ModelArts.4338" });
+        fs.writeFileSync(path.join(dir, "go.mod"), `module e2e\n\ngo 1.21\n\nrequire ${module} v0.0.0\n\nreplace ${module} => ${path.join(OUT, "go")}\n`);
+        fs.copyFileSync(path.join(ROOT, "test", "regen", "go", "e2e_test.go"), path.join(dir, "e2e_test.go"));
+        const results = path.join(dir, "results.json");
+        const tag = "猫 cat+1";
+        const env = { ...process.env, GOFLAGS: "-mod=mod", GOTOOLCHAIN: "local", URL: emulator.url, TOKEN, AK, SK, PROJECT, JOB: "286", TAG: tag, RESULTS: results };
+        const started = Date.now();
+        const r = await run("go", ["test", "-count=1", ".", module], { cwd: dir, env });
+        console.log(`go test (overlay + e2e, one process): ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        expect(r.code, r.stdout + r.stderr).toBe(0);
+        expect(r.stdout).toMatch(new RegExp(`^ok\\s+${module.replace(/\./g, "\\.")}\\s`, "m"));
+        expect(r.stdout).toMatch(/^ok\s+e2e\s/m);
+        const out = JSON.parse(fs.readFileSync(results, "utf8")) as { token: unknown; aksk: { tagged: string; listed: string[] } };
+        // Token: accepted for the job's project; another project is the emulator's 400 ModelArts.4338,
+        // an error in Go that carries the status and the error body.
+        expect(out.token).toEqual({ started: true, failed: true, status: 400, error_code: "ModelArts.4338" });
+        expect(out.aksk).toMatchObject({ sync_obs: true, sync_status: 1, total: 1, wrong_sk_status: 401, wrong_sk_failed: true });
+        expect(out.aksk.listed).toEqual([out.aksk.tagged]);
+        expect(emulator.job("286")?.images.find((i) => i.image_id === out.aksk.tagged)?.tags).toEqual([tag]);
         await emulator.idle();
         expect(emulator.job("283")?.sync_status).toBe(1);
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }
-    }, 180_000);
+    }, 240_000);
+
+    // One Maven run (surefire): the overlay's AkSkSignerTest (published vectors, canonical forms,
+    // signing the bytes sent) and test/regen/java/SigningE2eTest.java against the emulator, in a
+    // copy of the client so out/ gets no target/. The first run on a machine fetches the
+    // client's dependencies and Maven's plugins from Maven Central.
+    it("java: the overlay's tests, and syncObs and showImagesByTag (non-ASCII tag) with AK/SK", async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "regen-java-e2e-"));
+      try {
+        fs.cpSync(path.join(OUT, "java"), dir, { recursive: true });
+        fs.mkdirSync(path.join(dir, "src", "test", "java", "e2e"), { recursive: true });
+        fs.copyFileSync(path.join(ROOT, "test", "regen", "java", "SigningE2eTest.java"), path.join(dir, "src", "test", "java", "e2e", "SigningE2eTest.java"));
+        const results = path.join(dir, "results.json");
+        const tag = "猫 cat+1";
+        const env = { ...process.env, URL: emulator.url, AK, SK, PROJECT, JOB: "287", TAG: tag, RESULTS: results };
+        const started = Date.now();
+        const r = await run("mvn", ["-B", "test", "-Dtest=AkSkSignerTest,SigningE2eTest", "-Dsurefire.failIfNoSpecifiedTests=false"], { cwd: dir, env });
+        console.log(`mvn test (overlay + e2e, one process): ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        expect(r.code, r.stdout.split("\n").slice(-60).join("\n")).toBe(0);
+        expect(r.stdout).toMatch(/Tests run: 3, Failures: 0, Errors: 0, Skipped: 0.* in com\.example\.modelarts\.annotations\.signing\.AkSkSignerTest/);
+        expect(r.stdout).toMatch(/Tests run: 1, Failures: 0, Errors: 0, Skipped: 0.* in e2e\.SigningE2eTest/);
+        const out = JSON.parse(fs.readFileSync(results, "utf8")) as { tagged: string; listed: string[] };
+        expect(out).toMatchObject({ sync_obs: true, sync_status: 1, total: 1, wrong_sk_status: 401 });
+        expect(out.listed).toEqual([out.tagged]);
+        expect(emulator.job("287")?.images.find((i) => i.image_id === out.tagged)?.tags).toEqual([tag]);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    }, 420_000);
   });
 });
