@@ -1,7 +1,8 @@
 import { checkClient, type ModelArtsClient } from "./client.js";
-import { invoke } from "./invoke.js";
+import { invoke, type Helper, type HelpersOf } from "./invoke.js";
 import { iterateImagesByTag, type IterateImagesByTagParams, type ListedImage } from "./paginate.js";
-import type { CallOptions, HelperParams, Result } from "./types.js";
+import type { OperationId } from "./operations.js";
+import type { CallOptions } from "./types.js";
 import { waitForSyncObs, type WaitForSyncObsParams, type WaitForSyncObsResult } from "./waiter.js";
 
 /**
@@ -11,24 +12,26 @@ import { waitForSyncObs, type WaitForSyncObsParams, type WaitForSyncObsResult } 
  * error_msg, http_status, request_id }`, and reject only for bad arguments
  * (ModelArtsValidationError, ModelArtsArgumentError), no answer (ModelArtsNetworkError) and the
  * caller's cancellation (ModelArtsAbortError). Method, path and parameters of each come from the
- * generated operation table; a helper is only its name and its types.
+ * generated operation table; a helper is one line, and `implements` makes `tsc` check that every
+ * DataAnnotations operation of the spec has its helper, of its own types.
  */
-export class DataAnnotationsApi {
+export class DataAnnotationsApi implements HelpersOf<"DataAnnotations"> {
   readonly #client: ModelArtsClient;
 
   constructor(client: ModelArtsClient) {
     this.#client = checkClient(client);
   }
 
-  /** Starts a background scan of the job's OBS folder; poll `sync_obs_status` for its end. */
-  sync_obs(params: HelperParams<"sync_obs">, options?: CallOptions): Promise<Result<"sync_obs">> {
-    return invoke(this.#client, "sync_obs", params, options);
+  // The client is read at call time: fields are set before the constructor body runs.
+  #helper<O extends OperationId>(operationId: O): Helper<O> {
+    return (params, options) => invoke(this.#client, operationId, params, options);
   }
 
+  /** Starts a background scan of the job's OBS folder; poll `sync_obs_status` for its end. */
+  readonly sync_obs = this.#helper("sync_obs");
+
   /** State of the latest scan: 0 none yet, 3 running, 1 succeeded, 2 failed. */
-  sync_obs_status(params: HelperParams<"sync_obs_status">, options?: CallOptions): Promise<Result<"sync_obs_status">> {
-    return invoke(this.#client, "sync_obs_status", params, options);
-  }
+  readonly sync_obs_status = this.#helper("sync_obs_status");
 
   /**
    * Polls `sync_obs_status` with backoff until the scan settles (1 succeeded, 2 failed), and
@@ -42,9 +45,7 @@ export class DataAnnotationsApi {
   }
 
   /** One page of the job's images with a tag, every labelled image, or (`tag_name: "__none__"`) the unlabelled ones. */
-  show_images_by_tag(params: HelperParams<"show_images_by_tag">, options?: CallOptions): Promise<Result<"show_images_by_tag">> {
-    return invoke(this.#client, "show_images_by_tag", params, options);
-  }
+  readonly show_images_by_tag = this.#helper("show_images_by_tag");
 
   /**
    * Every image of a `show_images_by_tag` listing, page after page, requesting a page only when
@@ -59,32 +60,18 @@ export class DataAnnotationsApi {
   }
 
   /** Replaces the tag sets of the listed images, all or nothing. */
-  modify_image_info(params: HelperParams<"modify_image_info">, options?: CallOptions): Promise<Result<"modify_image_info">> {
-    return invoke(this.#client, "modify_image_info", params, options);
-  }
+  readonly modify_image_info = this.#helper("modify_image_info");
 
-  delete_selected_image(params: HelperParams<"delete_selected_image">, options?: CallOptions): Promise<Result<"delete_selected_image">> {
-    return invoke(this.#client, "delete_selected_image", params, options);
-  }
+  readonly delete_selected_image = this.#helper("delete_selected_image");
 
   /** Deletes several images, all or nothing. */
-  delete_selected_images(params: HelperParams<"delete_selected_images">, options?: CallOptions): Promise<Result<"delete_selected_images">> {
-    return invoke(this.#client, "delete_selected_images", params, options);
-  }
+  readonly delete_selected_images = this.#helper("delete_selected_images");
 
-  get_image_info_by_id(params: HelperParams<"get_image_info_by_id">, options?: CallOptions): Promise<Result<"get_image_info_by_id">> {
-    return invoke(this.#client, "get_image_info_by_id", params, options);
-  }
+  readonly get_image_info_by_id = this.#helper("get_image_info_by_id");
 
-  get_image_info_by_ids(params: HelperParams<"get_image_info_by_ids">, options?: CallOptions): Promise<Result<"get_image_info_by_ids">> {
-    return invoke(this.#client, "get_image_info_by_ids", params, options);
-  }
+  readonly get_image_info_by_ids = this.#helper("get_image_info_by_ids");
 
-  query_tag_list(params: HelperParams<"query_tag_list">, options?: CallOptions): Promise<Result<"query_tag_list">> {
-    return invoke(this.#client, "query_tag_list", params, options);
-  }
+  readonly query_tag_list = this.#helper("query_tag_list");
 
-  get_tag_statistics(params: HelperParams<"get_tag_statistics">, options?: CallOptions): Promise<Result<"get_tag_statistics">> {
-    return invoke(this.#client, "get_tag_statistics", params, options);
-  }
+  readonly get_tag_statistics = this.#helper("get_tag_statistics");
 }

@@ -4,7 +4,7 @@
  * typed openapi-fetch client, and shape the answer the way the legacy SDK did (`is_success` plus
  * fields, or `is_success: false` with the error).
  */
-import type { OperationEntry } from "../../generated/operations.js";
+import type { OPERATIONS, OperationEntry } from "../../generated/operations.js";
 import { ModelArtsArgumentError, ModelArtsValidationError } from "../errors.js";
 import { checkTimeout, transportOf, type ModelArtsClient } from "./client.js";
 import { sendOperation, type OperationInit, type OperationOutcome } from "./openapi-fetch.js";
@@ -124,3 +124,11 @@ export async function invoke<O extends OperationId>(client: ModelArtsClient, ope
   }
   return { ...body, is_success: true } as Result<O>;
 }
+
+/** A helper: one operation's arguments and options in, its result out. */
+export type Helper<O extends OperationId> = (params: HelperParams<O>, options?: CallOptions) => Promise<Result<O>>;
+
+/** The helpers an API class of spec tag `Tag` must have: one per operation of that tag, named by its operationId. */
+export type HelpersOf<Tag extends string> = {
+  readonly [O in OperationId as (typeof OPERATIONS)[O]["tag"] extends Tag ? O : never]: Helper<O>;
+};

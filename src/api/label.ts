@@ -1,9 +1,8 @@
 import { checkClient, type ModelArtsClient } from "./client.js";
-import { invoke } from "./invoke.js";
-import type { CallOptions, HelperParams, Result } from "./types.js";
+import { invoke, type Helper, type HelpersOf } from "./invoke.js";
 
 /** The Label operations, like the legacy SDK's `LabelApi`. */
-export class LabelApi {
+export class LabelApi implements HelpersOf<"Label"> {
   readonly #client: ModelArtsClient;
 
   constructor(client: ModelArtsClient) {
@@ -11,7 +10,5 @@ export class LabelApi {
   }
 
   /** The labelled images a reviewer validates, and the previous validation's outcome. */
-  query_validation(params: HelperParams<"query_validation">, options?: CallOptions): Promise<Result<"query_validation">> {
-    return invoke(this.#client, "query_validation", params, options);
-  }
+  readonly query_validation: Helper<"query_validation"> = (params, options) => invoke(this.#client, "query_validation", params, options);
 }

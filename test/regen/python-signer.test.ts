@@ -9,7 +9,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { signRequest } from "../../src/auth/signer.js";
+import { signRequestOnNode as signRequest } from "../../src/auth/signer-node.js";
 // @ts-expect-error: a plain .mjs script without types
 import { ensurePythonVenv } from "../../scripts/lib/python-venv.mjs";
 

@@ -4,7 +4,7 @@
  * show that wiring an operation to another operation's method or path, or a helper to another
  * operation, is a compile error, not a request that goes to the wrong place.
  */
-import { invoke } from "../../src/api/invoke.js";
+import { invoke, type Helper, type HelpersOf } from "../../src/api/invoke.js";
 import type { WiredTo } from "../../src/api/operations.js";
 import type { CallOptions, HelperParams, Result } from "../../src/api/types.js";
 import type { ModelArtsClient } from "../../src/api/client.js";
@@ -34,4 +34,14 @@ export class MiswiredHelpers {
     // @ts-expect-error sync_obs answers { is_success } without sync_status
     return invoke(this.client, "sync_obs", params, options);
   }
+}
+
+// An API class must have one helper per operation of its tag, each of that operation's types.
+// @ts-expect-error LabelApi without query_validation
+export class LabelApiMissingItsHelper implements HelpersOf<"Label"> {}
+
+export class LabelApiWithAnotherOperation implements HelpersOf<"Label"> {
+  constructor(private readonly client: ModelArtsClient) {}
+  // @ts-expect-error query_validation wired to sync_obs
+  readonly query_validation: Helper<"sync_obs"> = (params, options) => invoke(this.client, "sync_obs", params, options);
 }
