@@ -92,4 +92,6 @@ CANDIDATES.forEach((candidate, i) => {
   );
 });
 const importRatio = median(samples[1] as number[]) / median(bare);
-console.log(`\nimport / bare node: ${importRatio.toFixed(2)}x of medians: ${importRatio <= TARGET_RATIO ? "meets" : "MISSES"} the target of at most ${TARGET_RATIO}x`);
+// The fastest runs are the ones least disturbed by other work on a shared machine: a second view, not the target's measure.
+const fastestRatio = Math.min(...(samples[1] as number[])) / Math.min(...bare);
+console.log(`\nimport / bare node: ${importRatio.toFixed(2)}x of medians (${fastestRatio.toFixed(2)}x of the fastest runs): ${importRatio <= TARGET_RATIO ? "meets" : "MISSES"} the target of at most ${TARGET_RATIO}x`);
