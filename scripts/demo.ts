@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, mkdir, rm, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createClient, DataAnnotationsApi, type Result } from "../src/index.js";
+import { createClient, DataAnnotationsApi, type Result } from "../src/index.node.js";
 import { startEmulator } from "../src/emulator/index.js";
 
 const PROJECT_ID = "cc0f0990a56f4b8c9d41c85e79cc511c";

@@ -125,9 +125,32 @@ function percentDecodeBytes(encoded: string): Uint8Array {
   return bytes;
 }
 
+const hexValue = (c: number): number => (c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x41 && c <= 0x46 ? c - 0x37 : -1);
+
+/**
+ * Whether `encoded` is already in canonical form: unreserved characters, and escapes with
+ * uppercase hex of bytes that must stay escaped. What fetch, URL and encodeURIComponent send
+ * for non-ASCII text is mostly so, and then decoding and re-encoding would give it back
+ * unchanged at many times the cost.
+ */
+function isCanonicalComponent(encoded: string): boolean {
+  for (let i = 0; i < encoded.length; i++) {
+    const c = encoded.charCodeAt(i);
+    if (c < 128 && UNRESERVED_BYTE[c] === 1) continue;
+    if (c !== 0x25 || i + 2 >= encoded.length) return false;
+    const high = hexValue(encoded.charCodeAt(i + 1));
+    const low = hexValue(encoded.charCodeAt(i + 2));
+    if (high < 0 || low < 0) return false;
+    const byte = high * 16 + low;
+    if (byte < 128 && UNRESERVED_BYTE[byte] === 1) return false;
+    i += 2;
+  }
+  return true;
+}
+
 /** Canonical form of one already-encoded URI component: decode, then `uriEncode`. */
 function reencodeComponent(encoded: string): string {
-  return UNRESERVED_ONLY.test(encoded) ? encoded : encodeBytes(percentDecodeBytes(encoded));
+  return isCanonicalComponent(encoded) ? encoded : encodeBytes(percentDecodeBytes(encoded));
 }
 
 // ---------------------------------------------------------------------------

@@ -28,6 +28,9 @@ Options:
   --host <host>           Address to listen on (default 127.0.0.1)
   --seed <file>           YAML or JSON file with "jobs:" and "credentials:" lists
   --sync-delay-ms <n>     Shortest time a sync stays "syncing" (default 200)
+  --cors-origin <origin>  Let web pages of this origin (e.g. http://127.0.0.1:8080)
+                          call the emulator from a browser: answers CORS preflights
+                          and adds Access-Control-Allow-Origin for that origin only
   --write-config <file>   Write the client config file here (never over an existing
                           file) and keep it; by default it goes to a fresh temp
                           folder that is removed on exit
@@ -61,6 +64,7 @@ interface EmulatorArgs {
   seed: string | undefined;
   syncDelayMs: number | undefined;
   writeConfig: string | undefined;
+  corsOrigin: string | undefined;
 }
 
 function parseNumber(value: string | undefined, option: string, max: number): number | undefined {
@@ -82,6 +86,7 @@ function parseEmulatorArgs(argv: readonly string[]): EmulatorArgs | undefined {
         seed: { type: "string" },
         "sync-delay-ms": { type: "string" },
         "write-config": { type: "string" },
+        "cors-origin": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -98,7 +103,7 @@ function parseEmulatorArgs(argv: readonly string[]): EmulatorArgs | undefined {
   if (obsRoot === undefined || obsRoot === "") throw new UsageError("--obs-root <dir> is required", HINT);
   const writeConfig = values["write-config"];
   if (writeConfig === "") throw new UsageError("--write-config must not be empty", HINT);
-  return { port, host: values.host, obsRoot, seed: values.seed, syncDelayMs, writeConfig };
+  return { port, host: values.host, obsRoot, seed: values.seed, syncDelayMs, writeConfig, corsOrigin: values["cors-origin"] };
 }
 
 interface Seed {
@@ -258,6 +263,7 @@ function banner(
   typeNames: Readonly<Record<number, string>>,
 ): string {
   const lines = [`ModelArts emulator listening on ${emulator.url}`, `OBS root: ${args.obsRoot} (obs://bucket/prefix/ is <OBS root>/bucket/prefix/)`];
+  if (args.corsOrigin !== undefined) lines.push(`CORS: pages of ${args.corsOrigin} may call it from a browser`);
   lines.push(seed.jobs.length === 0 ? "Jobs: none (give some with --seed <file>)" : "Jobs:", ...seed.jobs.map((job) => describeJob(job, typeNames)));
   // AKs identify a key and may be shown; SKs, security tokens and IAM tokens never are.
   lines.push(seed.credentials.length === 0 ? "Credentials accepted (made up for this run; the secrets are only in the config file):" : "Credentials accepted (from the seed file; the secrets are not shown):");
@@ -307,6 +313,7 @@ export async function runEmulatorCommand(argv: readonly string[]): Promise<numbe
       jobs: seed.jobs,
       credentials,
       ...(args.syncDelayMs === undefined ? {} : { syncDelayMs: args.syncDelayMs }),
+      ...(args.corsOrigin === undefined ? {} : { cors: { origin: args.corsOrigin } }),
       logger: (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
     });
   } catch (error) {
@@ -314,7 +321,7 @@ export async function runEmulatorCommand(argv: readonly string[]): Promise<numbe
     // Option problems are the command line's or the seed file's: usage errors, exit 2.
     if (error instanceof TypeError && error.message.startsWith("startEmulator: ")) {
       const where = args.seed === undefined ? "" : ` (seed file ${args.seed})`;
-      const problem = error.message.slice("startEmulator: ".length).replace(/^obsRoot /, "--obs-root ");
+      const problem = error.message.slice("startEmulator: ".length).replace(/^obsRoot /, "--obs-root ").replace(/^cors\.origin /, "--cors-origin ");
       throw new UsageError(`invalid emulator configuration${where}: ${problem}`, HINT);
     }
     throw error;

@@ -55,6 +55,18 @@ export interface EmulatorOptions {
   now?: () => number | Date;
   /** Receives one line per request (method, path, status, request ID, error code) and per sync; default: silent. */
   logger?: (line: string) => void;
+  /**
+   * Lets a web page of this origin (e.g. "http://127.0.0.1:8080") call the emulator from a
+   * browser: preflights for the spec's paths are answered and every answer to a request from
+   * that origin names it in Access-Control-Allow-Origin. Requests from other origins get no
+   * CORS headers, so the browser keeps refusing them. Default: no CORS at all, as the service.
+   */
+  cors?: { origin: string };
+}
+
+/** The CORS option, checked: the one origin whose pages may call the emulator. */
+export interface CorsPolicy {
+  origin: string;
 }
 
 interface ResolvedOptions {
@@ -69,6 +81,7 @@ interface ResolvedOptions {
   maxBodyBytes: number;
   now: () => number;
   logger: ((line: string) => void) | undefined;
+  cors: CorsPolicy | undefined;
 }
 
 const DEFAULTS = {
@@ -162,6 +175,30 @@ function expiryOption(value: unknown, option: string): number | undefined {
   return time;
 }
 
+/**
+ * A browser sends Origin as scheme://host[:port], lower case, without a default port or a
+ * trailing slash, and the emulator compares it as text: anything else would never match,
+ * so it is refused here rather than silently allowing nothing. "*" is refused too, since
+ * every request the client makes carries credentials in its headers.
+ */
+function corsOption(value: unknown): CorsPolicy | undefined {
+  if (value === undefined) return undefined;
+  if (!isRecord(value)) return fail("cors", 'must be an object like { origin: "http://127.0.0.1:8080" }');
+  const origin = value["origin"];
+  if (typeof origin !== "string") return fail("cors.origin", 'must be a string like "http://127.0.0.1:8080"');
+  let serialized: string | undefined;
+  try {
+    const url = new URL(origin);
+    if (url.protocol === "http:" || url.protocol === "https:") serialized = url.origin;
+  } catch {
+    // reported below
+  }
+  if (serialized !== origin) {
+    fail("cors.origin", `must be an http(s) origin as a browser sends it (scheme://host[:port], no path or trailing slash), got ${JSON.stringify(origin)}${serialized === undefined ? "" : `; did you mean ${JSON.stringify(serialized)}?`}`);
+  }
+  return { origin };
+}
+
 function resolveCredentials(raw: unknown): { accessKeys: AccessKeyCredential[]; tokens: TokenCredential[] } {
   if (!Array.isArray(raw) || raw.length === 0) {
     return fail("credentials", "must list at least one credential: { ak, sk } or { token }");
@@ -234,5 +271,6 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     maxBodyBytes,
     now,
     logger: options.logger,
+    cors: corsOption(options.cors),
   };
 }

@@ -4,7 +4,8 @@
  * JSON syntax (400 ModelArts.4105), validation against the spec (400 ModelArts.0104),
  * an injected fault if one is queued (429/500/503, see faults.ts), then the operation's
  * handler. Every answer carries X-Request-Id, and every error the shared body
- * { error_code, error_msg }.
+ * { error_code, error_msg }. With the cors option, the allowed origin's preflights are
+ * answered before all that (a browser sends them without credentials).
  */
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
@@ -12,6 +13,7 @@ import { ApiError, apiErrors } from "./errors.js";
 import type { Gateway } from "./auth.js";
 import { InjectedFault, type FaultQueue } from "./faults.js";
 import type { OperationId, OperationRequest, OperationResult } from "./handlers.js";
+import type { CorsPolicy } from "./options.js";
 import { argumentsOf, describeIssues, matchOperation, queryWithDefaults, type Matched } from "./router.js";
 
 interface RequestListenerOptions {
@@ -20,6 +22,30 @@ interface RequestListenerOptions {
   maxBodyBytes: number;
   faults: FaultQueue;
   log: (line: string) => void;
+  cors: CorsPolicy | undefined;
+}
+
+const HTTP_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"] as const;
+
+/** Every request header the client may send that is not CORS-safelisted, lower case as browsers list them. */
+const CORS_ALLOWED_HEADERS = "authorization, x-sdk-date, x-security-token, x-auth-token, x-project-id, content-type";
+/** How long a browser may reuse a preflight's answer, in seconds (Chromium caps it at 7200). */
+const CORS_MAX_AGE_SECONDS = "600";
+
+/**
+ * The CORS headers for a request: none unless its Origin is exactly the allowed one. The
+ * origin is echoed, never "*": the client's requests carry credentials in their headers.
+ * Vary: Origin goes on every answer once CORS is on, since the answer depends on it.
+ */
+function corsHeaders(cors: CorsPolicy | undefined, req: IncomingMessage): Record<string, string> | undefined {
+  if (cors === undefined) return undefined;
+  if (req.headers.origin !== cors.origin) return { Vary: "Origin" };
+  return { Vary: "Origin", "Access-Control-Allow-Origin": cors.origin, "Access-Control-Expose-Headers": "X-Request-Id" };
+}
+
+/** The methods the spec declares for a path, or none when the path is not one of the spec's. */
+function specMethods(pathname: string): string[] {
+  return HTTP_METHODS.filter((method) => matchOperation(method, pathname) !== undefined);
 }
 
 class BodyTooLarge extends Error {}
@@ -81,7 +107,7 @@ interface Routed extends Matched {
 }
 
 export function createRequestListener(options: RequestListenerOptions): RequestListener {
-  const { gateway, handlers, maxBodyBytes, faults, log } = options;
+  const { gateway, handlers, maxBodyBytes, faults, log, cors } = options;
 
   function route(req: IncomingMessage): Routed {
     const method = req.method ?? "GET";
@@ -125,11 +151,40 @@ export function createRequestListener(options: RequestListenerOptions): RequestL
     res.writeHead(result.status, { "Content-Type": "application/json", "Content-Length": payload.length }).end(payload);
   }
 
+  /**
+   * A preflight of the allowed origin for one of the spec's paths: 204 with what may be
+   * sent there. Anything else that comes with OPTIONS (another origin, no cors option, a
+   * path the spec does not have) goes on to routing, which answers 404 as for any method
+   * the spec does not declare.
+   */
+  function answerPreflight(req: IncomingMessage, res: ServerResponse, allowed: Record<string, string> | undefined): boolean {
+    if (req.method !== "OPTIONS" || allowed?.["Access-Control-Allow-Origin"] === undefined) return false;
+    if (req.headers["access-control-request-method"] === undefined) return false;
+    const methods = specMethods((req.url ?? "/").split("?")[0] as string);
+    if (methods.length === 0) return false;
+    res
+      .writeHead(204, {
+        "Access-Control-Allow-Methods": methods.join(", "),
+        "Access-Control-Allow-Headers": CORS_ALLOWED_HEADERS,
+        "Access-Control-Max-Age": CORS_MAX_AGE_SECONDS,
+      })
+      .end();
+    return true;
+  }
+
   return (req, res) => {
     const started = performance.now();
     const requestId = randomBytes(16).toString("hex");
     res.setHeader("X-Request-Id", requestId);
+    const cross = corsHeaders(cors, req);
+    for (const [name, value] of Object.entries(cross ?? {})) res.setHeader(name, value);
     const path = (req.url ?? "/").split("?")[0];
+    if (answerPreflight(req, res, cross)) {
+      // The preflight has no body to wait for; drain whatever a client sent anyway.
+      req.resume();
+      log(`${requestId} OPTIONS ${path} 204 (CORS preflight for ${String(req.headers["access-control-request-method"])}) ${(performance.now() - started).toFixed(1)} ms`);
+      return;
+    }
     let note = "";
     answer(req)
       .catch((error: unknown): OperationResult | undefined => {
