@@ -11,8 +11,14 @@ import { build } from "esbuild";
 
 export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
-/** The most a browser app may pay, gzipped, for the client entry (issue 10). */
+/** The most a browser app may pay, gzipped, for the client entry (issue 10's target; `npm run size` exits 1 above it). */
 export const GZIP_LIMIT_BYTES = 12 * 1024;
+
+/**
+ * What the test holds the bundle to until the target is met: the size measured when this was
+ * last set (2026-12-01: 15.3 kB) plus a small margin, so that growth is a decision, not drift.
+ */
+export const GZIP_CEILING_BYTES = 15_900;
 
 /** The compiled client entry of `npm run build`. */
 export const BUILT_ENTRY = path.join(REPO_ROOT, "out/lib/src/index.js");
