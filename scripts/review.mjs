@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Spec review for a pull request: what a change to spec/ means for the API's users.
 //
-//   npm run review [-- --base <git-ref>] [--out <dir>] [--docs-url <url>] [--python-client regen|off]
+//   npm run review [-- --base <git-ref>] [--out <dir>] [--docs-url <url>] [--skip lint,drift,typescript,python]
 //
 // Compares the bundled spec at <base> (default: the merge base with main) with the working
 // tree's spec/ and writes one Markdown report to stdout and <out>/report.md (default
@@ -34,12 +34,23 @@ const CACHE_DIR = path.join(REPO_ROOT, "out", "cache", "review");
 /** Bump when what the cached surfaces contain changes, so stale cache entries are not read. */
 const SURFACE_FORMAT = "2";
 
-const USAGE = "usage: npm run review -- [--base <git-ref>] [--out <dir>] [--docs-url <url>] [--python-client regen|off]";
+const SECTIONS = ["lint", "drift", "typescript", "python"];
+const USAGE = `usage: npm run review -- [--base <git-ref>] [--out <dir>] [--docs-url <url>] [--skip ${SECTIONS.join(",")}]`;
 
 class ReviewError extends Error {}
 
 // oasdiff levels (its JSON output): 3 = ERR, 2 = WARN, 1 = INFO.
 const LEVEL = { 3: "error", 2: "warning", 1: "info" };
+/**
+ * The project's compatibility policy where it is stricter than oasdiff's defaults, passed as
+ * `--severity-levels` (oasdiff's file format: "<check-id> <err|warn|info|none>" per line, no
+ * comments, hence kept here).
+ */
+const SEVERITY_LEVELS = [
+  // A client that reads an optional response field (sent in some answers) finds it never sent
+  // again: readers break, and the legacy SDK's result tables promise those fields.
+  "response-optional-property-removed err",
+];
 /** oasdiff's own version check; this script applies the major-version rule itself. */
 const VERSION_RULES = new Set(["api-version-not-bumped"]);
 
@@ -75,7 +86,7 @@ function parseCli(argv) {
         base: { type: "string" },
         out: { type: "string" },
         "docs-url": { type: "string" },
-        "python-client": { type: "string", default: "regen" },
+        skip: { type: "string", default: "" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -88,10 +99,11 @@ function parseCli(argv) {
     console.log(USAGE);
     process.exit(0);
   }
-  if (!["regen", "off"].includes(values["python-client"])) {
-    throw new ReviewError(`--python-client must be "regen" or "off", not ${JSON.stringify(values["python-client"])}\n${USAGE}`);
+  const skip = new Set(values.skip.split(",").map((s) => s.trim()).filter(Boolean));
+  for (const section of skip) {
+    if (!SECTIONS.includes(section)) throw new ReviewError(`--skip: unknown section ${JSON.stringify(section)} (known: ${SECTIONS.join(", ")})\n${USAGE}`);
   }
-  return values;
+  return { ...values, skip };
 }
 
 function sh(cmd, args, { cwd = REPO_ROOT, env = process.env, input, allowFail = false } = {}) {
@@ -211,8 +223,11 @@ function oasdiff(args, log) {
   return sh(bin, args, { allowFail: true });
 }
 
-function changelog(baseFile, headFile, log) {
-  const r = oasdiff(["changelog", baseFile, headFile, "--format", "json", "--allow-external-refs=false"], log);
+function changelog(baseFile, headFile, scratch, log) {
+  const levels = path.join(scratch, "severity-levels.txt");
+  fs.writeFileSync(levels, `${SEVERITY_LEVELS.join("\n")}\n`);
+  // --flatten-allof: the spec wraps $refs in allOf to add descriptions; compare the merged schemas.
+  const r = oasdiff(["changelog", baseFile, headFile, "--format", "json", "--flatten-allof", "--severity-levels", levels, "--allow-external-refs=false"], log);
   if (r.status !== 0) throw new ReviewError(`oasdiff changelog failed (exit ${r.status}): ${r.stderr.trim()}`);
   return JSON.parse(r.stdout || "[]");
 }
@@ -221,7 +236,7 @@ const DOC_KEYS = new Set(["description", "summary", "title", "example", "example
 
 /** Documentation-only differences from `oasdiff diff`: where a description, summary or example changed. */
 function documentationChanges(baseFile, headFile, operationIds, log) {
-  const r = oasdiff(["diff", baseFile, headFile, "--format", "json", "--allow-external-refs=false"], log);
+  const r = oasdiff(["diff", baseFile, headFile, "--format", "json", "--flatten-allof", "--allow-external-refs=false"], log);
   if (r.status !== 0) throw new ReviewError(`oasdiff diff failed (exit ${r.status}): ${r.stderr.trim()}`);
   const diff = r.stdout.trim() ? JSON.parse(r.stdout) : {};
   const found = [];
@@ -335,13 +350,15 @@ function renderReport(r) {
   );
 
   lines.push("## Lint and generated files", "");
-  if (r.lint.length === 0) lines.push("- Spectral (house rules): no findings.");
+  if (!r.lint) lines.push("- Spectral: not run (`--skip lint`).");
+  else if (r.lint.length === 0) lines.push("- Spectral (house rules): no findings.");
   else {
     lines.push(`- Spectral (house rules): ${r.lint.length} finding(s):`, "", "| severity | rule | where | message |", "| --- | --- | --- | --- |");
     for (const f of r.lint) lines.push(`| ${f.severity} | \`${f.rule}\` | ${cell(f.where)} | ${cell(f.message)} |`);
     lines.push("");
   }
-  lines.push(r.drift.inSync ? "- `generated/` is in sync with `spec/`." : `- \`generated/\` is **out of date**: ${r.drift.message.split("\n")[0]} Run \`npm run generate\`.`, "");
+  if (!r.drift) lines.push("- `generated/`: not checked (`--skip drift`).", "");
+  else lines.push(r.drift.inSync ? "- `generated/` is in sync with `spec/`." : `- \`generated/\` is **out of date**: ${r.drift.message.split("\n")[0]} Run \`npm run generate\`.`, "");
 
   if (!r.specChanged) {
     lines.push("## Changes", "", "No changes: the bundled spec is the same at the base and in the working tree.", "");
@@ -377,7 +394,8 @@ function renderReport(r) {
   }
 
   lines.push("## Generated clients", "");
-  if (r.ts.error) lines.push(`### TypeScript helpers`, "", `Could not be computed: ${r.ts.error}`, "");
+  if (r.ts.skipped) lines.push("### TypeScript helpers", "", "Not computed (`--skip typescript`).", "");
+  else if (r.ts.error) lines.push(`### TypeScript helpers`, "", `Could not be computed: ${r.ts.error}`, "");
   else {
     surfaceSection(
       lines,
@@ -388,7 +406,7 @@ function renderReport(r) {
         : undefined,
     );
   }
-  if (r.python.skipped) lines.push("### Python client", "", "Not computed (`--python-client off`).", "");
+  if (r.python.skipped) lines.push("### Python client", "", "Not computed (`--skip python`).", "");
   else if (r.python.error) lines.push("### Python client", "", `Could not be computed: ${r.python.error}`, "");
   else {
     surfaceSection(lines, `Python client methods (openapi-generator ${r.python.generator})`, r.python.methods);
@@ -414,8 +432,8 @@ async function main() {
     fs.writeFileSync(headFile, JSON.stringify(headSpec, null, 2));
 
     const specChanged = canonical(baseSpec) !== canonical(headSpec);
-    const lint = spectralFindings();
-    const drift = driftCheck();
+    const lint = opts.skip.has("lint") ? undefined : spectralFindings();
+    const drift = opts.skip.has("drift") ? undefined : driftCheck();
     const baseVersion = baseSpec.info?.version;
     const headVersion = headSpec.info?.version;
     const report = { base, docsUrl, specChanged, lint, drift, baseVersion, headVersion, breaking: [], changes: [], docs: [], exitCode: 0 };
@@ -425,19 +443,22 @@ async function main() {
       for (const [p, item] of Object.entries({ ...baseSpec.paths, ...headSpec.paths })) {
         for (const [method, op] of Object.entries(item ?? {})) if (op?.operationId) operationIds.set(`${method} ${p}`, op.operationId);
       }
-      report.changes = changelog(baseFile, headFile, log);
+      report.changes = changelog(baseFile, headFile, scratch, log);
       report.breaking = report.changes.filter((c) => c.level >= 2 && !VERSION_RULES.has(c.id));
       report.docs = documentationChanges(baseFile, headFile, operationIds, log);
       report.acknowledged = major(headVersion) > major(baseVersion);
       report.exitCode = report.breaking.length > 0 && !report.acknowledged ? 1 : 0;
 
-      try {
-        const [before, after] = [await tsSurface(baseSpec), await tsSurface(headSpec)];
-        report.ts = { diff: diffMaps(before.signatures, after.signatures), headErrors: after.errors };
-      } catch (err) {
-        report.ts = { error: err.message };
+      if (opts.skip.has("typescript")) report.ts = { skipped: true };
+      else {
+        try {
+          const [before, after] = [await tsSurface(baseSpec), await tsSurface(headSpec)];
+          report.ts = { diff: diffMaps(before.signatures, after.signatures), headErrors: after.errors };
+        } catch (err) {
+          report.ts = { error: err.message };
+        }
       }
-      if (opts["python-client"] === "off") report.python = { skipped: true };
+      if (opts.skip.has("python")) report.python = { skipped: true };
       else {
         const [before, after] = [await pythonSurface(baseSpec, log), await pythonSurface(headSpec, log)];
         if (before.error || after.error) report.python = { error: before.error ?? after.error };
