@@ -345,7 +345,9 @@ function renderReport(r) {
   lines.push(verdict, "");
   lines.push(`Exit status: **${r.exitCode}**${r.exitCode === 1 ? " (bump info.version's major number if the break is intended)" : ""}.`, "");
   lines.push(
-    `Reference docs (\`npm run docs\`): [API reference](${r.docsUrl}/index.html) · [TypeScript client](${r.docsUrl}/api/index.html)`,
+    r.docsLink
+      ? `Reference docs (\`npm run docs\`): [download](${r.docsLink}): \`index.html\` is the API reference, \`api/index.html\` the TypeScript client's.`
+      : `Reference docs (\`npm run docs\`): [API reference](${r.docsDir}/index.html) · [TypeScript client](${r.docsDir}/api/index.html)`,
     "",
   );
 
@@ -419,7 +421,9 @@ async function main() {
   const opts = parseCli(process.argv.slice(2));
   const log = (line) => process.stderr.write(`review: ${line}\n`);
   const outDir = path.resolve(opts.out ?? path.join(REPO_ROOT, "out", "review"));
-  const docsUrl = (opts["docs-url"] ?? path.relative(outDir, path.join(REPO_ROOT, "out", "docs")).split(path.sep).join("/")).replace(/\/$/, "");
+  // --docs-url: where readers get the built docs (in CI, the artifact); else the local folder, relative to the report.
+  const docsLink = opts["docs-url"] || undefined;
+  const docsDir = path.relative(outDir, path.join(REPO_ROOT, "out", "docs")).split(path.sep).join("/");
 
   const base = resolveBase(opts.base);
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "review-"));
@@ -436,7 +440,7 @@ async function main() {
     const drift = opts.skip.has("drift") ? undefined : driftCheck();
     const baseVersion = baseSpec.info?.version;
     const headVersion = headSpec.info?.version;
-    const report = { base, docsUrl, specChanged, lint, drift, baseVersion, headVersion, breaking: [], changes: [], docs: [], exitCode: 0 };
+    const report = { base, docsLink, docsDir, specChanged, lint, drift, baseVersion, headVersion, breaking: [], changes: [], docs: [], exitCode: 0 };
 
     if (specChanged) {
       const operationIds = new Map();
