@@ -404,7 +404,7 @@ function renderReport(r) {
       "TypeScript helpers (`DataAnnotationsApi`, `LabelApi`)",
       r.ts.diff,
       r.ts.headErrors.length > 0
-        ? `**The helpers do not compile against the new spec** (the facade in src/api must change with it):\n\n\`\`\`\n${r.ts.headErrors.join("\n")}\n\`\`\``
+        ? `**The helpers do not compile against the new spec** (the facade in src/api must change with it):\n\n\`\`\`\n${r.ts.headErrors.map((e) => (e.length > 300 ? `${e.slice(0, 300)}…` : e)).join("\n")}\n\`\`\``
         : undefined,
     );
   }
