@@ -78,7 +78,7 @@ const FIXTURES: Fixture[] = [
       }),
     exit: 1,
     rules: ["response-required-property-removed"],
-    mentions: [/### `query_tag_list`/],
+    mentions: [/### `query_tag_list`/, /\| `response-required-property-removed` \(error\) \| [^|]+ \| response side: clients that read the field find it missing \|/],
     sections: [],
   },
   {
@@ -162,7 +162,7 @@ const FIXTURES: Fixture[] = [
       }),
     exit: 1,
     rules: ["response-success-status-removed"],
-    mentions: [/### `sync_obs`/],
+    mentions: [/### `sync_obs`/, /\| `response-success-status-removed` \(error\) \| [^|]+ \| response side: clients that check for the old status/],
     sections: [],
   },
   {
