@@ -126,6 +126,8 @@ describe("npm run docs, opened in headless Chromium", () => {
     expect(text).toMatch(/error_msg\nstring\nrequired/);
     expect(text).toMatch(/"error_code": "ModelArts\.\d{4}"/);
 
+    // The screenshot for the review report shows the error model's fields.
+    await page.getByText("error_code", { exact: true }).first().scrollIntoViewIfNeeded();
     mkdirSync(join(ROOT, "out", "review"), { recursive: true });
     await page.screenshot({ path: join(ROOT, "out", "review", "docs.png") });
 
