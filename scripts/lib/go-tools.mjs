@@ -13,8 +13,9 @@
 //   4. check the new binary's build info as in 1.
 //
 // GOTOOLCHAIN=local: a tool whose go.mod asks for a newer Go fails instead of fetching a toolchain.
-// GOFLAGS keeps -buildvcs=false only: `-mod=mod` has no effect (and is refused in some go versions)
-// for `go install pkg@version`, which always resolves from the pinned module's own go.mod/go.sum.
+// GOFLAGS is -buildvcs=false only: `go install pkg@version` resolves the dependencies from the pinned
+// module's own go.mod and go.sum whatever -mod says, so -mod=mod would change nothing. GOSUMDB stays
+// at its default: the checksum database is reached through the module proxy here.
 
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
