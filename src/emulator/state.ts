@@ -116,8 +116,11 @@ function imagesInKeyOrder(sorted: readonly ImageRecord[]): JobImages {
   for (const image of sorted) {
     images.byId.set(image.imageId, image);
     images.all.append(image);
-    (image.tags.length > 0 ? images.labelled : images.unlabelled).append(image);
-    for (const name of tagNamesOf(image.tags)) tagList(images, name).append(image);
+    if (image.tags.length === 0) images.unlabelled.append(image);
+    else {
+      images.labelled.append(image);
+      for (const name of tagNamesOf(image.tags)) tagList(images, name).append(image);
+    }
   }
   return images;
 }
