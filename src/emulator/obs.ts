@@ -9,6 +9,7 @@ import { hash } from "node:crypto";
 import { opendirSync, type Dir, type Dirent } from "node:fs";
 import { isAbsolute, join, relative, sep } from "node:path";
 import { HEADER_READ_BYTES, readImageSizeSync, type PixelSize } from "./image-size.js";
+import { Slices } from "./slices.js";
 
 export interface ObsLocation {
   bucket: string;
@@ -81,34 +82,15 @@ export class ObsScanError extends Error {
   override name = "ObsScanError";
 }
 
-/** Longest stretch a scan works synchronously before it lets the event loop serve requests. */
-const SLICE_MS = 8;
-
 /**
- * Hands the event loop back once every SLICE_MS. A scan lists folders and reads headers
- * with synchronous calls in slices this long: each asynchronous file call is a round trip
- * through libuv's thread pool (4 threads, shared with the rest of the process), which cost
- * two to three times the system calls themselves; in slices, requests (sync_obs_status
- * answering 3) wait at most one slice, and only one file or folder is open at a time.
- */
-class Slices {
-  #until = performance.now() + SLICE_MS;
-
-  /** Checked per file; awaiting only when due spares a million promise ticks. */
-  get due(): boolean {
-    return performance.now() >= this.#until;
-  }
-
-  async pause(): Promise<void> {
-    await new Promise((resolve) => setImmediate(resolve));
-    this.#until = performance.now() + SLICE_MS;
-  }
-}
-
-/**
- * Lists the image objects under a prefix, sorted by key, with their sizes from the file
+ * Lists the image objects under a prefix, in key order, with their sizes from the file
  * headers. Symbolic links are not followed: a link could point outside obsRoot or loop,
  * and OBS has no such thing.
+ *
+ * Folders are listed and headers read with synchronous calls, in slices (see slices.ts):
+ * each asynchronous file call is a round trip through libuv's thread pool (4 threads,
+ * shared with the rest of the process), which cost two to three times the system calls
+ * themselves. Only one file or folder is open at a time.
  */
 export async function scanObsFolder(obsRoot: string, location: ObsLocation): Promise<ObsImageObject[]> {
   const folder = obsFolderPath(obsRoot, location);
@@ -116,38 +98,7 @@ export async function scanObsFolder(obsRoot: string, location: ObsLocation): Pro
   // The request that started the sync is answered before the first slice.
   await slices.pause();
   const files: { key: string; path: string }[] = [];
-  const pending: { dir: string; keyPrefix: string }[] = [{ dir: folder, keyPrefix: location.prefix }];
-  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    const failed = (error: unknown): ObsScanError => {
-      const code = (error as NodeJS.ErrnoException).code ?? "error";
-      return new ObsScanError(`cannot list obs://${location.bucket}/${(next as { keyPrefix: string }).keyPrefix}: ${code}`, { cause: error });
-    };
-    let dir: Dir;
-    try {
-      dir = opendirSync(next.dir);
-    } catch (error) {
-      throw failed(error);
-    }
-    try {
-      // Entry by entry, so that even a folder of a million files is listed in slices.
-      for (;;) {
-        let entry: Dirent | null;
-        try {
-          entry = dir.readSync();
-        } catch (error) {
-          throw failed(error);
-        }
-        if (entry === null) break;
-        const key = next.keyPrefix + entry.name;
-        if (entry.isDirectory()) pending.push({ dir: join(next.dir, entry.name), keyPrefix: key + "/" });
-        else if (entry.isFile() && isImageKey(key)) files.push({ key, path: join(next.dir, entry.name) });
-        if (slices.due) await slices.pause();
-      }
-    } finally {
-      dir.closeSync();
-    }
-  }
-  files.sort(byKey);
+  await listInKeyOrder(folder, location.prefix, location, files, slices);
 
   const objects: ObsImageObject[] = [];
   const buffer = Buffer.allocUnsafe(HEADER_READ_BYTES);
@@ -159,4 +110,47 @@ export async function scanObsFolder(obsRoot: string, location: ObsLocation): Pro
     if (slices.due) await slices.pause();
   }
   return objects;
+}
+
+/**
+ * Appends the image files below a folder in key order, without sorting all keys at once
+ * (a million keys take seconds, in one block): a folder's entries are sorted by name, a
+ * subfolder's as its name plus "/", and subfolders are walked where they sort. A key is
+ * prefix + name (+ "/" + more for a subfolder), so this is the order of the whole keys.
+ */
+async function listInKeyOrder(dirPath: string, keyPrefix: string, location: ObsLocation, files: { key: string; path: string }[], slices: Slices): Promise<void> {
+  const failed = (error: unknown): ObsScanError => {
+    const code = (error as NodeJS.ErrnoException).code ?? "error";
+    return new ObsScanError(`cannot list obs://${location.bucket}/${keyPrefix}: ${code}`, { cause: error });
+  };
+  const entries: { sortName: string; name: string; folder: boolean }[] = [];
+  let dir: Dir;
+  try {
+    dir = opendirSync(dirPath);
+  } catch (error) {
+    throw failed(error);
+  }
+  try {
+    // Entry by entry, so that even a folder of a million files is listed in slices.
+    for (;;) {
+      let entry: Dirent | null;
+      try {
+        entry = dir.readSync();
+      } catch (error) {
+        throw failed(error);
+      }
+      if (entry === null) break;
+      if (entry.isDirectory()) entries.push({ sortName: entry.name + "/", name: entry.name, folder: true });
+      else if (entry.isFile() && isImageKey(keyPrefix + entry.name)) entries.push({ sortName: entry.name, name: entry.name, folder: false });
+      if (slices.due) await slices.pause();
+    }
+  } finally {
+    dir.closeSync();
+  }
+  entries.sort((a, b) => (a.sortName < b.sortName ? -1 : a.sortName > b.sortName ? 1 : 0));
+  for (const entry of entries) {
+    const path = join(dirPath, entry.name);
+    if (entry.folder) await listInKeyOrder(path, keyPrefix + entry.name + "/", location, files, slices);
+    else files.push({ key: keyPrefix + entry.name, path });
+  }
 }

@@ -78,7 +78,27 @@ interface JobImages {
 interface JobRecord extends JobDefinition {
   syncStatus: SyncStatus;
   images: JobImages;
+  /** Counts the writes to the images, so that a sync prepared in slices knows whether it is still current. */
+  version: number;
 }
+
+/** A finished scan turned into the job's next images, ready to swap in while the job is still at `version`. */
+export interface PreparedSync {
+  readonly jobId: string;
+  readonly version: number;
+  readonly objects: readonly ObsImageObject[];
+  readonly images: JobImages;
+  readonly outcome: SyncOutcome;
+}
+
+/** What a long computation does between steps: nothing (run it through), or give the event loop a turn when due. */
+interface Pacer {
+  readonly due: boolean;
+  pause(): Promise<void>;
+}
+
+/** Steps of a sync's build between which a pacer may pause. */
+const BUILD_STEP = 1024;
 
 export type Job = Readonly<JobDefinition> & { readonly syncStatus: SyncStatus };
 
@@ -110,10 +130,29 @@ function emptyImages(): JobImages {
   return { byId: new Map(), all: new KeyOrderedList(), labelled: new KeyOrderedList(), unlabelled: new KeyOrderedList(), byTag: new Map() };
 }
 
-/** Lists built in one pass over images already in key order (a sync's scan): O(n + tags). */
-function imagesInKeyOrder(sorted: readonly ImageRecord[]): JobImages {
+/**
+ * The job's next images from a scan: new objects unlabelled, the others with the tags they
+ * have now, vanished ones gone, in one pass over the scan (which comes sorted by key), so
+ * O(n + tags). A generator, yielding every BUILD_STEP images, so that a sync can build a
+ * million images in slices while requests are served, and a test can run it straight through.
+ */
+function* nextImages(previous: Map<string, ImageRecord>, objects: readonly ObsImageObject[]): Generator<void, { images: JobImages; outcome: SyncOutcome }> {
+  const sorted = isSortedByKey(objects) ? objects : withoutRepeatedKeys([...objects].sort(byKey));
   const images = emptyImages();
-  for (const image of sorted) {
+  const outcome: SyncOutcome = { added: [], removed: [], kept: [] };
+  let step = 0;
+  for (const object of sorted) {
+    const existing = previous.get(object.imageId);
+    if (existing !== undefined) outcome.kept.push(object.imageId);
+    else outcome.added.push(object.imageId);
+    const image: ImageRecord = {
+      imageId: object.imageId,
+      key: object.key,
+      url: object.url,
+      tags: existing?.tags ?? NO_TAGS,
+      objectSize: object.size,
+      labelledSize: existing?.labelledSize,
+    };
     images.byId.set(image.imageId, image);
     images.all.append(image);
     if (image.tags.length === 0) images.unlabelled.append(image);
@@ -121,8 +160,13 @@ function imagesInKeyOrder(sorted: readonly ImageRecord[]): JobImages {
       images.labelled.append(image);
       for (const name of tagNamesOf(image.tags)) tagList(images, name).append(image);
     }
+    if (++step % BUILD_STEP === 0) yield;
   }
-  return images;
+  for (const id of previous.keys()) {
+    if (!images.byId.has(id)) outcome.removed.push(id);
+    if (++step % BUILD_STEP === 0) yield;
+  }
+  return { images, outcome };
 }
 
 function tagList(images: JobImages, name: string): KeyOrderedList<ImageRecord> {
@@ -178,7 +222,7 @@ export class AnnotationState {
   constructor(jobs: readonly JobDefinition[]) {
     for (const job of jobs) {
       if (this.#jobs.has(job.id)) throw new TypeError(`job id ${job.id} is used twice`);
-      this.#jobs.set(job.id, { ...job, syncStatus: 0, images: emptyImages() });
+      this.#jobs.set(job.id, { ...job, syncStatus: 0, images: emptyImages(), version: 0 });
     }
   }
 
@@ -319,12 +363,14 @@ export class AnnotationState {
       retag(record.images, image, job.type === 0 ? [...new Set(entry.tags as string[])] : entry.tags.map(copyTag));
       if (size !== undefined) image.labelledSize = [...size];
     });
+    record.version++;
   }
 
   deleteImages(job: Job, imageIds: readonly string[]): void {
     const record = this.#record(job);
     const images = this.#images(record, imageIds);
     for (const image of images) removeImage(record.images, image);
+    record.version++;
   }
 
   // -------------------------------------------------------------------------
@@ -344,28 +390,46 @@ export class AnnotationState {
    * a merge of the differences would not change the cost of a sync.
    */
   completeSync(job: Job, objects: readonly ObsImageObject[]): SyncOutcome {
+    const build = nextImages(this.#record(job).images.byId, objects);
+    let step = build.next();
+    while (step.done !== true) step = build.next();
+    return this.#apply(job, step.value);
+  }
+
+  /**
+   * completeSync in two halves, for large scans: the next images are built in slices paced
+   * by `pacer` while requests go on (and see the job as before), then applySync swaps them
+   * in at once. A write to the job's images in between makes the build stale; applySync
+   * then redoes it in one step, so a tag set in the meantime is never lost.
+   */
+  async prepareSync(job: Job, objects: readonly ObsImageObject[], pacer: Pacer): Promise<PreparedSync> {
     const record = this.#record(job);
-    const previous = record.images.byId;
-    const outcome: SyncOutcome = { added: [], removed: [], kept: [] };
-    const sorted = isSortedByKey(objects) ? objects : withoutRepeatedKeys([...objects].sort(byKey));
-    const images = sorted.map((object): ImageRecord => {
-      const existing = previous.get(object.imageId);
-      if (existing !== undefined) outcome.kept.push(object.imageId);
-      else outcome.added.push(object.imageId);
-      return {
-        imageId: object.imageId,
-        key: object.key,
-        url: object.url,
-        tags: existing?.tags ?? NO_TAGS,
-        objectSize: object.size,
-        labelledSize: existing?.labelledSize,
-      };
-    });
-    const next = imagesInKeyOrder(images);
-    for (const id of previous.keys()) if (!next.byId.has(id)) outcome.removed.push(id);
-    record.images = next;
+    const version = record.version;
+    const build = nextImages(record.images.byId, objects);
+    let step = build.next();
+    while (step.done !== true) {
+      if (pacer.due) {
+        await pacer.pause();
+        // Written to meanwhile: the rest of this build would be wasted.
+        if (record.version !== version) return { jobId: job.id, version: -1, objects, images: emptyImages(), outcome: { added: [], removed: [], kept: [] } };
+      }
+      step = build.next();
+    }
+    return { jobId: job.id, version, objects, ...step.value };
+  }
+
+  applySync(job: Job, prepared: PreparedSync): SyncOutcome {
+    if (prepared.jobId !== job.id) throw new RangeError(`a sync prepared for job ${prepared.jobId} applied to job ${job.id}`);
+    if (this.#record(job).version !== prepared.version) return this.completeSync(job, prepared.objects);
+    return this.#apply(job, prepared);
+  }
+
+  #apply(job: Job, next: { images: JobImages; outcome: SyncOutcome }): SyncOutcome {
+    const record = this.#record(job);
+    record.images = next.images;
     record.syncStatus = 1;
-    return outcome;
+    record.version++;
+    return next.outcome;
   }
 
   /** A failed scan leaves the images as they were. */

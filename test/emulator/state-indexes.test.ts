@@ -173,3 +173,55 @@ describe("paging while other images change", () => {
     expect(walked).toEqual(fish);
   });
 });
+
+describe("a sync prepared in slices", () => {
+  const pacerThat = (onPause: () => void) => ({
+    due: true,
+    async pause() {
+      onPause();
+    },
+  });
+
+  test("without writes meanwhile, gives what completeSync gives", async () => {
+    const state = new AnnotationState([definition("9", 0)]);
+    const job = state.job("9", PROJECT);
+    state.beginSync(job);
+    let pauses = 0;
+    const prepared = await state.prepareSync(job, objectsFor("9", Array.from({ length: 5_000 }, (_, i) => i)), pacerThat(() => pauses++));
+    // Nothing is visible before the swap.
+    expect(state.listImages(job, { tagName: "__none__", page: 1, perPage: 10 }).total).toBe(0);
+    const outcome = state.applySync(job, prepared);
+    expect(pauses).toBeGreaterThan(3);
+    expect(outcome.added).toHaveLength(5_000);
+    expect(state.snapshot("9")?.sync_status).toBe(1);
+    checkAgainstSnapshot(state, job, 100);
+  });
+
+  test("a retag or delete during the build is kept: the stale build is redone at the swap", async () => {
+    const state = new AnnotationState([definition("10", 0)]);
+    const job = state.job("10", PROJECT);
+    const numbers = Array.from({ length: 3_000 }, (_, i) => i);
+    state.beginSync(job);
+    state.completeSync(job, objectsFor("10", numbers));
+    const [first, second] = state.snapshot("10")!.images.map((image) => image.image_id) as [string, string];
+
+    state.beginSync(job);
+    let pauses = 0;
+    const prepared = await state.prepareSync(
+      job,
+      objectsFor("10", numbers),
+      pacerThat(() => {
+        if (pauses++ === 0) {
+          state.modifyImages(job, { images: [{ image_id: first, tags: ["cat"] }] });
+          state.deleteImages(job, [second]);
+        }
+      }),
+    );
+    const outcome = state.applySync(job, prepared);
+    // The retag survives; the deleted image comes back untagged, as its object still exists.
+    expect(state.imageTags(job, first).tags).toEqual(["cat"]);
+    expect(state.imageTags(job, second).tags).toEqual([]);
+    expect(outcome.added).toEqual([second]);
+    checkAgainstSnapshot(state, job, 64);
+  });
+});
