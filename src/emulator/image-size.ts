@@ -4,30 +4,63 @@
  * undefined: test fixtures are often a few bytes with an image extension, and those
  * must still sync as images.
  */
-import { open } from "node:fs/promises";
+import { closeSync, openSync, readSync } from "node:fs";
 
 export type PixelSize = [width: number, height: number];
 
-// JPEG puts SOF after APPn segments (EXIF, thumbnails), which can reach 64 KiB each.
-const HEADER_BYTES = 256 * 1024;
+/**
+ * The first read of each file: PNG and BMP keep their size in the first 26 bytes, and a
+ * plain JPEG reaches its frame header within a few hundred. A JPEG whose APPn segments
+ * (EXIF, thumbnails, up to 64 KiB each) come first is followed segment by segment, each
+ * further read starting at the next segment's marker, so the segments' contents are
+ * never read. Reading a fixed 256 KiB per file cost more than opening and closing it.
+ */
+export const HEADER_READ_BYTES = 4096;
+/** A JPEG needing more reads than this to reach its frame header is not one the service would read either. */
+const MAX_READS_PER_FILE = 64;
 
-export async function readImageSize(path: string): Promise<PixelSize | undefined> {
-  let handle;
+/** What one window of a file tells: the size, that there is none, or where the format's next bytes are. */
+type Finding = { size: PixelSize | undefined } | { readAt: number };
+
+/** Width and height from a whole file's bytes (or enough of its start). */
+export function imageSizeOf(data: Uint8Array): PixelSize | undefined {
+  const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const finding = firstFinding(buf, true);
+  return "size" in finding ? finding.size : undefined;
+}
+
+function firstFinding(buf: Buffer, atEnd: boolean): Finding {
+  const size = pngSize(buf) ?? bmpSize(buf);
+  if (size !== undefined) return { size };
+  if (buf.length < 4 || buf[0] !== 0xff || buf[1] !== 0xd8) return { size: undefined };
+  return jpegFinding(buf, 0, 2, atEnd);
+}
+
+/**
+ * One file's size, read into a buffer the caller reuses from file to file: one open, one
+ * 4 KiB read (more only for a JPEG with long leading segments), one close. Synchronous on
+ * purpose; the scan calls it in short slices between which the event loop runs (see obs.ts).
+ * Anything unreadable or unrecognised gives undefined.
+ */
+export function readImageSizeSync(path: string, buffer: Buffer): PixelSize | undefined {
+  let fd: number | undefined;
   try {
-    handle = await open(path, "r");
-    const buffer = Buffer.alloc(HEADER_BYTES);
-    const { bytesRead } = await handle.read(buffer, 0, HEADER_BYTES, 0);
-    return imageSizeOf(buffer.subarray(0, bytesRead));
+    fd = openSync(path, "r");
+    let position = 0;
+    for (let reads = 1; ; reads++) {
+      const bytesRead = readSync(fd, buffer, 0, buffer.length, position);
+      const window = buffer.subarray(0, bytesRead);
+      const atEnd = bytesRead < buffer.length;
+      const finding = position === 0 ? firstFinding(window, atEnd) : jpegFinding(window, position, position, atEnd);
+      if ("size" in finding) return finding.size;
+      if (reads >= MAX_READS_PER_FILE || finding.readAt <= position) return undefined;
+      position = finding.readAt;
+    }
   } catch {
     return undefined;
   } finally {
-    await handle?.close();
+    if (fd !== undefined) closeSync(fd);
   }
-}
-
-export function imageSizeOf(data: Uint8Array): PixelSize | undefined {
-  const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  return pngSize(buf) ?? jpegSize(buf) ?? bmpSize(buf);
 }
 
 // The spec's sizes are int32: a header claiming more (PNG stores uint32, BMP's height can
@@ -45,12 +78,18 @@ function pngSize(buf: Buffer): PixelSize | undefined {
 // Start-of-frame markers carry the dimensions; C4 (DHT), C8 (JPG) and CC (DAC) share the range but are not frames.
 const isStartOfFrame = (marker: number): boolean => marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
 
-function jpegSize(buf: Buffer): PixelSize | undefined {
-  if (buf.length < 4 || buf[0] !== 0xff || buf[1] !== 0xd8) return undefined;
-  let offset = 2;
-  while (offset + 4 <= buf.length) {
-    if (buf[offset] !== 0xff) return undefined;
-    const marker = buf[offset + 1] as number;
+/**
+ * Walks JPEG markers from file offset `offset` within a window holding the file's bytes from
+ * `windowStart`. When the window ends before the next marker's header or the frame's size
+ * fields, asks for the bytes from that marker on, unless the file ended there.
+ */
+function jpegFinding(window: Buffer, windowStart: number, offset: number, atEnd: boolean): Finding {
+  const windowEnd = windowStart + window.length;
+  const needMore = (): Finding => (atEnd ? { size: undefined } : { readAt: offset });
+  while (offset + 4 <= windowEnd) {
+    const at = offset - windowStart;
+    if (window[at] !== 0xff) return { size: undefined };
+    const marker = window[at + 1] as number;
     if (marker === 0xff) {
       offset += 1; // fill byte
       continue;
@@ -60,14 +99,14 @@ function jpegSize(buf: Buffer): PixelSize | undefined {
       offset += 2;
       continue;
     }
-    const length = buf.readUInt16BE(offset + 2);
+    const length = window.readUInt16BE(at + 2);
     if (isStartOfFrame(marker)) {
-      if (offset + 9 > buf.length) return undefined;
-      return positive(buf.readUInt16BE(offset + 7), buf.readUInt16BE(offset + 5));
+      if (offset + 9 > windowEnd) return needMore();
+      return { size: positive(window.readUInt16BE(at + 7), window.readUInt16BE(at + 5)) };
     }
     offset += 2 + length;
   }
-  return undefined;
+  return needMore();
 }
 
 function bmpSize(buf: Buffer): PixelSize | undefined {

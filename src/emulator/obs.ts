@@ -5,10 +5,11 @@
  * a ModelArts image classification or object detection job imports; anything else in
  * the folder (labels, manifests, notes) is not an image and is skipped, as the service does.
  */
-import { createHash } from "node:crypto";
-import { readdir } from "node:fs/promises";
+import { hash } from "node:crypto";
+import { opendirSync, type Dir, type Dirent } from "node:fs";
 import { isAbsolute, join, relative, sep } from "node:path";
-import { readImageSize, type PixelSize } from "./image-size.js";
+import { HEADER_READ_BYTES, readImageSizeSync, type PixelSize } from "./image-size.js";
+import { Slices } from "./slices.js";
 
 export interface ObsLocation {
   bucket: string;
@@ -67,7 +68,8 @@ export function obsFolderPath(obsRoot: string, location: ObsLocation): string {
 }
 
 export function imageIdOf(bucket: string, key: string): string {
-  return createHash("md5").update(`${bucket}/${key}`, "utf8").digest("hex");
+  // The one-shot hash: a Hash object per key cost more than the hashing at a million keys.
+  return hash("md5", `${bucket}/${key}`, "hex");
 }
 
 function isImageKey(key: string): boolean {
@@ -80,45 +82,76 @@ export class ObsScanError extends Error {
   override name = "ObsScanError";
 }
 
-const SIZE_READS_IN_FLIGHT = 16;
-
 /**
- * Lists the image objects under a prefix, sorted by key. Symbolic links are not
- * followed: a link could point outside obsRoot or loop, and OBS has no such thing.
+ * Lists the image objects under a prefix, in key order, with their sizes from the file
+ * headers. Symbolic links are not followed: a link could point outside obsRoot or loop,
+ * and OBS has no such thing.
+ *
+ * Folders are listed and headers read with synchronous calls, in slices (see slices.ts):
+ * each asynchronous file call is a round trip through libuv's thread pool (4 threads,
+ * shared with the rest of the process), which cost two to three times the system calls
+ * themselves. Only one file or folder is open at a time.
  */
 export async function scanObsFolder(obsRoot: string, location: ObsLocation): Promise<ObsImageObject[]> {
   const folder = obsFolderPath(obsRoot, location);
+  const slices = new Slices();
+  // The request that started the sync is answered before the first slice.
+  await slices.pause();
   const files: { key: string; path: string }[] = [];
-  const pending: { dir: string; keyPrefix: string }[] = [{ dir: folder, keyPrefix: location.prefix }];
-  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    let entries;
-    try {
-      entries = await readdir(next.dir, { withFileTypes: true });
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? "error";
-      throw new ObsScanError(`cannot list obs://${location.bucket}/${next.keyPrefix}: ${code}`, { cause: error });
-    }
-    for (const entry of entries) {
-      const path = join(next.dir, entry.name);
-      const key = next.keyPrefix + entry.name;
-      if (entry.isDirectory()) pending.push({ dir: path, keyPrefix: key + "/" });
-      else if (entry.isFile() && isImageKey(key)) files.push({ key, path });
-    }
-  }
-  files.sort(byKey);
+  await listInKeyOrder(folder, location.prefix, location, files, slices);
 
-  const objects: ObsImageObject[] = files.map(({ key }) => ({
-    key,
-    url: `obs://${location.bucket}/${key}`,
-    imageId: imageIdOf(location.bucket, key),
-  }));
-  // Bounded so that a large folder does not run out of file descriptors.
-  for (let i = 0; i < files.length; i += SIZE_READS_IN_FLIGHT) {
-    const batch = files.slice(i, i + SIZE_READS_IN_FLIGHT);
-    const sizes = await Promise.all(batch.map((f) => readImageSize(f.path)));
-    sizes.forEach((size, j) => {
-      if (size !== undefined) (objects[i + j] as ObsImageObject).size = size;
-    });
+  const objects: ObsImageObject[] = [];
+  const buffer = Buffer.allocUnsafe(HEADER_READ_BYTES);
+  for (const { key, path } of files) {
+    const object: ObsImageObject = { key, url: `obs://${location.bucket}/${key}`, imageId: imageIdOf(location.bucket, key) };
+    const size = readImageSizeSync(path, buffer);
+    if (size !== undefined) object.size = size;
+    objects.push(object);
+    if (slices.due) await slices.pause();
   }
   return objects;
+}
+
+/**
+ * Appends the image files below a folder in key order, without sorting all keys at once
+ * (a million keys take seconds, in one block): a folder's entries are sorted by name, a
+ * subfolder's as its name plus "/", and subfolders are walked where they sort. A key is
+ * prefix + name (+ "/" + more for a subfolder), so this is the order of the whole keys.
+ */
+async function listInKeyOrder(dirPath: string, keyPrefix: string, location: ObsLocation, files: { key: string; path: string }[], slices: Slices): Promise<void> {
+  const failed = (error: unknown): ObsScanError => {
+    const code = (error as NodeJS.ErrnoException).code ?? "error";
+    return new ObsScanError(`cannot list obs://${location.bucket}/${keyPrefix}: ${code}`, { cause: error });
+  };
+  const entries: { sortName: string; name: string; folder: boolean }[] = [];
+  let dir: Dir;
+  try {
+    dir = opendirSync(dirPath);
+  } catch (error) {
+    throw failed(error);
+  }
+  try {
+    // Entry by entry, so that even a folder of a million files is listed in slices.
+    for (;;) {
+      let entry: Dirent | null;
+      try {
+        entry = dir.readSync();
+      } catch (error) {
+        throw failed(error);
+      }
+      if (entry === null) break;
+      if (entry.isDirectory()) entries.push({ sortName: entry.name + "/", name: entry.name, folder: true });
+      else if (entry.isFile() && isImageKey(keyPrefix + entry.name)) entries.push({ sortName: entry.name, name: entry.name, folder: false });
+      if (slices.due) await slices.pause();
+    }
+  } finally {
+    dir.closeSync();
+  }
+  entries.sort((a, b) => (a.sortName < b.sortName ? -1 : a.sortName > b.sortName ? 1 : 0));
+  for (const entry of entries) {
+    // dirPath is already normal and a name has no separator: path.join's normalising cost more than the rest of the listing.
+    const path = dirPath + sep + entry.name;
+    if (entry.folder) await listInKeyOrder(path, keyPrefix + entry.name + "/", location, files, slices);
+    else files.push({ key: keyPrefix + entry.name, path });
+  }
 }

@@ -8,6 +8,7 @@
 import type { components } from "../../generated/schema.js";
 import { apiErrors } from "./errors.js";
 import type { PixelSize } from "./image-size.js";
+import { KeyOrderedList } from "./key-ordered-list.js";
 import { byKey, type ObsImageObject, type ObsLocation } from "./obs.js";
 
 type Schemas = components["schemas"];
@@ -60,12 +61,44 @@ interface ImageRecord {
   labelledSize: ImageSize | undefined;
 }
 
+/**
+ * The job's images by ID, and one key-ordered list per filter a listing can ask for, kept
+ * up to date by every write so that a page costs O(page + log n) and the tag answers come
+ * from list sizes. Each image is in `all`, in exactly one of `labelled` and `unlabelled`,
+ * and in the list of each distinct tag name it carries; a tag list is dropped when it empties.
+ */
+interface JobImages {
+  byId: Map<string, ImageRecord>;
+  all: KeyOrderedList<ImageRecord>;
+  labelled: KeyOrderedList<ImageRecord>;
+  unlabelled: KeyOrderedList<ImageRecord>;
+  byTag: Map<string, KeyOrderedList<ImageRecord>>;
+}
+
 interface JobRecord extends JobDefinition {
   syncStatus: SyncStatus;
-  images: Map<string, ImageRecord>;
-  /** Images ordered by object key, rebuilt after each change. */
-  ordered: ImageRecord[] | undefined;
+  images: JobImages;
+  /** Counts the writes to the images, so that a sync prepared in slices knows whether it is still current. */
+  version: number;
 }
+
+/** A finished scan turned into the job's next images, ready to swap in while the job is still at `version`. */
+export interface PreparedSync {
+  readonly jobId: string;
+  readonly version: number;
+  readonly objects: readonly ObsImageObject[];
+  readonly images: JobImages;
+  readonly outcome: SyncOutcome;
+}
+
+/** What a long computation does between steps: nothing (run it through), or give the event loop a turn when due. */
+interface Pacer {
+  readonly due: boolean;
+  pause(): Promise<void>;
+}
+
+/** Steps of a sync's build between which a pacer may pause. */
+const BUILD_STEP = 1024;
 
 export type Job = Readonly<JobDefinition> & { readonly syncStatus: SyncStatus };
 
@@ -86,8 +119,90 @@ const isDetectionTag = (tag: ImageTag): tag is Schemas["DetectionTag"] => typeof
 const tagNameOf = (tag: ImageTag): string => (isDetectionTag(tag) ? tag.tag : tag);
 const copyTag = (tag: ImageTag): ImageTag => (isDetectionTag(tag) ? { tag: tag.tag, pos: [...tag.pos] } : tag);
 
-function tagNamesOf(image: ImageRecord): Set<string> {
-  return new Set(image.tags.map(tagNameOf));
+function tagNamesOf(tags: readonly ImageTag[]): Set<string> {
+  return new Set(tags.map(tagNameOf));
+}
+
+/** Shared by every unlabelled image, so that a million untagged images do not hold a million empty arrays. */
+const NO_TAGS = Object.freeze([]) as unknown as ImageTag[];
+
+function emptyImages(): JobImages {
+  return { byId: new Map(), all: new KeyOrderedList(), labelled: new KeyOrderedList(), unlabelled: new KeyOrderedList(), byTag: new Map() };
+}
+
+/**
+ * The job's next images from a scan: new objects unlabelled, the others with the tags they
+ * have now, vanished ones gone, in one pass over the scan (which comes sorted by key), so
+ * O(n + tags). A generator, yielding every BUILD_STEP images, so that a sync can build a
+ * million images in slices while requests are served, and a test can run it straight through.
+ */
+function* nextImages(previous: Map<string, ImageRecord>, objects: readonly ObsImageObject[]): Generator<void, { images: JobImages; outcome: SyncOutcome }> {
+  const sorted = isSortedByKey(objects) ? objects : withoutRepeatedKeys([...objects].sort(byKey));
+  const images = emptyImages();
+  const outcome: SyncOutcome = { added: [], removed: [], kept: [] };
+  let step = 0;
+  for (const object of sorted) {
+    const existing = previous.get(object.imageId);
+    if (existing !== undefined) outcome.kept.push(object.imageId);
+    else outcome.added.push(object.imageId);
+    const image: ImageRecord = {
+      imageId: object.imageId,
+      key: object.key,
+      url: object.url,
+      tags: existing?.tags ?? NO_TAGS,
+      objectSize: object.size,
+      labelledSize: existing?.labelledSize,
+    };
+    images.byId.set(image.imageId, image);
+    images.all.append(image);
+    if (image.tags.length === 0) images.unlabelled.append(image);
+    else {
+      images.labelled.append(image);
+      for (const name of tagNamesOf(image.tags)) tagList(images, name).append(image);
+    }
+    if (++step % BUILD_STEP === 0) yield;
+  }
+  for (const id of previous.keys()) {
+    if (!images.byId.has(id)) outcome.removed.push(id);
+    if (++step % BUILD_STEP === 0) yield;
+  }
+  return { images, outcome };
+}
+
+function tagList(images: JobImages, name: string): KeyOrderedList<ImageRecord> {
+  let list = images.byTag.get(name);
+  if (list === undefined) {
+    list = new KeyOrderedList();
+    images.byTag.set(name, list);
+  }
+  return list;
+}
+
+/** Moves an image between the lists its tags put it in: only lists whose membership changes are touched. */
+function retag(images: JobImages, image: ImageRecord, tags: ImageTag[]): void {
+  const before = tagNamesOf(image.tags);
+  const after = tagNamesOf(tags);
+  if (image.tags.length > 0 !== tags.length > 0) {
+    (tags.length > 0 ? images.unlabelled : images.labelled).delete(image.key);
+    (tags.length > 0 ? images.labelled : images.unlabelled).insert(image);
+  }
+  for (const name of before) if (!after.has(name)) leaveTag(images, name, image);
+  for (const name of after) if (!before.has(name)) tagList(images, name).insert(image);
+  image.tags = tags.length > 0 ? tags : NO_TAGS;
+}
+
+function leaveTag(images: JobImages, name: string, image: ImageRecord): void {
+  const list = images.byTag.get(name);
+  if (list === undefined) return;
+  list.delete(image.key);
+  if (list.size === 0) images.byTag.delete(name);
+}
+
+function removeImage(images: JobImages, image: ImageRecord): void {
+  images.byId.delete(image.imageId);
+  images.all.delete(image.key);
+  (image.tags.length > 0 ? images.labelled : images.unlabelled).delete(image.key);
+  for (const name of tagNamesOf(image.tags)) leaveTag(images, name, image);
 }
 
 function sizeOf(image: ImageRecord): ImageSize | undefined {
@@ -107,7 +222,7 @@ export class AnnotationState {
   constructor(jobs: readonly JobDefinition[]) {
     for (const job of jobs) {
       if (this.#jobs.has(job.id)) throw new TypeError(`job id ${job.id} is used twice`);
-      this.#jobs.set(job.id, { ...job, syncStatus: 0, images: new Map(), ordered: undefined });
+      this.#jobs.set(job.id, { ...job, syncStatus: 0, images: emptyImages(), version: 0 });
     }
   }
 
@@ -137,17 +252,8 @@ export class AnnotationState {
     return record;
   }
 
-  #ordered(job: JobRecord): ImageRecord[] {
-    job.ordered ??= [...job.images.values()].sort(byKey);
-    return job.ordered;
-  }
-
-  #changed(job: JobRecord): void {
-    job.ordered = undefined;
-  }
-
   #image(job: JobRecord, imageId: string): ImageRecord {
-    const image = job.images.get(imageId);
+    const image = job.images.byId.get(imageId);
     if (image === undefined) throw apiErrors.sampleNotFound(imageId);
     return image;
   }
@@ -160,7 +266,7 @@ export class AnnotationState {
   snapshot(jobId: string): JobSnapshot | undefined {
     const job = this.#jobs.get(jobId);
     if (job === undefined) return undefined;
-    return { id: job.id, sync_status: job.syncStatus, images: this.#ordered(job).map(imageInfo) };
+    return { id: job.id, sync_status: job.syncStatus, images: Array.from(job.images.all, imageInfo) };
   }
 
   // -------------------------------------------------------------------------
@@ -169,37 +275,31 @@ export class AnnotationState {
   /**
    * One page (1-based) of the images matching the filter, by object key: no filter means
    * every labelled image, UNTAGGED_FILTER every unlabelled one, anything else a tag name.
+   * Object keys are compared as JavaScript strings (UTF-16 code units), the order of a
+   * sync's scan. A page is read from the filter's own list, so changes to images that
+   * stay outside the filter never move its pages.
    */
   listImages(job: Job, filter: { tagName?: string | undefined; page: number; perPage: number }): ImagePage {
+    const images = this.#record(job).images;
     const { tagName } = filter;
-    const matches = this.#ordered(this.#record(job)).filter((image) =>
-      tagName === undefined ? image.tags.length > 0 : tagName === UNTAGGED_FILTER ? image.tags.length === 0 : tagNamesOf(image).has(tagName),
-    );
-    const start = (filter.page - 1) * filter.perPage;
-    return { images: matches.slice(start, start + filter.perPage).map(imageInfo), total: matches.length };
+    const list = tagName === undefined ? images.labelled : tagName === UNTAGGED_FILTER ? images.unlabelled : images.byTag.get(tagName);
+    if (list === undefined) return { images: [], total: 0 };
+    return { images: list.slice((filter.page - 1) * filter.perPage, filter.perPage).map(imageInfo), total: list.size };
   }
 
+  /** From the tag lists, each of which holds at least one image. */
   tagNames(job: Job): TagNames {
-    const names = new Set<string>();
-    for (const image of this.#record(job).images.values()) for (const tag of image.tags) names.add(tagNameOf(tag));
-    return [...names].sort();
+    return [...this.#record(job).images.byTag.keys()].sort();
   }
 
+  /** From the lists' sizes; an image with two boxes of one tag is in that tag's list once. */
   tagStatistics(job: Job): TagStatistics {
-    const counts = new Map<string, number>();
-    let labelled = 0;
-    let unlabelled = 0;
-    for (const image of this.#record(job).images.values()) {
-      if (image.tags.length === 0) unlabelled++;
-      else labelled++;
-      // An image with two boxes of one tag counts once for it.
-      for (const name of tagNamesOf(image)) counts.set(name, (counts.get(name) ?? 0) + 1);
-    }
+    const images = this.#record(job).images;
     return {
-      tag_count: [...counts.keys()].sort().map((tag) => ({ tag, count: counts.get(tag) as number })),
+      tag_count: [...images.byTag.keys()].sort().map((tag) => ({ tag, count: (images.byTag.get(tag) as KeyOrderedList<ImageRecord>).size })),
       tags_stat: [
-        { has_tag: true, count: labelled },
-        { has_tag: false, count: unlabelled },
+        { has_tag: true, count: images.labelled.size },
+        { has_tag: false, count: images.unlabelled.size },
       ],
     };
   }
@@ -224,9 +324,7 @@ export class AnnotationState {
   }
 
   validationImages(job: Job): ValidationImage[] {
-    return this.#ordered(this.#record(job))
-      .filter((image) => image.tags.length > 0)
-      .map((image) => ({ image_id: image.imageId, url: image.url, tags: image.tags.map(copyTag) }));
+    return Array.from(this.#record(job).images.labelled, (image) => ({ image_id: image.imageId, url: image.url, tags: image.tags.map(copyTag) }));
   }
 
   // -------------------------------------------------------------------------
@@ -262,17 +360,17 @@ export class AnnotationState {
       const entry = request.images[i] as ImageTags;
       const size = entry.size ?? request.size;
       // A classification image holds each name once, however often it was sent.
-      image.tags = job.type === 0 ? [...new Set(entry.tags as string[])] : entry.tags.map(copyTag);
+      retag(record.images, image, job.type === 0 ? [...new Set(entry.tags as string[])] : entry.tags.map(copyTag));
       if (size !== undefined) image.labelledSize = [...size];
     });
-    this.#changed(record);
+    record.version++;
   }
 
   deleteImages(job: Job, imageIds: readonly string[]): void {
     const record = this.#record(job);
     const images = this.#images(record, imageIds);
-    for (const image of images) record.images.delete(image.imageId);
-    this.#changed(record);
+    for (const image of images) removeImage(record.images, image);
+    record.version++;
   }
 
   // -------------------------------------------------------------------------
@@ -287,36 +385,67 @@ export class AnnotationState {
 
   /**
    * Applies a finished scan in one step: new objects become unlabelled images, images
-   * whose object vanished go, the others keep their tags.
+   * whose object vanished go, the others keep their tags. The lists are rebuilt in one
+   * linear pass over the scan, which comes sorted by key: the scan itself is linear, so
+   * a merge of the differences would not change the cost of a sync.
    */
   completeSync(job: Job, objects: readonly ObsImageObject[]): SyncOutcome {
+    const build = nextImages(this.#record(job).images.byId, objects);
+    let step = build.next();
+    while (step.done !== true) step = build.next();
+    return this.#apply(job, step.value);
+  }
+
+  /**
+   * completeSync in two halves, for large scans: the next images are built in slices paced
+   * by `pacer` while requests go on (and see the job as before), then applySync swaps them
+   * in at once. A write to the job's images in between makes the build stale; applySync
+   * then redoes it in one step, so a tag set in the meantime is never lost.
+   */
+  async prepareSync(job: Job, objects: readonly ObsImageObject[], pacer: Pacer): Promise<PreparedSync> {
     const record = this.#record(job);
-    const images = new Map<string, ImageRecord>();
-    const outcome: SyncOutcome = { added: [], removed: [], kept: [] };
-    for (const object of objects) {
-      const existing = record.images.get(object.imageId);
-      if (existing !== undefined) outcome.kept.push(object.imageId);
-      else outcome.added.push(object.imageId);
-      images.set(object.imageId, {
-        imageId: object.imageId,
-        key: object.key,
-        url: object.url,
-        tags: existing?.tags ?? [],
-        objectSize: object.size,
-        labelledSize: existing?.labelledSize,
-      });
+    const version = record.version;
+    const build = nextImages(record.images.byId, objects);
+    let step = build.next();
+    while (step.done !== true) {
+      if (pacer.due) {
+        await pacer.pause();
+        // Written to meanwhile: the rest of this build would be wasted.
+        if (record.version !== version) return { jobId: job.id, version: -1, objects, images: emptyImages(), outcome: { added: [], removed: [], kept: [] } };
+      }
+      step = build.next();
     }
-    for (const id of record.images.keys()) if (!images.has(id)) outcome.removed.push(id);
-    record.images = images;
+    return { jobId: job.id, version, objects, ...step.value };
+  }
+
+  applySync(job: Job, prepared: PreparedSync): SyncOutcome {
+    if (prepared.jobId !== job.id) throw new RangeError(`a sync prepared for job ${prepared.jobId} applied to job ${job.id}`);
+    if (this.#record(job).version !== prepared.version) return this.completeSync(job, prepared.objects);
+    return this.#apply(job, prepared);
+  }
+
+  #apply(job: Job, next: { images: JobImages; outcome: SyncOutcome }): SyncOutcome {
+    const record = this.#record(job);
+    record.images = next.images;
     record.syncStatus = 1;
-    this.#changed(record);
-    return outcome;
+    record.version++;
+    return next.outcome;
   }
 
   /** A failed scan leaves the images as they were. */
   failSync(job: Job): void {
     this.#record(job).syncStatus = 2;
   }
+}
+
+function isSortedByKey(objects: readonly ObsImageObject[]): boolean {
+  for (let i = 1; i < objects.length; i++) if (byKey(objects[i - 1] as ObsImageObject, objects[i] as ObsImageObject) >= 0) return false;
+  return true;
+}
+
+/** A key given twice is one object (its ID derives from the key): the later entry wins, as a map would have it. */
+function withoutRepeatedKeys(sorted: ObsImageObject[]): ObsImageObject[] {
+  return sorted.filter((object, i) => i + 1 === sorted.length || (sorted[i + 1] as ObsImageObject).key !== object.key);
 }
 
 function checkBoxes(entry: ImageTags, i: number, bodySize: ImageSize | undefined): void {

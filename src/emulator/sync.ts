@@ -1,10 +1,11 @@
 /**
- * Background OBS scans. A scan reads the folder without holding anything, then its
- * result is applied to the state in one synchronous step, so requests served while it
- * runs see the job either wholly before or wholly after it, and scans of different
- * jobs interleave freely.
+ * Background OBS scans. A scan reads the folder without holding anything, the job's next
+ * images are built from it in slices, and then applied to the state in one synchronous
+ * step, so requests served while it runs see the job either wholly before or wholly after
+ * it, and scans of different jobs interleave freely.
  */
 import { scanObsFolder } from "./obs.js";
+import { Slices } from "./slices.js";
 import type { AnnotationState, Job } from "./state.js";
 
 interface SyncRunnerOptions {
@@ -50,7 +51,8 @@ export class SyncRunner {
       log(`sync of job ${job.id} (${job.dataPath}) failed: ${failure}`);
       return;
     }
-    const outcome = state.completeSync(job, objects);
+    // Built in slices, then swapped in at once: requests see the job wholly before or after.
+    const outcome = state.applySync(job, await state.prepareSync(job, objects, new Slices()));
     log(`sync of job ${job.id} (${job.dataPath}) succeeded: ${objects.length} images, ${outcome.added.length} added, ${outcome.removed.length} removed`);
   }
 
