@@ -89,9 +89,17 @@ function buildReference(outDir) {
   return target;
 }
 
-function buildTypeScriptReference(outDir) {
+async function buildTypeScriptReference(outDir) {
   const target = path.join(outDir, "api");
+  // The spec's types (generated/schema.ts) carry openapi-typescript's @description and @enum
+  // tags; TypeDoc is told they are block tags rather than warning on each one.
+  const { OptionDefaults } = await import("typedoc");
+  const blockTags = [...OptionDefaults.blockTags, "@description", "@enum"].flatMap((tag) => ["--blockTags", tag]);
   const log = run(path.join(BIN, "typedoc"), [
+    ...blockTags,
+    // Source links would point into a git remote; the reference is read from the artifact or a
+    // local folder, and a clone's remote (a local path, in CI) is not a place a link can go.
+    "--disableSources",
     "--plugin",
     "typedoc-plugin-missing-exports",
     "--entryPoints",
@@ -118,24 +126,22 @@ function buildTypeScriptReference(outDir) {
   return path.join(target, "index.html");
 }
 
-function main() {
+async function main() {
   const { values } = parseArgs({ options: { out: { type: "string" } }, strict: true });
   const outDir = path.resolve(values.out ?? path.join(REPO_ROOT, "out", "docs"));
   fs.rmSync(outDir, { recursive: true, force: true });
   fs.mkdirSync(outDir, { recursive: true });
   const started = Date.now();
   const reference = buildReference(outDir);
-  const api = buildTypeScriptReference(outDir);
+  const api = await buildTypeScriptReference(outDir);
   console.log(`API reference:        ${path.relative(process.cwd(), reference)}`);
   console.log(`TypeScript reference: ${path.relative(process.cwd(), api)}`);
   console.log(`built in ${((Date.now() - started) / 1000).toFixed(1)} s; no external loads`);
 }
 
 if (process.argv[1] && fs.realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  try {
-    main();
-  } catch (err) {
+  main().catch((err) => {
     console.error(`docs: ${err.message}`);
     process.exit(1);
-  }
+  });
 }
