@@ -22,8 +22,9 @@ const OBJECTS: ObsObjects = Object.fromEntries(
   ]),
 );
 
-// Long enough that all the calls for a job arrive while its first scan runs, even on a slow machine.
-const env = useEmulator({ jobs: JOBS, objects: OBJECTS, syncDelayMs: 1000 });
+// Long enough that all the calls for a job arrive while its first scan runs, even on a slow and
+// busy machine (1 s was not: a hundred signed calls on two loaded cores can take longer).
+const env = useEmulator({ jobs: JOBS, objects: OBJECTS, syncDelayMs: 5000 });
 
 test(`${CALLS} parallel sync_obs calls across ${JOB_COUNT} jobs: exactly one 202 per job, ModelArts.4355 for the rest, and every job ends synced with its folder's images`, async () => {
   const { client, tokenClient } = env();
@@ -36,7 +37,7 @@ test(`${CALLS} parallel sync_obs calls across ${JOB_COUNT} jobs: exactly one 202
   const answers = await Promise.all(calls);
 
   // Every call lands while the first scan of its job runs (syncDelayMs keeps each in state 3
-  // for a second), so each job accepts exactly one sync and refuses every other call.
+  // for five seconds), so each job accepts exactly one sync and refuses every other call.
   const accepted = new Map<string, number>(JOBS.map((job) => [job.id, 0]));
   let refused = 0;
   for (const { job, result } of answers) {
