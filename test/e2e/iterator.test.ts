@@ -14,10 +14,8 @@ import {
   createClient,
   DataAnnotationsApi,
   ModelArtsAbortError,
-  ModelArtsArgumentError,
   ModelArtsNetworkError,
   ModelArtsServiceError,
-  ModelArtsValidationError,
   type CallOptions,
   type CreateClientOptions,
   type IterateImagesByTagParams,
@@ -25,6 +23,7 @@ import {
 } from "../../src/index.node.js";
 import type { EmulatorJob } from "../../src/emulator/index.js";
 import { TEST_AK, TEST_PROJECT_ID, TEST_SK, useEmulator, withEmulator, type EmulatorFixture } from "../support/emulator.js";
+import { expectRefusal } from "../support/refusal.js";
 import { FAKE_JPEG } from "../support/images.js";
 
 const BIG: EmulatorJob = { id: "300", name: "big", data_path: "obs://bucket/big/", project_id: TEST_PROJECT_ID, type: 0 };
@@ -107,18 +106,6 @@ function useBigJob(): () => EmulatorFixture & BigJob {
   };
 }
 
-
-// Spec parameters are refused as ModelArtsValidationError, our own options as ModelArtsArgumentError.
-const SPEC_PARAMETERS = new Set(["data_annotation_id", "project_id", "per_page", "page", "tag_name", "intervalMS", "perpage"]);
-function expectRefusal(error: unknown, name: string): void {
-  if (SPEC_PARAMETERS.has(name)) {
-    expect(error).toBeInstanceOf(ModelArtsValidationError);
-    expect((error as ModelArtsValidationError).parameter).toBe(name);
-  } else {
-    expect(error).toBeInstanceOf(ModelArtsArgumentError);
-    expect((error as ModelArtsArgumentError).argument).toBe(name);
-  }
-}
 
 describe("a job of 2,500 images", () => {
   const env = useBigJob();

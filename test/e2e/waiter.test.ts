@@ -9,15 +9,14 @@ import {
   createClient,
   DataAnnotationsApi,
   ModelArtsAbortError,
-  ModelArtsArgumentError,
   ModelArtsNetworkError,
-  ModelArtsValidationError,
   ModelArtsWaiterTimeoutError,
   type CreateClientOptions,
   type SyncProgressEvent,
 } from "../../src/index.node.js";
 import type { EmulatorJob } from "../../src/emulator/index.js";
 import { TEST_AK, TEST_PROJECT_ID, TEST_SK, useEmulator, type EmulatorFixture } from "../support/emulator.js";
+import { expectRefusal } from "../support/refusal.js";
 import { FAKE_JPEG } from "../support/images.js";
 
 const CATS: EmulatorJob = { id: "282", name: "cats", data_path: "obs://bucket/cats/", project_id: TEST_PROJECT_ID, type: 0 };
@@ -43,18 +42,6 @@ function apiFor(fixture: EmulatorFixture, options: CreateClientOptions = {}) {
 
 const statusPolls = (fixture: EmulatorFixture) => fixture.contract.exchanges.filter((e) => e.request.url.endsWith("/obs/sync-status"));
 
-
-// Spec parameters are refused as ModelArtsValidationError, our own options as ModelArtsArgumentError.
-const SPEC_PARAMETERS = new Set(["data_annotation_id", "project_id", "per_page", "page", "tag_name", "intervalMS", "perpage"]);
-function expectRefusal(error: unknown, name: string): void {
-  if (SPEC_PARAMETERS.has(name)) {
-    expect(error).toBeInstanceOf(ModelArtsValidationError);
-    expect((error as ModelArtsValidationError).parameter).toBe(name);
-  } else {
-    expect(error).toBeInstanceOf(ModelArtsArgumentError);
-    expect((error as ModelArtsArgumentError).argument).toBe(name);
-  }
-}
 
 describe("settling", () => {
   // Long enough that the first poll after sync_obs sees state 3 even on a loaded machine.
