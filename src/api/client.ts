@@ -18,7 +18,7 @@ export function transportOf(client: ModelArtsClient): Transport {
 // surface later as a RangeError, or a timer clamped to 1 ms.
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
-/** Throws ModelArtsValidationError unless `value` is a usable timeout (0 disables it). */
+/** Throws ModelArtsArgumentError unless `value` is a usable timeout (0 disables it). */
 export function checkTimeout(value: unknown, operation?: string): number {
   if (typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= MAX_TIMEOUT_MS) return value;
   throw new ModelArtsArgumentError("timeoutMs", `must be a whole number of milliseconds from 0 (no timeout) to ${MAX_TIMEOUT_MS}, got ${String(value)}`, operation);
@@ -45,7 +45,7 @@ export interface CreateClientOptions extends ConfigOptions {
   fetch?: (request: Request) => Promise<Response>;
   /** Sent as User-Agent. Default: `modelarts-data-annotations/<version> node/<version>`. */
   userAgent?: string;
-  /** Environment to read HUAWEICLOUD_SDK_* and MODELARTS_* from. Default: process.env on Node, none elsewhere. */
+  /** Environment to read HUAWEICLOUD_SDK_* and MODELARTS_* from. Default: process.env on Node; elsewhere none unless given (a Worker's bindings, say). */
   env?: Record<string, string | undefined>;
 }
 
@@ -122,4 +122,4 @@ export function clientFactory(resolve: ConfigResolver): (options?: CreateClientO
  * "default" })` mirrors the legacy SDK's `config.create_client(context="default")`. Elsewhere
  * (browsers, Workers), from the options alone.
  */
-export const createClient: (options?: CreateClientOptions) => ModelArtsClient = clientFactory((options) => resolveOptions(options));
+export const createClient: (options?: CreateClientOptions) => ModelArtsClient = clientFactory((options, env) => resolveOptions(options, env));

@@ -35,8 +35,18 @@ export function checkedArguments<O extends OperationId>(client: ModelArtsClient,
     args.project_id = client.projectId;
   }
   validateArguments(entry, args);
+  // The spec's patterns say nothing of this, but a URL cannot carry it: a lone surrogate would
+  // make percent-encoding throw deep inside the request builder.
+  for (const name of [...entry.pathParameters, ...entry.queryParameters.map((p) => p.name)]) {
+    const value = args[name];
+    if (typeof value === "string" && LONE_SURROGATE.test(value)) {
+      throw new ModelArtsValidationError(name, "must be well-formed Unicode (it holds a lone surrogate, which no URL can carry)", operationId);
+    }
+  }
   return args;
 }
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** A call's options, checked: the timeout it gets (its own or the client's) and its signal. */
 export function checkedCallOptions(client: ModelArtsClient, options: CallOptions, operation: string): { timeoutMs: number; signal?: AbortSignal } {
@@ -97,10 +107,18 @@ function failure(response: Response, error: unknown): FailureResult {
 export async function invoke<O extends OperationId>(client: ModelArtsClient, operationId: O, params: HelperParams<O>, options: CallOptions = {}): Promise<Result<O>> {
   const entry = operationEntry(operationId);
   const init = prepare(client, entry, operationId, params, options);
+  let sent = false;
+  const transport = init.fetch;
+  init.fetch = (request) => {
+    sent = true;
+    return transport(request);
+  };
   let outcome: OperationOutcome;
   try {
     outcome = await sendOperation(client.raw, entry, init);
   } catch (error) {
+    // Thrown before the transport ran: building the request failed, which no retry can mend.
+    if (!sent) throw error;
     // Reached by errors while reading the answer's body (the transport converts the rest).
     const path = entry.path.replace(/\{(\w+)\}/g, (_: string, name: string) => encodeURIComponent(String(init.params.path[name])));
     throw toNetworkError(error, { method: entry.method.toUpperCase(), url: `${client.endpoint}${path}` }, { caller: init.signal ?? null }, operationId);

@@ -2,11 +2,13 @@
  * SHA-256 and HMAC-SHA256 on Web Crypto (`crypto.subtle`), for runtimes without node:crypto:
  * browsers, Deno, Workers. Asynchronous, as Web Crypto is; the transport awaits it.
  */
+import { ModelArtsConfigError } from "../errors.js";
+
 const utf8 = new TextEncoder();
 
 function subtle(): SubtleCrypto {
   const s = (globalThis as { crypto?: { subtle?: SubtleCrypto } }).crypto?.subtle;
-  if (s === undefined) throw new Error("AK/SK signing needs Web Crypto (crypto.subtle), which this runtime does not provide (in a browser it exists only in secure contexts: https or localhost)");
+  if (s === undefined) throw new ModelArtsConfigError("AK/SK signing needs Web Crypto (crypto.subtle), which this runtime does not provide (in a browser it exists only in secure contexts: https or localhost)");
   return s;
 }
 

@@ -3,6 +3,7 @@
  * Node entry has loaded this module, and what `signRequestAsync` then prefers to Web Crypto.
  */
 import { EMPTY_PAYLOAD_HASH, stringToSign } from "./canonical.js";
+import { nodeBuiltin } from "../platform/node.js";
 import { keyedHmacSha256Hex, sha256Hex } from "./digest-node.js";
 import { headersToAdd, prepare, useSyncSigner, type SignableRequest, type SigningCredentials } from "./signer.js";
 
@@ -28,4 +29,6 @@ export function signRequestOnNode(request: SignableRequest, credentials: Signing
   return headersToAdd(prepared, hmacFor(credentials, prepared.sk)(stringToSign(prepared.sdkDate, canonicalHash)));
 }
 
-useSyncSigner(signRequestOnNode);
+// Only where node:crypto exists: a runtime that resolves the "node" condition without it
+// (an edge runtime, say) keeps signing on Web Crypto.
+if (nodeBuiltin("node:crypto") !== undefined) useSyncSigner(signRequestOnNode);

@@ -160,11 +160,14 @@ export function useSyncSigner(signer: SyncSigner): void {
  * and `x-security-token`. Not signed: an `Authorization` header already present (a
  * re-signed retry), since the returned one replaces it.
  *
- * Synchronous, on node:crypto: through the package's Node entry. Elsewhere it throws; use
+ * Synchronous, on node:crypto: once the package's Node entry is loaded in the process (the
+ * registration is process-wide). Elsewhere it throws ModelArtsConfigError; use
  * `signRequestAsync`, which gives the same headers.
  */
 export function signRequest(request: SignableRequest, credentials: SigningCredentials, date: Date = new Date()): Record<string, string> {
-  if (syncSigner === undefined) throw new Error("signRequest signs synchronously on node:crypto, which this runtime or entry does not have; use signRequestAsync");
+  if (syncSigner === undefined) {
+    throw new ModelArtsConfigError("signRequest signs synchronously on node:crypto, which this runtime (or the package's portable entry) does not have; use signRequestAsync");
+  }
   return syncSigner(request, credentials, date);
 }
 

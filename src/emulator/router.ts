@@ -4,6 +4,7 @@
  * The emulator answers only what the spec allows; nothing here restates a constraint.
  */
 import { OPERATIONS, OPERATION_IDS, type OperationEntry, type ParameterEntry, type ValidationIssue } from "../../generated/operations.js";
+import { apiErrors } from "./errors.js";
 import type { OperationId } from "./handlers.js";
 
 interface Route {
@@ -67,23 +68,28 @@ export function matchOperation(method: string, pathname: string): Matched | unde
  * text is a plain number (anything else stays text and fails its type). A key given twice
  * becomes a list, which no parameter of the spec takes.
  */
-function typedQueryValue(parameter: ParameterEntry | undefined, text: string): unknown {
-  if (parameter?.type === "integer" && /^-?\d+$/.test(text)) return Number(text);
-  if (parameter?.type === "number" && /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(text)) return Number(text);
-  if (parameter?.type === "boolean" && (text === "true" || text === "false")) return text === "true";
+function typedQueryValue(parameter: ParameterEntry, text: string): unknown {
+  if (parameter.type === "integer" && /^-?\d+$/.test(text)) return Number(text);
+  if (parameter.type === "number" && /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(text)) return Number(text);
+  if (parameter.type === "boolean" && (text === "true" || text === "false")) return text === "true";
   return text;
 }
 
-/** The operation's argument object as the client builds it: path and query parameters by name, plus `body`. */
+/**
+ * The operation's argument object as the client builds it: path and query parameters by name,
+ * plus `body`. A query key that is not one of the operation's query parameters (a path
+ * parameter's name, `body`, `__proto__`) cannot be put beside them without replacing or
+ * hiding one, so it is refused here as the unknown parameter it is.
+ */
 export function argumentsOf(matched: Matched, search: string, body: unknown): Record<string, unknown> {
-  const args: Record<string, unknown> = { ...matched.params };
+  const args: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  Object.assign(args, matched.params);
   for (const [key, text] of new URLSearchParams(search)) {
-    const value = typedQueryValue(
-      matched.entry.queryParameters.find((p) => p.name === key),
-      text,
-    );
+    const parameter = matched.entry.queryParameters.find((p) => p.name === key);
+    if (parameter === undefined) throw apiErrors.parameter(`${key}: is not a query parameter of this operation`);
+    const value = typedQueryValue(parameter, text);
     const previous = args[key];
-    args[key] = previous === undefined || Object.hasOwn(matched.params, key) ? value : Array.isArray(previous) ? [...previous, value] : [previous, value];
+    args[key] = previous === undefined ? value : Array.isArray(previous) ? [...previous, value] : [previous, value];
   }
   if (body !== undefined) args.body = body;
   return args;

@@ -81,3 +81,15 @@ describe("entry points", () => {
     expect(files).toContain("src/emulator/server.ts");
   });
 });
+
+describe("the portable entry's createClient", () => {
+  it("reads an environment handed to it (a Worker's bindings), and refuses a context with a clear error", async () => {
+    const portable = await import("../../src/index.js");
+    const client = portable.createClient({
+      env: { MODELARTS_ENDPOINT: "https://modelarts.example.test", HUAWEICLOUD_SDK_AK: "AK1", HUAWEICLOUD_SDK_SK: "SK1", HUAWEICLOUD_SDK_PROJECT_ID: "p1" },
+    });
+    expect(client.toJSON()).toMatchObject({ endpoint: "https://modelarts.example.test", projectId: "p1", auth: "aksk" });
+    expect(() => portable.createClient({ context: "default", endpoint: "https://x.test", credentials: { token: "t" } })).toThrow(/read only on Node\.js/);
+    expect(() => portable.createClient({ env: { MODELARTS_CONTEXT: "default" }, endpoint: "https://x.test", credentials: { token: "t" } })).toThrow(portable.ModelArtsConfigError);
+  });
+});

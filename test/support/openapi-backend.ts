@@ -47,8 +47,9 @@ async function createBackend(): Promise<ApiBackend> {
 export function parseQuery(search: string): Record<string, string | string[]> {
   const query: Record<string, string | string[]> = {};
   for (const [key, value] of new URLSearchParams(search)) {
-    const previous = query[key];
-    query[key] = previous === undefined ? value : Array.isArray(previous) ? [...previous, value] : [previous, value];
+    const previous = Object.hasOwn(query, key) ? query[key] : undefined;
+    // defineProperty, so that a key such as "__proto__" is a key, not the object's prototype.
+    Object.defineProperty(query, key, { value: previous === undefined ? value : Array.isArray(previous) ? [...previous, value] : [previous, value], enumerable: true, writable: true, configurable: true });
   }
   return query;
 }

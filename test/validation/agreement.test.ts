@@ -117,3 +117,22 @@ describe("client and emulator agree on what the spec allows", () => {
     expect(verdicts.filter((v) => v === "accepted").length).toBeGreaterThan(5);
   });
 });
+
+describe("what the spec's patterns do not say", () => {
+  it("a lone surrogate in a path or query value is a ModelArtsValidationError before any request, not a network error", async () => {
+    let sent = 0;
+    const client = createClient({ endpoint: "http://127.0.0.1:9", projectId: TEST_PROJECT_ID, credentials: { token: "t" }, env: {}, fetch: async () => {
+      sent += 1;
+      return new Response(null, { status: 500 });
+    } });
+    const das = new DataAnnotationsApi(client);
+    for (const tag_name of ["\uD800", "a\uDFFFb"]) {
+      const error = await das.show_images_by_tag({ data_annotation_id: "282", tag_name }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ModelArtsValidationError);
+      expect(error).toMatchObject({ parameter: "tag_name", message: expect.stringContaining("well-formed Unicode") });
+    }
+    // A well-formed pair of surrogates (one emoji) is fine.
+    expect(await das.show_images_by_tag({ data_annotation_id: "282", tag_name: "😺" })).toMatchObject({ is_success: false, http_status: 500 });
+    expect(sent).toBe(1);
+  });
+});
