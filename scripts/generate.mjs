@@ -98,9 +98,17 @@ function operationsOf(document) {
     for (const method of HTTP_METHODS) {
       const operation = item[method];
       if (operation === undefined) continue;
-      const parameters = [...(item.parameters ?? []), ...(operation.parameters ?? [])].map((p) =>
-        p.$ref === undefined ? p : { ...resolve(document, p), component: p.$ref.split("/").pop() },
-      );
+      // An operation's parameter replaces the path item's of the same name and location (OpenAPI 3.0).
+      const byKey = new Map();
+      for (const p of [...(item.parameters ?? []), ...(operation.parameters ?? [])]) {
+        const resolved = p.$ref === undefined ? p : { ...resolve(document, p), component: p.$ref.split("/").pop() };
+        // The facade sends, and the emulator reads, path and query parameters only.
+        if (resolved.in !== "path" && resolved.in !== "query") {
+          throw new Error(`${operation.operationId}: parameter ${resolved.name} is in ${resolved.in}; the client and the emulator carry only path and query parameters`);
+        }
+        byKey.set(`${resolved.in}:${resolved.name}`, resolved);
+      }
+      const parameters = [...byKey.values()];
       const requestBody = resolve(document, operation.requestBody);
       const bodySchema = requestBody?.content?.["application/json"]?.schema;
       const success = Object.keys(operation.responses).filter((status) => /^2\d\d$/.test(status));
