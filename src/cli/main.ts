@@ -4,15 +4,15 @@
  * exit-codes.ts for what the exit status means.
  */
 import { CommanderError } from "commander";
-import { PACKAGE_VERSION } from "../../generated/version.js";
+import { createRequire } from "node:module";
 import { EXIT } from "./exit-codes.js";
 import type { CliIo } from "./output.js";
 import { buildProgram, withoutOptionValues } from "./program.js";
 import { UsageError } from "./usage.js";
 
 async function main(argv: readonly string[], io: CliIo): Promise<number> {
-  // Fixed at build time, so a bundled copy of the CLI needs no package.json beside it.
-  const version = PACKAGE_VERSION;
+  // Read through the package's own export, right both in the repository and when installed.
+  const { version } = createRequire(import.meta.url)("modelarts-data-annotations/package.json") as { version: string };
   let code: number = EXIT.OK;
   const program = buildProgram(io, version, async (pending) => {
     code = await pending;
