@@ -50,7 +50,7 @@ describe("sync-obs --wait", () => {
     expect(output).toContain("job 282: sync started");
     // The line is erased, and the answer comes after it on a line of its own.
     const answer = output.slice(output.lastIndexOf(CLEAR_LINE) + CLEAR_LINE.length);
-    expect(answer.replace(/\u001b\[[0-9;]*m/g, "")).toMatch(/^Sync of job 282 succeeded after \d+\.\d s\.\r?\n$/);
+    expect(answer.replace(/\u001b\[[0-9;]*m/g, "")).toMatch(/^Sync of job 282 succeeded \(1\) after \d+\.\d s\.\r?\n$/);
     expect(answer).toMatch(SGR);
   });
 
@@ -65,7 +65,7 @@ describe("sync-obs --wait", () => {
     const result = await cli().run(["sync-obs", "-j", "282", "--wait"]);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe("");
-    expect(result.stdout).toMatch(/^Sync of job 282 succeeded after \d+\.\d s\.\n$/);
+    expect(result.stdout).toMatch(/^Sync of job 282 succeeded \(1\) after \d+\.\d s\.\n$/);
   });
 });
 
