@@ -171,9 +171,11 @@ export function buildProgram(io: CliIo, version: string, run: (code: Promise<num
 
   serviceCommand(program, "delete-images")
     .summary("Delete images from the job")
-    .description("Delete images from the job, all or nothing (delete_selected_image for one, delete_selected_images for several); the OBS objects stay")
+    .description("Delete images from the job, all or nothing (delete_selected_image for one, delete_selected_images for several); the OBS objects stay, the images' tags are lost for good")
     .argument("<image-id...>", 'image IDs, as images lists them; "-" reads them from stdin, one per line')
-    .addHelpText("after", examples("delete-images -j 282 <id>", "images -j 282 --tag blurry --all --json | jq -r '.images[].image_id' | modelarts-annotations delete-images -j 282 -"))
+    .option("--dry-run", "list what would be deleted, and delete nothing")
+    .option("-y, --yes", "do not ask for confirmation on a terminal")
+    .addHelpText("after", examples("delete-images -j 282 <id>", "delete-images -j 282 <id> <id> --dry-run", "images -j 282 --tag blurry --all --json | jq -r '.images[].image_id' | modelarts-annotations delete-images -j 282 -"))
     .action((ids: string[], flags, command: Command) => run(lazyJobs().then((m) => m.deleteImages(io, ids, command.opts()))));
 
   serviceCommand(program, "tags")

@@ -8,7 +8,7 @@ import { EXIT } from "../exit-codes.js";
 import type { Output, CliIo } from "../output.js";
 import { ProgressLine } from "../progress.js";
 import type { ClientFlags } from "../program.js";
-import { readStdin } from "../stdin.js";
+import { confirm, readStdin } from "../stdin.js";
 import { UsageError } from "../usage.js";
 import { connect, errorFields, exitCodeOf, guarded, interruptible, isReportable, outputFor, reportError, serviceFailure } from "./common.js";
 
@@ -308,10 +308,19 @@ export function modifyImage(io: CliIo, flags: ModifyFlags): Promise<number> {
   });
 }
 
-export function deleteImages(io: CliIo, given: string[], flags: JobFlags): Promise<number> {
+export function deleteImages(io: CliIo, given: string[], flags: JobFlags & { dryRun?: boolean; yes?: boolean }): Promise<number> {
   const out = outputFor(io, flags);
   return guarded(out, async () => {
     const ids = await expandIds(given, "image IDs");
+    const what = `${ids.length} image${ids.length === 1 ? "" : "s"} from job ${flags.dataAnnotationId}`;
+    if (flags.dryRun === true) {
+      out.result({ is_success: true, dry_run: true, data_annotation_id: flags.dataAnnotationId, image_id: ids }, () => `Would delete ${what} (their tags would be lost for good; the OBS objects stay):\n${ids.join("\n")}`);
+      return EXIT.OK;
+    }
+    // Deleted images lose their tags for good, so a person at a terminal confirms first; scripts (stdin not a terminal) and --yes do not ask.
+    if (flags.yes !== true && process.stdin.isTTY === true && !(await confirm(`Delete ${what}? Their tags are lost for good.`))) {
+      throw new UsageError("nothing deleted", "Add --yes to delete without asking, or --dry-run to list what would go.");
+    }
     const { das } = connect(flags);
     const result =
       ids.length === 1
