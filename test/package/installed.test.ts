@@ -112,6 +112,11 @@ describe("the packed package, installed into an empty project", () => {
     expect(files).toContain("LICENSE");
     const manifest = JSON.parse(await readFile(path.join(pkgDir, "package.json"), "utf8")) as { scripts?: Record<string, string> };
     expect(Object.keys(manifest.scripts ?? {}).filter((name) => /^(pre|post)?install$|^prepare$/.test(name))).toEqual([]);
+    // The project has no public repository or site yet, so neither the manifest nor the spec may name one (a URL that points nowhere).
+    const spec = JSON.parse(await readFile(path.join(pkgDir, "generated/openapi.json"), "utf8")) as { info: { contact?: { url?: string } } };
+    expect(spec.info.contact?.url).toBeUndefined();
+    expect(manifest).not.toHaveProperty("repository");
+    expect(manifest).not.toHaveProperty("homepage");
   });
 
   for (const resolution of ["node16", "bundler"] as const) {
