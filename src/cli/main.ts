@@ -7,7 +7,7 @@ import { CommanderError } from "commander";
 import { createRequire } from "node:module";
 import { EXIT } from "./exit-codes.js";
 import type { CliIo } from "./output.js";
-import { buildProgram, withoutOptionValues } from "./program.js";
+import { buildProgram, suggestCommands, withoutOptionValues } from "./program.js";
 import { UsageError } from "./usage.js";
 
 async function main(argv: readonly string[], io: CliIo): Promise<number> {
@@ -19,6 +19,18 @@ async function main(argv: readonly string[], io: CliIo): Promise<number> {
   });
   if (argv.length === 0) {
     program.outputHelp({ error: true });
+    return EXIT.USAGE;
+  }
+  // The emulator parses its own options, so its real usage is what "emulator --help" prints.
+  if (argv[0] === "help" && argv[1] === "emulator") argv = ["emulator", "--help"];
+  const typed = argv[0]!;
+  const names = program.commands.map((command) => command.name());
+  if (!typed.startsWith("-") && typed !== "help" && !names.includes(typed)) {
+    const error_msg = `unknown command '${typed}'`;
+    if (argv.includes("--json")) io.stdout.write(`${JSON.stringify({ is_success: false, error_code: "USAGE", error_msg }, null, 2)}\n`);
+    const similar = suggestCommands(typed, names);
+    const suggestion = similar.length === 0 ? "" : `Did you mean ${similar.join(" or ")}?\n`;
+    io.stderr.write(`error: ${error_msg}\n${suggestion}Run "modelarts-annotations --help" for the commands.\n`);
     return EXIT.USAGE;
   }
   try {
@@ -34,7 +46,7 @@ async function main(argv: readonly string[], io: CliIo): Promise<number> {
       return EXIT.USAGE;
     }
     if (error instanceof UsageError) {
-      io.stderr.write(`modelarts-annotations: ${error.message}\n${error.hint}\n`);
+      io.stderr.write(`error: ${error.message}\n${error.hint}\n`);
       return EXIT.USAGE;
     }
     throw error;
@@ -58,7 +70,7 @@ main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, en
   (error: unknown) => {
     // Not one of the client's typed errors: the emulator failing to start (a port in use, an
     // obs root that is a file), or a bug. The message alone, as for any other failure.
-    process.stderr.write(`modelarts-annotations: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = EXIT.INTERNAL;
   },
 );

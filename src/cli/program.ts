@@ -33,6 +33,22 @@ export function withoutOptionValues(message: string): string {
   });
 }
 
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = row;
+  }
+  return previous[b.length]!;
+}
+
+/** Commands a mistyped one may have meant: those it begins or is part of (`sync`), or within two edits (`imgaes`). */
+export function suggestCommands(typed: string, names: readonly string[]): string[] {
+  const word = typed.toLowerCase();
+  return names.filter((name) => name !== "help" && (name.startsWith(word) || (word.length >= 3 && name.includes(word)) || editDistance(word, name) <= 2));
+}
+
 function wholeNumber(value: string): number {
   if (!/^\d{1,9}$/.test(value)) throw new InvalidArgumentError("must be a whole number.");
   return Number(value);
@@ -155,9 +171,11 @@ export function buildProgram(io: CliIo, version: string, run: (code: Promise<num
 
   serviceCommand(program, "delete-images")
     .summary("Delete images from the job")
-    .description("Delete images from the job, all or nothing (delete_selected_image for one, delete_selected_images for several); the OBS objects stay")
+    .description("Delete images from the job, all or nothing (delete_selected_image for one, delete_selected_images for several); the OBS objects stay, the images' tags are lost for good")
     .argument("<image-id...>", 'image IDs, as images lists them; "-" reads them from stdin, one per line')
-    .addHelpText("after", examples("delete-images -j 282 <id>", "images -j 282 --tag blurry --all --json | jq -r '.images[].image_id' | modelarts-annotations delete-images -j 282 -"))
+    .option("--dry-run", "list what would be deleted, and delete nothing")
+    .option("-y, --yes", "do not ask for confirmation on a terminal")
+    .addHelpText("after", examples("delete-images -j 282 <id>", "delete-images -j 282 <id> <id> --dry-run", "images -j 282 --tag blurry --all --json | jq -r '.images[].image_id' | modelarts-annotations delete-images -j 282 -"))
     .action((ids: string[], flags, command: Command) => run(lazyJobs().then((m) => m.deleteImages(io, ids, command.opts()))));
 
   serviceCommand(program, "tags")

@@ -50,3 +50,23 @@ export async function readSecret(label: string): Promise<string> {
     process.stderr.write("\n");
   }
 }
+
+/** Asks a yes/no question on stderr and reads one line from the terminal; only "y" or "yes" is yes. */
+export async function confirm(question: string): Promise<boolean> {
+  const { createInterface } = await import("node:readline/promises");
+  const prompt = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  let interrupted = false;
+  prompt.once("SIGINT", () => {
+    interrupted = true;
+    prompt.close();
+  });
+  try {
+    const answer = await prompt.question(`${question} [y/N] `);
+    return /^\s*y(es)?\s*$/i.test(answer);
+  } catch (error) {
+    if (interrupted) throw new Interrupted("SIGINT");
+    throw error;
+  } finally {
+    prompt.close();
+  }
+}

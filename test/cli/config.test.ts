@@ -69,7 +69,9 @@ test("get-contexts, use-context and view, with every secret redacted", async () 
   expect(view.stdout).toContain('sk: "[REDACTED]"');
   expect(view.stdout).toContain('token: "[REDACTED]"');
   const viewJson = await run(["config", "view", "--json"]);
-  expect(jsonOf(viewJson)).toMatchObject({ exists: true, currentContext: "local", contexts: [{ name: "dev", credentials: { kind: "aksk", sk: "[REDACTED]" } }, { name: "local" }] });
+  // The file's own snake_case keys, as the text view shows them.
+  expect(jsonOf(viewJson)).toMatchObject({ exists: true, "current-context": "local", contexts: [{ name: "dev", credentials: { ak: expect.any(String), sk: "[REDACTED]" } }, { name: "local", project_id: "local-project" }] });
+  expect(JSON.stringify(jsonOf(viewJson))).not.toMatch(/currentContext|projectId|"kind"/);
   expectNoSecret(list.stdout, view.stdout, viewJson.stdout, view.stderr);
   // The file itself does hold them: the client needs them.
   expect(await readFile(file(), "utf8")).toContain(SK);

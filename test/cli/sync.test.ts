@@ -40,7 +40,7 @@ describe("sync-obs and sync-status", () => {
     expect(result.stderr).toContain("the sync of job 291 failed");
     const text = await cli().run(["sync-obs", "-j", "291", "--wait"]);
     expect(text.code).toBe(1);
-    expect(text.stdout).toMatch(/^Sync of job 291 failed after \d+\.\d s\.\n$/);
+    expect(text.stdout).toMatch(/^Sync of job 291 failed \(2\) after \d+\.\d s\.\n$/);
   });
 
   test("a service error exits 1, with the error document on stdout under --json", async () => {

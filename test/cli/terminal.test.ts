@@ -8,7 +8,7 @@ import { describe, expect, test } from "vitest";
 import { Output } from "../../src/cli/output.js";
 import { resolveContext } from "../../src/index.node.js";
 import { ProgressLine } from "../../src/cli/progress.js";
-import { useCliEmulator } from "./fixture.js";
+import { cat, useCliEmulator } from "./fixture.js";
 import { CLI_COMMAND, start } from "./run.js";
 
 const CLEAR_LINE = "\r\u001b[2K";
@@ -50,7 +50,7 @@ describe("sync-obs --wait", () => {
     expect(output).toContain("job 282: sync started");
     // The line is erased, and the answer comes after it on a line of its own.
     const answer = output.slice(output.lastIndexOf(CLEAR_LINE) + CLEAR_LINE.length);
-    expect(answer.replace(/\u001b\[[0-9;]*m/g, "")).toMatch(/^Sync of job 282 succeeded after \d+\.\d s\.\r?\n$/);
+    expect(answer.replace(/\u001b\[[0-9;]*m/g, "")).toMatch(/^Sync of job 282 succeeded \(1\) after \d+\.\d s\.\r?\n$/);
     expect(answer).toMatch(SGR);
   });
 
@@ -65,7 +65,7 @@ describe("sync-obs --wait", () => {
     const result = await cli().run(["sync-obs", "-j", "282", "--wait"]);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe("");
-    expect(result.stdout).toMatch(/^Sync of job 282 succeeded after \d+\.\d s\.\n$/);
+    expect(result.stdout).toMatch(/^Sync of job 282 succeeded \(1\) after \d+\.\d s\.\n$/);
   });
 });
 
@@ -161,5 +161,25 @@ describe("ProgressLine and Output (pure)", () => {
         "",
       ].join("\n"),
     );
+  });
+});
+
+describe("delete-images asks first on a terminal", () => {
+  test("answering no deletes nothing and exits 2; --dry-run lists what would go; --yes deletes without asking", async () => {
+    const id = cat("a.png");
+    const declined = await onTerminal(["delete-images", "-j", "282", id], {}, { prompt: "[y/N] ", typing: "n\r" });
+    expect(declined.output).toContain("Delete 1 image from job 282? Their tags are lost for good. [y/N]");
+    expect(declined.output.replace(/\u001b\[[0-9;]*m/g, "")).toContain("error: nothing deleted");
+    expect(declined.code).toBe(2);
+    expect(cli().emulator.emulator.job("282")!.images.some((image) => image.image_id === id)).toBe(true);
+
+    const dry = await onTerminal(["delete-images", "-j", "282", id, "--dry-run"]);
+    expect(dry.code).toBe(0);
+    expect(dry.output.replace(/\u001b\[[0-9;]*m/g, "")).toContain(`Would delete 1 image from job 282 (their tags would be lost for good; the OBS objects stay):\r\n${id}`);
+    expect(cli().emulator.emulator.job("282")!.images.some((image) => image.image_id === id)).toBe(true);
+
+    const confirmed = await onTerminal(["delete-images", "-j", "282", id], {}, { prompt: "[y/N] ", typing: "y\r" });
+    expect(confirmed.code).toBe(0);
+    expect(cli().emulator.emulator.job("282")!.images.some((image) => image.image_id === id)).toBe(false);
   });
 });

@@ -83,7 +83,7 @@ export function errorFields(error: Reportable): Record<string, unknown> {
   if (interruptedBy !== undefined && !(error instanceof UsageError)) return { is_success: false, error_code: "INTERRUPTED", error_msg: `interrupted (${interruptedBy})` };
   return error instanceof ModelArtsServiceError
     ? { is_success: false, error_code: error.error_code, error_msg: error.error_msg, http_status: error.http_status, request_id: error.request_id }
-    : { is_success: false, error_code: error instanceof ModelArtsError ? error.code : "USAGE", error_msg: error.message };
+    : { is_success: false, error_code: error instanceof ModelArtsError ? error.code : "USAGE", error_msg: error instanceof ModelArtsConfigError ? inCliTerms(error.message) : error.message };
 }
 
 /** What a command reports as an outcome; anything else is unexpected and reaches main's handler. */
@@ -93,8 +93,22 @@ export function isReportable(error: unknown): error is Reportable {
   return error instanceof ModelArtsError || error instanceof UsageError || error instanceof Interrupted;
 }
 
+/**
+ * The library names its options (`option endpoint or region`, `option credentials`); on the
+ * command line those are flags, or a context that `config set-context` writes.
+ */
+function inCliTerms(message: string): string {
+  return message.replace(/option endpoint or region, or /g, "--endpoint or --region, or ").replace(/option credentials, or /g, "");
+}
+
+export const SET_UP_HINT =
+  "To set up a context: modelarts-annotations config set-context <name> --region <region> --project-id <id> --ak <ak> --sk -\n" +
+  "or set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK (HUAWEICLOUD_SDK_PROJECT_ID, MODELARTS_REGION or MODELARTS_ENDPOINT), or pass --region/--endpoint and --project-id.";
+
 export function reportError(out: Output, error: Reportable): number {
-  out.error(error instanceof UsageError ? `${error.message}\n${error.hint}` : error.message);
+  if (error instanceof UsageError) out.error(`${error.message}\n${error.hint}`);
+  else if (error instanceof ModelArtsConfigError) out.error(`${inCliTerms(error.message)}\n${SET_UP_HINT}`);
+  else out.error(error.message);
   return exitCodeOf(error);
 }
 

@@ -48,11 +48,9 @@ export function view(io: CliIo, flags: FileFlags): Promise<number> {
   const out = outputFor(io, flags);
   return guarded(out, async () => {
     const config = describeConfig(fileOptions(flags));
-    out.result(config, () =>
-      config.exists
-        ? `# ${config.path}\n${stringify({ ...(config.currentContext !== undefined ? { "current-context": config.currentContext } : {}), contexts: config.contexts.map(asFileContext) })}`
-        : "",
-    );
+    // Text and JSON spell the file's keys as the file does (current-context, project_id, security_token).
+    const asFile = { ...(config.currentContext !== undefined ? { "current-context": config.currentContext } : {}), contexts: config.contexts.map(asFileContext) };
+    out.result({ path: config.path, exists: config.exists, ...asFile }, () => (config.exists ? `# ${config.path}\n${stringify(asFile)}` : ""));
     if (!config.exists && !out.json) out.note(`No config file at ${config.path}; create one with "modelarts-annotations config set-context".`);
     return EXIT.OK;
   });

@@ -3,14 +3,14 @@
  * its answer printed as text or JSON, and its outcome turned into an exit code.
  */
 import { readFile } from "node:fs/promises";
-import { OPERATIONS, type components, type HelperParams } from "../../index.node.js";
+import { ModelArtsWaiterTimeoutError, OPERATIONS, type components, type HelperParams, type WaitForSyncObsResult } from "../../index.node.js";
 import { EXIT } from "../exit-codes.js";
 import type { Output, CliIo } from "../output.js";
 import { ProgressLine } from "../progress.js";
 import type { ClientFlags } from "../program.js";
-import { readStdin } from "../stdin.js";
+import { confirm, readStdin } from "../stdin.js";
 import { UsageError } from "../usage.js";
-import { connect, errorFields, guarded, interruptible, isReportable, outputFor, reportError, serviceFailure } from "./common.js";
+import { connect, errorFields, exitCodeOf, guarded, interruptible, isReportable, outputFor, reportError, serviceFailure } from "./common.js";
 
 type ImageInfo = components["schemas"]["ImageInfo"];
 type ImageTag = components["schemas"]["ImageTag"];
@@ -48,7 +48,13 @@ export function syncObs(io: CliIo, flags: JobFlags & { wait?: boolean; timeout?:
     const started = await das.sync_obs(job(flags));
     // With --wait, a sync already running is what the user wants to see end: wait for that one.
     const alreadyRunning = !started.is_success && started.error_code === "ModelArts.4355" && flags.wait === true;
-    if (!started.is_success && !alreadyRunning) return serviceFailure(out, started);
+    if (!started.is_success && !alreadyRunning) {
+      const code = serviceFailure(out, started);
+      if (started.error_code === "ModelArts.4355") {
+        out.note(`A sync of job ${id} is already running: "modelarts-annotations sync-obs -j ${id} --wait" waits for it to end, "modelarts-annotations sync-status -j ${id}" shows its state.`);
+      }
+      return code;
+    }
     if (flags.wait !== true) {
       out.result({ ...started, data_annotation_id: id }, () => `Sync of job ${id} started; follow it with "modelarts-annotations sync-status -j ${id}", or use --wait.`);
       return EXIT.OK;
@@ -57,17 +63,44 @@ export function syncObs(io: CliIo, flags: JobFlags & { wait?: boolean; timeout?:
 
     const progress = new ProgressLine(out.stderr, out.err);
     progress.update(`job ${id}: ${alreadyRunning ? "waiting for the running sync" : "sync started"}`);
-    const settled = await interruptible((signal) =>
-      das.wait_for_sync_obs({
-        ...job(flags),
-        ...(flags.timeout !== undefined ? { timeoutMs: Math.ceil(flags.timeout * 1000) } : {}),
-        signal,
-        onProgress: ({ sync_status }) => progress.update(`job ${id}: ${colourStatus(out.err, sync_status)}`),
-      }),
-    ).finally(() => progress.stop());
-    if (!settled.is_success) return serviceFailure(out, settled);
+    // Every --json document of a wait names the job and whether this command started the sync.
+    const which = { data_annotation_id: id, started: !alreadyRunning };
+    const goesOn = `The sync goes on in the service; check it with "modelarts-annotations sync-status -j ${id}".`;
+    let settled: WaitForSyncObsResult;
+    try {
+      settled = await interruptible((signal) =>
+        das.wait_for_sync_obs({
+          ...job(flags),
+          ...(flags.timeout !== undefined ? { timeoutMs: Math.ceil(flags.timeout * 1000) } : {}),
+          signal,
+          onProgress: ({ sync_status }) => progress.update(`job ${id}: ${colourStatus(out.err, sync_status)}`),
+        }),
+      ).finally(() => progress.stop());
+    } catch (error) {
+      if (error instanceof ModelArtsWaiterTimeoutError) {
+        const last = error.lastStatus === undefined ? "no status could be read" : `the last status was ${statusName(error.lastStatus)} (${error.lastStatus})`;
+        const message = `gave up waiting for the sync of job ${id} after ${(error.elapsedMs / 1000).toFixed(1)} s and ${error.polls} polls; ${last}`;
+        if (out.json) out.result({ is_success: false, error_code: error.code, error_msg: message, sync_status: error.lastStatus ?? null, elapsedMs: error.elapsedMs, polls: error.polls, ...which }, () => "");
+        out.error(`${message}\n${goesOn}`);
+        return EXIT.NETWORK;
+      }
+      const code = isReportable(error) ? exitCodeOf(error) : undefined;
+      if (code === EXIT.INTERRUPTED || code === EXIT.TERMINATED) {
+        const message = `stopped waiting for the sync of job ${id} (${code === EXIT.INTERRUPTED ? "SIGINT" : "SIGTERM"})`;
+        if (out.json) out.result({ is_success: false, error_code: "INTERRUPTED", error_msg: message, ...which }, () => "");
+        out.error(`${message}\n${goesOn}`);
+        return code;
+      }
+      throw error;
+    }
+    if (!settled.is_success) {
+      if (out.json) out.result({ ...settled, ...which }, () => "");
+      const request = settled.request_id === null ? "" : `, request ${settled.request_id}`;
+      out.error(`${settled.error_code}: ${settled.error_msg} (HTTP ${settled.http_status}${request})`);
+      return EXIT.SERVICE;
+    }
     const seconds = (settled.elapsedMs / 1000).toFixed(1);
-    out.result({ ...settled, data_annotation_id: id, started: !alreadyRunning }, () => `Sync of job ${id} ${colourStatus(out.out, settled.sync_status)} after ${seconds} s.`);
+    out.result({ ...settled, ...which }, () => `Sync of job ${id} ${colourStatus(out.out, settled.sync_status)} (${settled.sync_status}) after ${seconds} s.`);
     if (settled.sync_status === 2) {
       out.error(`the sync of job ${id} failed; check that its OBS path exists and holds images`);
       return EXIT.SERVICE;
@@ -275,10 +308,19 @@ export function modifyImage(io: CliIo, flags: ModifyFlags): Promise<number> {
   });
 }
 
-export function deleteImages(io: CliIo, given: string[], flags: JobFlags): Promise<number> {
+export function deleteImages(io: CliIo, given: string[], flags: JobFlags & { dryRun?: boolean; yes?: boolean }): Promise<number> {
   const out = outputFor(io, flags);
   return guarded(out, async () => {
     const ids = await expandIds(given, "image IDs");
+    const what = `${ids.length} image${ids.length === 1 ? "" : "s"} from job ${flags.dataAnnotationId}`;
+    if (flags.dryRun === true) {
+      out.result({ is_success: true, dry_run: true, data_annotation_id: flags.dataAnnotationId, image_id: ids }, () => `Would delete ${what} (their tags would be lost for good; the OBS objects stay):\n${ids.join("\n")}`);
+      return EXIT.OK;
+    }
+    // Deleted images lose their tags for good, so a person at a terminal confirms first; scripts (stdin not a terminal) and --yes do not ask.
+    if (flags.yes !== true && process.stdin.isTTY === true && !(await confirm(`Delete ${what}? Their tags are lost for good.`))) {
+      throw new UsageError("nothing deleted", "Add --yes to delete without asking, or --dry-run to list what would go.");
+    }
     const { das } = connect(flags);
     const result =
       ids.length === 1
