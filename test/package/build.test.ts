@@ -23,9 +23,9 @@ describe("the compiled package", () => {
   it("has every file package.json's exports and bin name", () => {
     const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8"));
     const targets: string[] = [pkg.main, pkg.types, pkg.bin["modelarts-annotations"]];
-    for (const entry of Object.values(pkg.exports as Record<string, string | Record<string, string>>)) {
-      targets.push(...(typeof entry === "string" ? [entry] : Object.values(entry)));
-    }
+    // Conditions nest ({ node: { types, default }, types, default }): every leaf is a file.
+    const leaves = (entry: unknown): string[] => (typeof entry === "string" ? [entry] : Object.values(entry as Record<string, unknown>).flatMap(leaves));
+    for (const entry of Object.values(pkg.exports as Record<string, unknown>)) targets.push(...leaves(entry));
     for (const target of targets) {
       const file = target.startsWith("./out/lib/") ? path.join(outDir, target.slice("./out/lib/".length)) : path.join(root, target);
       expect(existsSync(file), target).toBe(true);
