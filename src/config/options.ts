@@ -8,7 +8,7 @@ import { ModelArtsConfigError } from "../errors.js";
 import { layer, type Layer } from "./layer.js";
 import { readChecked, readEndpoint, readString, type Place } from "./read.js";
 import type { ResolvedCredentials } from "./types.js";
-import { describeType, isRecord, projectIdProblem, regionProblem } from "./validate.js";
+import { credentialProblem, describeType, isRecord, projectIdProblem, regionProblem } from "./validate.js";
 
 export interface OptionValues {
   context?: string;
@@ -49,7 +49,7 @@ export function readCredentialsInput(value: unknown, fail: (field: string, probl
 
   const inside: Place = { fail: (key, problem) => fail(`credentials.${key}`, problem) };
   const token = readSecret(value, "token", inside);
-  const ak = readString(value, "ak", inside);
+  const ak = readChecked(value, "ak", inside, credentialProblem);
   const sk = readSecret(value, "sk", inside);
   const securityToken = readSecret(value, "securityToken", inside);
   if (token !== undefined) {
@@ -73,6 +73,8 @@ function readSecret(map: Record<string, unknown>, key: string, place: Place): Se
   }
   const secret = Secret.from(value);
   if (secret.length === 0) throw place.fail(key, "must not be empty");
+  const problem = credentialProblem(secret.reveal());
+  if (problem !== undefined) throw place.fail(key, problem);
   return secret;
 }
 
