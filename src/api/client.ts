@@ -7,6 +7,10 @@ import { createRawClient, type RawClient } from "./openapi-fetch.js";
 import { createTransport, type Transport } from "./transport.js";
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+// The largest answer the spec allows is get_image_info_by_ids for 1000 images (show_images_by_tag
+// pages hold at most 100). The spec bounds tag names (256 characters) but not tags per image, so
+// the limit leaves 64 KiB per image, about 150 detection tags with long names: 64 MiB in all.
+const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 const transports = new WeakMap<ModelArtsClient, Transport>();
 
 /** The client's transport, for helpers that pass a per-call timeout. Not part of the public API. */
@@ -45,6 +49,11 @@ export interface CreateClientOptions extends ConfigOptions {
   fetch?: (request: Request) => Promise<Response>;
   /** Sent as User-Agent. Default: `modelarts-data-annotations/<version> node/<version>`. */
   userAgent?: string;
+  /**
+   * Largest response body read, in bytes; a larger one is cut off while it streams and the call
+   * fails with CLIENT.RESPONSE_TOO_LARGE. 0 disables the limit. Default 64 MiB.
+   */
+  maxResponseBytes?: number;
   /** Environment to read HUAWEICLOUD_SDK_* and MODELARTS_* from. Default: process.env on Node, none elsewhere. */
   env?: Record<string, string | undefined>;
 }
@@ -64,8 +73,12 @@ export class ModelArtsClient {
   readonly timeoutMs: number;
   readonly #authKind: "aksk" | "token";
 
-  constructor(config: ResolvedConfig, options: Pick<CreateClientOptions, "timeoutMs" | "fetch" | "userAgent"> = {}) {
+  constructor(config: ResolvedConfig, options: Pick<CreateClientOptions, "timeoutMs" | "fetch" | "userAgent" | "maxResponseBytes"> = {}) {
     const timeoutMs = checkTimeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    if (!Number.isSafeInteger(maxResponseBytes) || maxResponseBytes < 0) {
+      throw new ModelArtsArgumentError("maxResponseBytes", `must be a whole number of bytes from 0 (no limit), got ${String(maxResponseBytes)}`);
+    }
     if (options.fetch !== undefined && typeof options.fetch !== "function") {
       throw new ModelArtsArgumentError("fetch", "must be a function (request: Request) => Promise<Response>");
     }
@@ -80,6 +93,7 @@ export class ModelArtsClient {
       timeoutMs,
       userAgent: options.userAgent ?? defaultUserAgent(),
       fetch: options.fetch ?? ((request) => globalThis.fetch(request)),
+      maxResponseBytes,
     });
     transports.set(this, transport);
     this.raw = createRawClient(config.endpoint, (request) => transport(request));
@@ -107,11 +121,12 @@ export type ConfigResolver = (options: ConfigOptions, env: Record<string, string
 /** createClient for a runtime: the portable one resolves options alone, the Node entry adds the environment and the file. */
 export function clientFactory(resolve: ConfigResolver): (options?: CreateClientOptions) => ModelArtsClient {
   return (options = {}) => {
-    const { timeoutMs, fetch, userAgent, env, ...configOptions } = options;
+    const { timeoutMs, fetch, userAgent, env, maxResponseBytes, ...configOptions } = options;
     return new ModelArtsClient(resolve(configOptions, env), {
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),
       ...(fetch !== undefined ? { fetch } : {}),
       ...(userAgent !== undefined ? { userAgent } : {}),
+      ...(maxResponseBytes !== undefined ? { maxResponseBytes } : {}),
     });
   };
 }

@@ -5,7 +5,7 @@
  * fields, or `is_success: false` with the error).
  */
 import type { OPERATIONS, OperationEntry } from "../../generated/operations.js";
-import { ModelArtsArgumentError, ModelArtsValidationError } from "../errors.js";
+import { ModelArtsArgumentError, ModelArtsServiceError, ModelArtsValidationError } from "../errors.js";
 import { checkTimeout, transportOf, type ModelArtsClient } from "./client.js";
 import { sendOperation, type OperationInit, type OperationOutcome } from "./openapi-fetch.js";
 import { operationEntry, validateArguments, type OperationId } from "./operations.js";
@@ -101,9 +101,15 @@ export async function invoke<O extends OperationId>(client: ModelArtsClient, ope
   try {
     outcome = await sendOperation(client.raw, entry, init);
   } catch (error) {
+    // An answer over maxResponseBytes is an answer, though an unusable one: a failure result.
+    if (error instanceof ModelArtsServiceError) {
+      const { error_code, error_msg, http_status, request_id } = error;
+      return { is_success: false, error_code, error_msg, http_status, request_id } as Result<O>;
+    }
     // Reached by errors while reading the answer's body (the transport converts the rest).
     const path = entry.path.replace(/\{(\w+)\}/g, (_: string, name: string) => encodeURIComponent(String(init.params.path[name])));
-    throw toNetworkError(error, { method: entry.method.toUpperCase(), url: `${client.endpoint}${path}` }, { caller: init.signal ?? null }, operationId);
+    const { redact } = transportOf(client);
+    throw toNetworkError(error, { method: entry.method.toUpperCase(), url: `${client.endpoint}${path}` }, { caller: init.signal ?? null }, operationId, redact);
   }
   const { data, error, response } = outcome;
   if (!response.ok) return failure(response, error) as Result<O>;
