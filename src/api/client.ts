@@ -4,6 +4,7 @@ import type { ConfigOptions, ResolvedConfig } from "../config/types.js";
 import { ModelArtsArgumentError } from "../errors.js";
 import { INSPECT, runtimeTag } from "../platform/node.js";
 import { createRawClient, type RawClient } from "./openapi-fetch.js";
+import { checkRetry, type RetryPolicy } from "./retry.js";
 import { createTransport, type Transport } from "./transport.js";
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -47,6 +48,11 @@ export interface CreateClientOptions extends ConfigOptions {
   timeoutMs?: number;
   /** Custom transport (a proxy agent, a recorder); receives the signed Request. Default: global fetch. */
   fetch?: (request: Request) => Promise<Response>;
+  /**
+   * Retries of every helper (and so of the waiter's polls and the iterator's pages): `false`, or
+   * fields over the defaults `{ maxRetries: 3, baseDelayMs: 500, maxDelayMs: 20_000, retryWrites: false }`.
+   */
+  retry?: Partial<RetryPolicy> | false;
   /** Sent as User-Agent. Default: `modelarts-data-annotations/<version> node/<version>`. */
   userAgent?: string;
   /**
@@ -71,9 +77,10 @@ export class ModelArtsClient {
   readonly projectId: string | undefined;
   readonly context: string | undefined;
   readonly timeoutMs: number;
+  readonly retry: RetryPolicy;
   readonly #authKind: "aksk" | "token";
 
-  constructor(config: ResolvedConfig, options: Pick<CreateClientOptions, "timeoutMs" | "fetch" | "userAgent" | "maxResponseBytes"> = {}) {
+  constructor(config: ResolvedConfig, options: Pick<CreateClientOptions, "timeoutMs" | "fetch" | "userAgent" | "maxResponseBytes" | "retry"> = {}) {
     const timeoutMs = checkTimeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     if (!Number.isSafeInteger(maxResponseBytes) || maxResponseBytes < 0) {
@@ -87,6 +94,7 @@ export class ModelArtsClient {
     this.projectId = config.projectId;
     this.context = config.context;
     this.timeoutMs = timeoutMs;
+    this.retry = checkRetry(options.retry);
     this.#authKind = config.credentials.kind;
     const transport = createTransport({
       credentials: config.credentials,
@@ -121,12 +129,13 @@ export type ConfigResolver = (options: ConfigOptions, env: Record<string, string
 /** createClient for a runtime: the portable one resolves options alone, the Node entry adds the environment and the file. */
 export function clientFactory(resolve: ConfigResolver): (options?: CreateClientOptions) => ModelArtsClient {
   return (options = {}) => {
-    const { timeoutMs, fetch, userAgent, env, maxResponseBytes, ...configOptions } = options;
+    const { timeoutMs, fetch, userAgent, env, maxResponseBytes, retry, ...configOptions } = options;
     return new ModelArtsClient(resolve(configOptions, env), {
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),
       ...(fetch !== undefined ? { fetch } : {}),
       ...(userAgent !== undefined ? { userAgent } : {}),
       ...(maxResponseBytes !== undefined ? { maxResponseBytes } : {}),
+      ...(retry !== undefined ? { retry } : {}),
     });
   };
 }

@@ -41,7 +41,7 @@ export class DataAnnotationsApi implements HelpersOf<"DataAnnotations"> {
    * past the deadline.
    */
   wait_for_sync_obs(params: WaitForSyncObsParams, options?: CallOptions): Promise<WaitForSyncObsResult> {
-    return waitForSyncObs((p, o) => this.sync_obs_status(p, o), this.#client.timeoutMs, params, options);
+    return waitForSyncObs((p, o, deadline) => invoke(this.#client, "sync_obs_status", p, o, deadline), this.#client.timeoutMs, params, options);
   }
 
   /** One page of the job's images with a tag, every labelled image, or (`tag_name: "__none__"`) the unlabelled ones. */
@@ -51,8 +51,8 @@ export class DataAnnotationsApi implements HelpersOf<"DataAnnotations"> {
    * Every image of a `show_images_by_tag` listing, page after page, requesting a page only when
    * the previous one is used up: `for await (const image of das.iterate_images_by_tag({ ... }))`.
    * Arguments are checked at the call. A page that fails with 429, 500, 502-504 or no answer is retried
-   * three times (0.5 s, 1 s, 2 s apart); a service error that persists or cannot be fixed by
-   * retrying is thrown as ModelArtsServiceError. Tagging or deleting images of the listed filter while iterating
+   * by the client's retry policy; a service error that persists or cannot be fixed by retrying, and
+   * a page that repeats the one before, are thrown as ModelArtsServiceError. Tagging or deleting images of the listed filter while iterating
    * shifts images between pages (see paginate.ts).
    */
   iterate_images_by_tag(params: IterateImagesByTagParams, options?: CallOptions): AsyncGenerator<ListedImage, void, undefined> {
