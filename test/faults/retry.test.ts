@@ -218,3 +218,18 @@ describe("bogus sync_status values are invalid answers, reported at once", () =>
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 });
+
+describe("service text in library error messages", () => {
+  it("control characters (an ANSI escape, a line break) are escaped in the message and kept as sent in error_msg", async () => {
+    const msg = "\u001b[2J\u001b[31mfake\nERROR forged line\u0007";
+    const server = await scripted([], json(400, { error_code: "ModelArts.4338\r", error_msg: msg }));
+    const error = await api(server.url)
+      .iterate_images_by_tag({ data_annotation_id: "282" })
+      .next()
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: "ModelArtsServiceError", error_msg: msg });
+    const message = (error as Error).message;
+    expect(message).not.toMatch(/[\u0000-\u001f\u007f]/);
+    expect(message).toContain("ModelArts.4338\\u000d (HTTP 400): \\u001b[2J\\u001b[31mfake\\u000aERROR forged line\\u0007");
+  });
+});
