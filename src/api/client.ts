@@ -78,7 +78,7 @@ export class ModelArtsClient {
   readonly context: string | undefined;
   readonly timeoutMs: number;
   readonly retry: RetryPolicy;
-  readonly #authKind: "aksk" | "token";
+  readonly #authKind: "aksk" | "token" | "provider";
 
   constructor(config: ResolvedConfig, options: Pick<CreateClientOptions, "timeoutMs" | "fetch" | "userAgent" | "maxResponseBytes" | "retry"> = {}) {
     const timeoutMs = checkTimeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);

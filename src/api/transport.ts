@@ -6,8 +6,9 @@
  * is seen by whoever reads it: the helpers convert that too; `client.raw` callers get fetch's error.)
  */
 import { signRequestAsync, type SigningCredentials } from "../auth/signer.js";
-import type { ResolvedCredentials } from "../config/types.js";
-import { ModelArtsAbortError, ModelArtsArgumentError, ModelArtsError, ModelArtsNetworkError, ModelArtsServiceError } from "../errors.js";
+import { readCredentialsInput } from "../config/options.js";
+import type { ClientCredentials, CredentialsProvider, ResolvedCredentials } from "../config/types.js";
+import { ModelArtsAbortError, ModelArtsArgumentError, ModelArtsConfigError, ModelArtsError, ModelArtsNetworkError, ModelArtsServiceError } from "../errors.js";
 
 /**
  * A fetch that takes the timeout of this one call (the default is the client's), and the
@@ -19,7 +20,7 @@ export type Transport = ((request: Request, timeoutMs?: number) => Promise<Respo
 export type Redact = (text: string) => string;
 
 export interface TransportOptions {
-  credentials: ResolvedCredentials;
+  credentials: ClientCredentials;
   timeoutMs: number;
   /** Undefined where the runtime sets its own (browsers). */
   userAgent: string | undefined;
@@ -164,35 +165,123 @@ function capped(response: Response, limit: number, target: string): Response {
   return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
+/** Credentials as the transport uses them: fixed, or the provider's current ones. */
+interface Held {
+  credentials: ResolvedCredentials;
+  signing: SigningCredentials | undefined;
+  /** performance.now() time from which they are refreshed before use; Infinity for never. */
+  refreshAt: number;
+}
+
+// Temporary credentials are replaced this long before their expiresAt, so that a request signed
+// just before it is not refused on arrival (clock skew, a slow upload).
+const REFRESH_BEFORE_EXPIRY_MS = 60_000;
+// The answers that say the credentials (not the request) expired: the emulator's and ModelArts'
+// "Token expired" and the API gateway's. An assumption of ours: the reference lists no code for
+// an expired security token.
+const EXPIRED = /"error_code"\s*:\s*"(?:ModelArts\.0202|APIGW\.0307)"/;
+
+function held(credentials: ResolvedCredentials, refreshAt = Infinity): Held {
+  return { credentials, signing: signingCredentials(credentials), refreshAt };
+}
+
+function secretsOf(credentials: ResolvedCredentials): string[] {
+  return credentials.kind === "token" ? [credentials.token.reveal()] : [credentials.ak, credentials.sk.reveal(), credentials.securityToken?.reveal() ?? ""];
+}
+
+/**
+ * A provider's credentials, checked as options are (a line break in a token is refused here too),
+ * cached until shortly before `expiresAt`, and fetched by one call however many requests wait.
+ */
+function providerSource(provide: CredentialsProvider, remember: (secrets: string[]) => void): { get(): Promise<Held>; expired(used: Held): void } {
+  let current: Held | undefined;
+  let pending: Promise<Held> | undefined;
+  const fail = (field: string, problem: string): ModelArtsConfigError =>
+    new ModelArtsConfigError(`the credentials provider returned unusable ${field}: ${problem}`, { field });
+  const refresh = async (): Promise<Held> => {
+    let provided: unknown;
+    try {
+      provided = await provide();
+    } catch (error) {
+      if (error instanceof ModelArtsError) throw error;
+      throw Object.assign(new ModelArtsConfigError("the credentials provider failed", { field: "credentials" }), { cause: error });
+    }
+    const { expiresAt, ...rest } = (provided ?? {}) as { expiresAt?: unknown };
+    const at = expiresAt instanceof Date ? expiresAt.getTime() : expiresAt;
+    if (at !== undefined && (typeof at !== "number" || Number.isNaN(at))) throw fail("expiresAt", "must be a Date or milliseconds since the epoch");
+    const credentials = readCredentialsInput(rest, fail);
+    if (credentials === undefined) throw fail("credentials", "must be { ak, sk, securityToken?, expiresAt? } or { token, expiresAt? }");
+    remember(secretsOf(credentials));
+    return held(credentials, at === undefined ? Infinity : performance.now() + (at - Date.now()) - REFRESH_BEFORE_EXPIRY_MS);
+  };
+  return {
+    get() {
+      if (current !== undefined && performance.now() < current.refreshAt) return Promise.resolve(current);
+      pending ??= refresh().then(
+        (next) => ((pending = undefined), (current = next)),
+        (error: unknown) => {
+          pending = undefined;
+          throw error;
+        },
+      );
+      return pending;
+    },
+    // Only the first of many requests refused with the same credentials drops them; the others
+    // then wait for, or find, the replacement.
+    expired(used) {
+      if (current === used) current = undefined;
+    },
+  };
+}
+
 export function createTransport(options: TransportOptions): Transport {
-  const signing = signingCredentials(options.credentials);
-  const held = options.credentials;
-  const redact = redactor(held.kind === "token" ? [held.token.reveal()] : [held.ak, held.sk.reveal(), held.securityToken?.reveal()]);
+  const given = options.credentials;
+  // The provider's credentials of the last two refreshes, so that an error about a request signed
+  // with the previous ones is redacted too.
+  let secrets: string[][] = [];
+  let redact: Redact = (text) => text;
+  const remember = (next: string[]): void => {
+    secrets = [next, ...secrets].slice(0, 2);
+    redact = redactor(secrets.flat());
+  };
+  const source =
+    given.kind === "provider"
+      ? providerSource(given.provide, remember)
+      : (remember(secretsOf(given)), { get: ((fixed) => () => Promise.resolve(fixed))(held(given)), expired: () => {} });
   const transport = async (incoming: Request, timeoutMs = options.timeoutMs): Promise<Response> => {
     const timeout = timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined;
     const signal = timeout ? AbortSignal.any([incoming.signal, timeout]) : incoming.signal;
-    let request: Request;
-    try {
-      request = await authenticateRequest(incoming, options.credentials, {
-        ...(options.userAgent !== undefined ? { userAgent: options.userAgent } : {}),
-        signal,
-        ...(signing ? { signing } : {}),
-      });
-    } catch (error) {
-      if (error instanceof ModelArtsError) throw error;
-      // Nothing was sent: a header value the runtime refuses (a User-Agent with a line break) is
-      // a mistake to fix, not a network fault to retry.
-      const problem = scrub(error, redact);
-      throw new ModelArtsArgumentError("request", `cannot be sent: ${problem instanceof Error ? problem.message : String(problem)}`);
+    // A provider's request may be sent twice (after an expired-token 401), so its body is kept.
+    const copy = given.kind === "provider" ? incoming.clone() : undefined;
+    for (let retried = false; ; retried = true) {
+      const current = await source.get();
+      let request: Request;
+      try {
+        request = await authenticateRequest(retried ? copy! : (copy?.clone() ?? incoming), current.credentials, {
+          ...(options.userAgent !== undefined ? { userAgent: options.userAgent } : {}),
+          signal,
+          ...(current.signing ? { signing: current.signing } : {}),
+        });
+      } catch (error) {
+        if (error instanceof ModelArtsError) throw error;
+        // Nothing was sent: a header value the runtime refuses (a User-Agent with a line break) is
+        // a mistake to fix, not a network fault to retry.
+        const problem = scrub(error, redact);
+        throw new ModelArtsArgumentError("request", `cannot be sent: ${problem instanceof Error ? problem.message : String(problem)}`);
+      }
+      let response: Response;
+      try {
+        response = await options.fetch(request);
+      } catch (error) {
+        throw toNetworkError(error, incoming, { timeout, caller: incoming.signal }, undefined, redact);
+      }
+      response = capped(response, options.maxResponseBytes, `${incoming.method} ${new URL(incoming.url).pathname}`);
+      if (copy !== undefined && !retried && response.status === 401 && EXPIRED.test(await response.clone().text().catch(() => ""))) {
+        source.expired(current);
+        continue;
+      }
+      return response;
     }
-    let response: Response;
-    try {
-      response = await options.fetch(request);
-    } catch (error) {
-      throw toNetworkError(error, incoming, { timeout, caller: incoming.signal }, undefined, redact);
-    }
-    const url = new URL(incoming.url);
-    return capped(response, options.maxResponseBytes, `${incoming.method} ${url.pathname}`);
   };
-  return Object.assign(transport, { redact });
+  return Object.assign(transport, { redact: (text: string) => redact(text) });
 }

@@ -7,7 +7,7 @@ import { Secret } from "../auth/secret.js";
 import { ModelArtsConfigError } from "../errors.js";
 import { layer, type Layer } from "./layer.js";
 import { readChecked, readEndpoint, readString, type Place } from "./read.js";
-import type { ResolvedCredentials } from "./types.js";
+import type { CredentialsProvider, ResolvedCredentials } from "./types.js";
 import { credentialProblem, describeType, isRecord, projectIdProblem, regionProblem } from "./validate.js";
 
 export interface OptionValues {
@@ -28,7 +28,10 @@ export function readOptions(options: unknown): OptionValues {
       region: readChecked(options, "region", TOP, regionProblem),
       endpoint: readEndpoint(options, "endpoint", TOP),
       projectId: readChecked(options, "projectId", TOP, projectIdProblem),
-      credentials: readCredentialsInput(options["credentials"], optionError),
+      credentials:
+        typeof options["credentials"] === "function"
+          ? { kind: "provider", provide: options["credentials"] as CredentialsProvider }
+          : readCredentialsInput(options["credentials"], optionError),
     }),
   };
   const context = readString(options, "context", TOP);

@@ -554,7 +554,8 @@ for (const operationId of OPERATION_IDS) {
       test(`${status} ${code}: ${name}`, async () => {
         await ready();
         if (fault !== undefined) env().emulator.injectFault({ operationId, status: fault });
-        const apis = apisFor(env(), credentials === undefined ? {} : { credentials });
+        // Retries off: reads would otherwise retry an injected fault away (test/faults/retry.test.ts covers that).
+        const apis = apisFor(env(), { retry: false, ...(credentials === undefined ? {} : { credentials }) });
         await expectFailure(env(), apis, table.call, { status, code, message: message(operationId) });
       });
     }
