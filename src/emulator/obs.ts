@@ -6,7 +6,7 @@
  * the folder (labels, manifests, notes) is not an image and is skipped, as the service does.
  */
 import { createHash } from "node:crypto";
-import { readdir } from "node:fs/promises";
+import { readdir, realpath } from "node:fs/promises";
 import { isAbsolute, join, relative, sep } from "node:path";
 import { readImageSize, type PixelSize } from "./image-size.js";
 
@@ -83,11 +83,26 @@ export class ObsScanError extends Error {
 const SIZE_READS_IN_FLIGHT = 16;
 
 /**
- * Lists the image objects under a prefix, sorted by key. Symbolic links are not
- * followed: a link could point outside obsRoot or loop, and OBS has no such thing.
+ * Lists the image objects under a prefix, sorted by key. The prefix's folder is resolved to its
+ * real path, and refused unless that lies inside obsRoot's real path: a symbolic link at the
+ * bucket or prefix level (or anywhere on a job's data_path) may point inside obsRoot, never out of
+ * it. Below the prefix, symbolic links are not followed at all: a link could point outside obsRoot
+ * or loop, and OBS has no such thing.
  */
 export async function scanObsFolder(obsRoot: string, location: ObsLocation): Promise<ObsImageObject[]> {
-  const folder = obsFolderPath(obsRoot, location);
+  const mapped = obsFolderPath(obsRoot, location);
+  let folder: string;
+  let root: string;
+  try {
+    [root, folder] = await Promise.all([realpath(obsRoot), realpath(mapped)]);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "error";
+    throw new ObsScanError(`cannot list obs://${location.bucket}/${location.prefix}: ${code}`, { cause: error });
+  }
+  const inside = relative(root, folder);
+  if (inside === ".." || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
+    throw new ObsScanError(`cannot list obs://${location.bucket}/${location.prefix}: it resolves outside the OBS root`);
+  }
   const files: { key: string; path: string }[] = [];
   const pending: { dir: string; keyPrefix: string }[] = [{ dir: folder, keyPrefix: location.prefix }];
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {

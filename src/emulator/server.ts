@@ -124,9 +124,16 @@ export function createRequestListener(options: RequestListenerOptions): RequestL
     const { entry, params, search } = route(req);
     const operationId: OperationId = entry.operationId;
     const method = req.method as string;
+    const received = { method, rawUrl: req.url ?? "/", headers: req.headersDistinct };
+    // As the gateway does: what the headers alone refuse is refused before a byte of the body is
+    // read, so unauthenticated uploads cost no memory (the caller closes the connection on them).
+    try {
+      gateway.authenticate({ ...received, body: undefined }, params["project_id"] ?? "");
+    } catch (error) {
+      throw Object.assign(error as object, { bodyUnread: true });
+    }
     const body = await readBody(req, maxBodyBytes);
-
-    gateway.authenticate({ method, rawUrl: req.url ?? "/", headers: req.headersDistinct, body }, params["project_id"] ?? "");
+    gateway.authenticate({ ...received, body }, params["project_id"] ?? "");
 
     const json = entry.body === null ? undefined : parseJsonBody(req, body);
     const args = argumentsOf({ entry, params }, search, json);
@@ -200,6 +207,9 @@ export function createRequestListener(options: RequestListenerOptions): RequestL
           res.setHeader("Connection", "close");
           error = apiErrors.bodyTooLarge();
         }
+        // Refused before its body was read: closing the connection after the answer discards the
+        // rest of the body unread, instead of Node draining it to keep the connection alive.
+        if ((error as { bodyUnread?: boolean } | null)?.bodyUnread === true) res.setHeader("Connection", "close");
         if (error instanceof ApiError) return { status: error.status, body: error.body };
         log(`${requestId} internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
         return { status: 500, body: apiErrors.internal().body };
