@@ -49,6 +49,14 @@ export type WaitForSyncObsParams = Flatten<
     maxIntervalMs?: number;
     /** Cancels the wait; it then rejects with ModelArtsAbortError. */
     signal?: AbortSignal;
+    /**
+     * The service's status lag: for a while after `sync_obs` answers, `sync_obs_status` may still
+     * give the previous sync's 1 or 2. When this client started the job's sync (its `sync_obs`
+     * helper succeeded) less than `staleStatusMs` ago, a settled status read before the job was
+     * seen running (3) is taken for that leftover and polled past, until `staleStatusMs` after the
+     * sync started. Default 0: every settled status is the end, as the reference describes.
+     */
+    staleStatusMs?: number;
     /** Called at every change of sync_status, the first read included. If it throws, the wait rejects with that error. */
     onProgress?: (event: SyncProgressEvent) => void;
   }
@@ -86,6 +94,7 @@ export async function waitForSyncObs(
   clientTimeoutMs: number,
   params: WaitForSyncObsParams,
   options: CallOptions = {},
+  syncStartedAt: (params: HelperParams<"sync_obs_status">) => number | undefined = () => undefined,
 ): Promise<WaitForSyncObsResult> {
   if (params === null || typeof params !== "object" || Array.isArray(params)) {
     throw new ModelArtsArgumentError("params", "must be an object of the operation's parameters", OPERATION);
@@ -93,7 +102,8 @@ export async function waitForSyncObs(
   if (options === null || typeof options !== "object") throw new ModelArtsArgumentError("options", "must be an object { signal?, timeoutMs? }", OPERATION);
   // The rest is sync_obs_status's own arguments, which its validation checks at the first poll,
   // before anything is sent (an unknown key lands there too, so typos are not ignored).
-  const { timeoutMs: timeoutParam, intervalMs: intervalParam, maxIntervalMs: maxParam, signal: signalParam, onProgress, ...statusParams } = params;
+  const { timeoutMs: timeoutParam, intervalMs: intervalParam, maxIntervalMs: maxParam, signal: signalParam, onProgress, staleStatusMs: staleParam, ...statusParams } = params;
+  const staleStatusMs = staleParam === 0 ? 0 : wholeMs("staleStatusMs", staleParam, 0);
   const timeoutMs = wholeMs("timeoutMs", timeoutParam, DEFAULT_TIMEOUT_MS);
   const intervalMs = wholeMs("intervalMs", intervalParam, DEFAULT_INTERVAL_MS);
   const maxIntervalMs = wholeMs("maxIntervalMs", maxParam, Math.max(DEFAULT_MAX_INTERVAL_MS, intervalMs));
@@ -112,6 +122,7 @@ export async function waitForSyncObs(
   let polls = 0;
   let lastStatus: SyncObsStatus | undefined;
   let lastFailure: WaiterFailure | undefined;
+  let seenRunning = false;
   let interval = intervalMs;
   const timeout = (): ModelArtsWaiterTimeoutError =>
     new ModelArtsWaiterTimeoutError({ operation: OPERATION, timeoutMs, lastStatus, elapsedMs: elapsed(), polls, lastFailure });
@@ -167,7 +178,10 @@ export async function waitForSyncObs(
         lastStatus = status;
         onProgress?.({ sync_status: status, previous, elapsedMs: elapsed(), polls });
       }
-      if (status === 1 || status === 2) return { ...result, sync_status: status, elapsedMs: elapsed(), polls };
+      if (status === 3) seenRunning = true;
+      const startedAt = syncStartedAt(statusParams);
+      const leftover = !seenRunning && startedAt !== undefined && performance.now() - startedAt < staleStatusMs;
+      if ((status === 1 || status === 2) && !leftover) return { ...result, sync_status: status, elapsedMs: elapsed(), polls };
     }
 
     const left = timeoutMs - (performance.now() - started);

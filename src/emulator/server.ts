@@ -23,6 +23,8 @@ interface RequestListenerOptions {
   faults: FaultQueue;
   log: (line: string) => void;
   cors: CorsPolicy | undefined;
+  /** See EmulatorOptions.statusLagMs. */
+  statusLagMs: number;
 }
 
 const HTTP_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"] as const;
@@ -107,7 +109,31 @@ interface Routed extends Matched {
 }
 
 export function createRequestListener(options: RequestListenerOptions): RequestListener {
-  const { gateway, handlers, maxBodyBytes, faults, log, cors } = options;
+  const { gateway, handlers, maxBodyBytes, faults, log, cors, statusLagMs } = options;
+  // Per project and job: the status answer from before the latest sync_obs, and until when it is still given.
+  const lagging = new Map<string, { before: OperationResult; until: number }>();
+
+  /** The handler, with the service's status lag laid over sync_obs and sync_obs_status. */
+  function handle(operationId: OperationId, request: OperationRequest): OperationResult {
+    if (statusLagMs === 0 || (operationId !== "sync_obs" && operationId !== "sync_obs_status")) return handlers[operationId](request);
+    const key = `${request.params["project_id"]}/${request.params["data_annotation_id"]}`;
+    if (operationId === "sync_obs_status") {
+      const lag = lagging.get(key);
+      if (lag !== undefined && performance.now() < lag.until) return lag.before;
+      lagging.delete(key);
+      return handlers[operationId](request);
+    }
+    const lag = lagging.get(key);
+    let before: OperationResult;
+    try {
+      before = lag !== undefined && performance.now() < lag.until ? lag.before : handlers.sync_obs_status(request);
+    } catch {
+      return handlers[operationId](request); // an unknown job: sync_obs gives the error itself
+    }
+    const result = handlers[operationId](request);
+    if (result.status === 202 && before.status === 200) lagging.set(key, { before, until: performance.now() + statusLagMs });
+    return result;
+  }
 
   function route(req: IncomingMessage): Routed {
     const method = req.method ?? "GET";
@@ -146,7 +172,7 @@ export function createRequestListener(options: RequestListenerOptions): RequestL
     const fault = faults.take(operationId);
     if (fault !== undefined) throw fault;
 
-    return handlers[operationId]({ params, query: queryWithDefaults(entry, args), body: json });
+    return handle(operationId, { params, query: queryWithDefaults(entry, args), body: json });
   }
 
   function send(res: ServerResponse, result: OperationResult): void {
