@@ -137,7 +137,8 @@ export function toNetworkError(
  * it, so a runaway answer costs the limit in memory, not its own size.
  */
 function capped(response: Response, limit: number, target: string): Response {
-  if (limit === 0 || response.body === null) return response;
+  // A null-body status (204, 304) cannot be rebuilt with a stream, even an empty one as browsers give.
+  if (limit === 0 || response.body === null || [101, 103, 204, 205, 304].includes(response.status)) return response;
   const tooLarge = (): ModelArtsServiceError =>
     new ModelArtsServiceError(
       {
