@@ -25,26 +25,23 @@ export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 3, baseDelayMs: 500, max
  */
 export const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
 
-/** A whole number in [0, max]. */
-function count(name: string, value: unknown, fallback: number, max: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= max) return value;
-  throw new ModelArtsArgumentError(`retry.${name}`, `must be a whole number from 0 to ${max}, got ${String(value)}`);
-}
-
 /** The client's `retry` option: `false` (no retries), or some fields of RetryPolicy over the defaults. */
 export function checkRetry(value: unknown): RetryPolicy {
   if (value === false) return { ...DEFAULT_RETRY, maxRetries: 0 };
-  if (value === undefined) return DEFAULT_RETRY;
-  if (value === null || typeof value !== "object") throw new ModelArtsArgumentError("retry", "must be false or { maxRetries?, baseDelayMs?, maxDelayMs?, retryWrites? }");
-  const v = value as Partial<Record<keyof RetryPolicy, unknown>>;
-  if (v.retryWrites !== undefined && typeof v.retryWrites !== "boolean") throw new ModelArtsArgumentError("retry.retryWrites", "must be a boolean");
-  return {
-    maxRetries: count("maxRetries", v.maxRetries, DEFAULT_RETRY.maxRetries, 20),
-    baseDelayMs: count("baseDelayMs", v.baseDelayMs, DEFAULT_RETRY.baseDelayMs, 2 ** 31 - 1),
-    maxDelayMs: count("maxDelayMs", v.maxDelayMs, DEFAULT_RETRY.maxDelayMs, 2 ** 31 - 1),
-    retryWrites: v.retryWrites ?? DEFAULT_RETRY.retryWrites,
-  };
+  const policy = { ...DEFAULT_RETRY, ...(value as Partial<RetryPolicy>) };
+  const whole = (n: unknown): boolean => Number.isInteger(n) && (n as number) >= 0 && (n as number) < 2 ** 31;
+  // One message for every field: the option is small enough to read whole.
+  if (
+    (value !== undefined && (value === null || typeof value !== "object")) ||
+    !whole(policy.maxRetries) ||
+    policy.maxRetries > 20 ||
+    !whole(policy.baseDelayMs) ||
+    !whole(policy.maxDelayMs) ||
+    typeof policy.retryWrites !== "boolean"
+  ) {
+    throw new ModelArtsArgumentError("retry", "must be false or { maxRetries?: 0-20, baseDelayMs?: ms, maxDelayMs?: ms, retryWrites?: boolean }");
+  }
+  return policy;
 }
 
 /** A Retry-After header in milliseconds from now: delay-seconds or an HTTP-date; undefined when absent or unreadable. */
