@@ -28,7 +28,7 @@ export interface paths {
         get: operations["show_images_by_tag"];
         /**
          * Replace the tags of some images
-         * @description Sets the tag sets of the listed images, which also adds tags to unlabelled images. Image classification jobs take tag names; object detection jobs take boxes (`tag` and `pos`) and need the image size, given per image or once for all. All-or-nothing: when one image is unknown (ModelArts.4420) or a tag does not fit the job's type (ModelArts.4820), nothing changes. Success is 204 with no body; the legacy SDK reported it as `is_success` true.
+         * @description Sets the tag sets of the listed images, which also adds tags to unlabelled images. Image classification jobs take tag names; object detection jobs take boxes (`tag` and `pos`) and need the image size, given per image or once for all. All-or-nothing: when one image is unknown (ModelArts.4420) or a tag does not fit the job's type (ModelArts.4820), nothing changes. Success is 204 with no body (the legacy SDK's return table lists no fields for it); this project's helpers report it as `is_success` true.
          */
         put: operations["modify_image_info"];
         post?: never;
@@ -677,7 +677,7 @@ export interface components {
          */
         ModifyImageInfoRequest: {
             /**
-             * @description The images to retag, 1 to 1000 of them.
+             * @description The images to retag, 1 to 1000 of them, each listed once. `uniqueItems` refuses an entry repeated exactly; the same `image_id` with other tags, which JSON Schema cannot express, is refused by the service too (ModelArts.0104).
              * @example [
              *       {
              *         "image_id": "1a933b18e00384d1a1b7bc87e6883c21",
@@ -804,7 +804,7 @@ export interface components {
              */
             is_success: boolean;
             /**
-             * Format: int64
+             * Format: int32
              * @description ID of the manual-annotation job (the legacy API calls the job a project).
              * @example 282
              */
@@ -983,7 +983,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description The caller is authenticated but not allowed, for example the project in the URL is not the token's project (ModelArts.0210). */
+        /** @description The caller is authenticated but not allowed: the project in the URL is not the token's project (ModelArts.0210), or, as the reference's error table also gives for 403, the token is invalid (ModelArts.0203), temporary AK/SK could not be obtained from the token (ModelArts.0206), or the caller is not authorized for the operation or its OBS data (ModelArts.0108). */
         Forbidden: {
             headers: {
                 "X-Request-Id": components["headers"]["XRequestId"];

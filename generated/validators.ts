@@ -158,6 +158,7 @@ export const DEFINITIONS: Readonly<Record<string, Schema>> = {
         "type": "array",
         "minItems": 1,
         "maxItems": 1000,
+        "uniqueItems": true,
         "items": {
           "$ref": "/schemas/ImageTags"
         }

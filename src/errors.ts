@@ -133,7 +133,13 @@ export class ModelArtsServiceError extends ModelArtsError implements ServiceFail
   readonly request_id: string | null;
 
   constructor(failure: ServiceFailure, operation: string, context?: string) {
-    super("SERVICE_ERROR", `${operation}${context ? ` (${context})` : ""}: ${failure.error_code} (HTTP ${failure.http_status}): ${failure.error_msg}`, { operation });
+    // The service's text is escaped in the message (kept as sent in the fields): an ANSI escape or a
+    // line break in it must not drive the terminal or forge log lines of whoever prints the error.
+    const text = `${failure.error_code} (HTTP ${failure.http_status}): ${failure.error_msg}`.replace(
+      /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    );
+    super("SERVICE_ERROR", `${operation}${context ? ` (${context})` : ""}: ${text}`, { operation });
     this.error_code = failure.error_code;
     this.error_msg = failure.error_msg;
     this.http_status = failure.http_status;

@@ -24,7 +24,8 @@ export { LabelApi } from "./api/label.js";
 export type { CallOptions, FailureResult, HelperParams, OperationId, Result, SuccessResult } from "./api/types.js";
 export { signRequest, signRequestAsync, type SignableRequest, type SigningCredentials } from "./auth/signer.js";
 export { Secret } from "./auth/secret.js";
-export type { ConfigOptions, CredentialsInput, ResolvedConfig } from "./config/types.js";
+export type { ConfigOptions, CredentialsInput, CredentialsProvider, ProvidedCredentials, ResolvedConfig } from "./config/types.js";
+export type { RetryPolicy } from "./api/retry.js";
 export {
   ModelArtsError,
   ModelArtsArgumentError,

@@ -4,9 +4,14 @@ import type { ConfigOptions, ResolvedConfig } from "../config/types.js";
 import { ModelArtsArgumentError } from "../errors.js";
 import { INSPECT, runtimeTag } from "../platform/node.js";
 import { createRawClient, type RawClient } from "./openapi-fetch.js";
+import { checkRetry, type RetryPolicy } from "./retry.js";
 import { createTransport, type Transport } from "./transport.js";
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+// The largest answer the spec allows is get_image_info_by_ids for 1000 images (show_images_by_tag
+// pages hold at most 100). The spec bounds tag names (256 characters) but not tags per image, so
+// the limit leaves 64 KiB per image, about 150 detection tags with long names: 64 MiB in all.
+const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 const transports = new WeakMap<ModelArtsClient, Transport>();
 
 /** The client's transport, for helpers that pass a per-call timeout. Not part of the public API. */
@@ -43,8 +48,18 @@ export interface CreateClientOptions extends ConfigOptions {
   timeoutMs?: number;
   /** Custom transport (a proxy agent, a recorder); receives the signed Request. Default: global fetch. */
   fetch?: (request: Request) => Promise<Response>;
+  /**
+   * Retries of every helper (and so of the waiter's polls and the iterator's pages): `false`, or
+   * fields over the defaults `{ maxRetries: 3, baseDelayMs: 500, maxDelayMs: 20_000, retryWrites: false }`.
+   */
+  retry?: Partial<RetryPolicy> | false;
   /** Sent as User-Agent. Default: `modelarts-data-annotations/<version> node/<version>`. */
   userAgent?: string;
+  /**
+   * Largest response body read, in bytes; a larger one is cut off while it streams and the call
+   * fails with CLIENT.RESPONSE_TOO_LARGE. 0 disables the limit. Default 64 MiB.
+   */
+  maxResponseBytes?: number;
   /** Environment to read HUAWEICLOUD_SDK_* and MODELARTS_* from. Default: process.env on Node; elsewhere none unless given (a Worker's bindings, say). */
   env?: Record<string, string | undefined>;
 }
@@ -62,10 +77,15 @@ export class ModelArtsClient {
   readonly projectId: string | undefined;
   readonly context: string | undefined;
   readonly timeoutMs: number;
-  readonly #authKind: "aksk" | "token";
+  readonly retry: RetryPolicy;
+  readonly #authKind: "aksk" | "token" | "provider";
 
-  constructor(config: ResolvedConfig, options: Pick<CreateClientOptions, "timeoutMs" | "fetch" | "userAgent"> = {}) {
+  constructor(config: ResolvedConfig, options: Pick<CreateClientOptions, "timeoutMs" | "fetch" | "userAgent" | "maxResponseBytes" | "retry"> = {}) {
     const timeoutMs = checkTimeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    if (!Number.isSafeInteger(maxResponseBytes) || maxResponseBytes < 0) {
+      throw new ModelArtsArgumentError("maxResponseBytes", `must be a whole number of bytes from 0 (no limit), got ${String(maxResponseBytes)}`);
+    }
     if (options.fetch !== undefined && typeof options.fetch !== "function") {
       throw new ModelArtsArgumentError("fetch", "must be a function (request: Request) => Promise<Response>");
     }
@@ -74,12 +94,14 @@ export class ModelArtsClient {
     this.projectId = config.projectId;
     this.context = config.context;
     this.timeoutMs = timeoutMs;
+    this.retry = checkRetry(options.retry);
     this.#authKind = config.credentials.kind;
     const transport = createTransport({
       credentials: config.credentials,
       timeoutMs,
       userAgent: options.userAgent ?? defaultUserAgent(),
       fetch: options.fetch ?? ((request) => globalThis.fetch(request)),
+      maxResponseBytes,
     });
     transports.set(this, transport);
     this.raw = createRawClient(config.endpoint, (request) => transport(request));
@@ -107,11 +129,13 @@ export type ConfigResolver = (options: ConfigOptions, env: Record<string, string
 /** createClient for a runtime: the portable one resolves options alone, the Node entry adds the environment and the file. */
 export function clientFactory(resolve: ConfigResolver): (options?: CreateClientOptions) => ModelArtsClient {
   return (options = {}) => {
-    const { timeoutMs, fetch, userAgent, env, ...configOptions } = options;
+    const { timeoutMs, fetch, userAgent, env, maxResponseBytes, retry, ...configOptions } = options;
     return new ModelArtsClient(resolve(configOptions, env), {
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),
       ...(fetch !== undefined ? { fetch } : {}),
       ...(userAgent !== undefined ? { userAgent } : {}),
+      ...(maxResponseBytes !== undefined ? { maxResponseBytes } : {}),
+      ...(retry !== undefined ? { retry } : {}),
     });
   };
 }

@@ -27,8 +27,18 @@ export class DataAnnotationsApi implements HelpersOf<"DataAnnotations"> {
     return (params, options) => invoke(this.#client, operationId, params, options);
   }
 
+  // When this client last started each job's sync (performance.now()), for the waiter's staleStatusMs rule.
+  readonly #syncStarted = new Map<string, number>();
+  #jobKey(params: { project_id?: string; data_annotation_id: string }): string {
+    return `${params.project_id ?? this.#client.projectId}/${params.data_annotation_id}`;
+  }
+
   /** Starts a background scan of the job's OBS folder; poll `sync_obs_status` for its end. */
-  readonly sync_obs = this.#helper("sync_obs");
+  readonly sync_obs: Helper<"sync_obs"> = async (params, options) => {
+    const result = await invoke(this.#client, "sync_obs", params, options);
+    if (result.is_success) this.#syncStarted.set(this.#jobKey(params), performance.now());
+    return result;
+  };
 
   /** State of the latest scan: 0 none yet, 3 running, 1 succeeded, 2 failed. */
   readonly sync_obs_status = this.#helper("sync_obs_status");
@@ -41,7 +51,9 @@ export class DataAnnotationsApi implements HelpersOf<"DataAnnotations"> {
    * past the deadline.
    */
   wait_for_sync_obs(params: WaitForSyncObsParams, options?: CallOptions): Promise<WaitForSyncObsResult> {
-    return waitForSyncObs((p, o) => this.sync_obs_status(p, o), this.#client.timeoutMs, params, options);
+    return waitForSyncObs((p, o, deadline) => invoke(this.#client, "sync_obs_status", p, o, deadline), this.#client.timeoutMs, params, options, (p) =>
+      this.#syncStarted.get(this.#jobKey(p)),
+    );
   }
 
   /** One page of the job's images with a tag, every labelled image, or (`tag_name: "__none__"`) the unlabelled ones. */
@@ -51,8 +63,8 @@ export class DataAnnotationsApi implements HelpersOf<"DataAnnotations"> {
    * Every image of a `show_images_by_tag` listing, page after page, requesting a page only when
    * the previous one is used up: `for await (const image of das.iterate_images_by_tag({ ... }))`.
    * Arguments are checked at the call. A page that fails with 429, 500, 502-504 or no answer is retried
-   * three times (0.5 s, 1 s, 2 s apart); a service error that persists or cannot be fixed by
-   * retrying is thrown as ModelArtsServiceError. Tagging or deleting images of the listed filter while iterating
+   * by the client's retry policy; a service error that persists or cannot be fixed by retrying, and
+   * a page that repeats the one before, are thrown as ModelArtsServiceError. Tagging or deleting images of the listed filter while iterating
    * shifts images between pages (see paginate.ts).
    */
   iterate_images_by_tag(params: IterateImagesByTagParams, options?: CallOptions): AsyncGenerator<ListedImage, void, undefined> {

@@ -5,8 +5,9 @@
  * fields, or `is_success: false` with the error).
  */
 import type { OPERATIONS, OperationEntry } from "../../generated/operations.js";
-import { ModelArtsArgumentError, ModelArtsValidationError } from "../errors.js";
+import { ModelArtsArgumentError, ModelArtsServiceError, ModelArtsValidationError } from "../errors.js";
 import { checkTimeout, transportOf, type ModelArtsClient } from "./client.js";
+import { isTransientNetworkError, retryAfterMs, retryDelay, sleep, TRANSIENT_STATUSES } from "./retry.js";
 import { sendOperation, type OperationInit, type OperationOutcome } from "./openapi-fetch.js";
 import { operationEntry, validateArguments, type OperationId } from "./operations.js";
 import { toNetworkError } from "./transport.js";
@@ -58,7 +59,14 @@ export function checkedCallOptions(client: ModelArtsClient, options: CallOptions
   return { timeoutMs, ...(options.signal !== undefined ? { signal: options.signal } : {}) };
 }
 
-function prepare<O extends OperationId>(client: ModelArtsClient, entry: OperationEntry, operationId: O, params: HelperParams<O>, options: CallOptions): OperationInit {
+function prepare<O extends OperationId>(
+  client: ModelArtsClient,
+  entry: OperationEntry,
+  operationId: O,
+  params: HelperParams<O>,
+  options: CallOptions,
+  deadline: number,
+): OperationInit {
   const args = checkedArguments(client, operationId, params);
   const { timeoutMs } = checkedCallOptions(client, options, operationId);
   const path: Record<string, string> = {};
@@ -72,13 +80,17 @@ function prepare<O extends OperationId>(client: ModelArtsClient, entry: Operatio
     headers: path.project_id ? { "X-Project-Id": path.project_id } : {},
     parseAs: "text",
     ...(options.signal ? { signal: options.signal } : {}),
-    fetch: (request: Request) => transport(request, timeoutMs),
+    // No attempt, a retry's included, outlives the caller's deadline (the waiter's).
+    fetch: (request: Request) =>
+      transport(request, deadline === Infinity ? timeoutMs : Math.min(timeoutMs || Infinity, Math.max(1, Math.ceil(deadline - performance.now())))),
   };
 }
 
 function failure(response: Response, error: unknown): FailureResult {
   const body = error as { error_code?: unknown; error_msg?: unknown } | undefined;
   const requestId = response.headers.get("x-request-id");
+  const retryAfter = retryAfterMs(response.headers.get("retry-after"));
+  const after = retryAfter === undefined ? {} : { retry_after_ms: retryAfter };
   if (body && typeof body === "object" && typeof body.error_code === "string") {
     return {
       is_success: false,
@@ -86,6 +98,7 @@ function failure(response: Response, error: unknown): FailureResult {
       error_msg: typeof body.error_msg === "string" ? body.error_msg : "",
       http_status: response.status,
       request_id: requestId,
+      ...after,
     };
   }
   // Not the service's error JSON (a proxy's HTML page, a truncated body): still a readable result.
@@ -100,18 +113,56 @@ function failure(response: Response, error: unknown): FailureResult {
     error_msg: snippet ? `${status}: ${snippet}` : `${status} with no error body`,
     http_status: response.status,
     request_id: requestId,
+    ...after,
   };
 }
 
-/** Calls `operationId` with `params`; what every helper is, in one line. */
-export async function invoke<O extends OperationId>(client: ModelArtsClient, operationId: O, params: HelperParams<O>, options: CallOptions = {}): Promise<Result<O>> {
+/**
+ * Calls `operationId` with `params`, retried by the client's policy (src/api/retry.ts): reads on
+ * 429, 500, 502, 503, 504 and on no answer; writes only if the client opted in, and then on no
+ * answer only when the connection was refused. `deadline` (performance.now() time) bounds
+ * attempts and waits: the waiter's. What every helper is, in one line.
+ */
+export async function invoke<O extends OperationId>(
+  client: ModelArtsClient,
+  operationId: O,
+  params: HelperParams<O>,
+  options: CallOptions = {},
+  deadline = Infinity,
+): Promise<Result<O>> {
   const entry = operationEntry(operationId);
-  const init = prepare(client, entry, operationId, params, options);
+  const init = prepare(client, entry, operationId, params, options, deadline);
+  const write = entry.method !== "get";
+  for (let retry = 0; ; retry += 1) {
+    let result: Result<O> | undefined;
+    let thrown: unknown;
+    try {
+      result = await attempt(client, entry, operationId, init);
+    } catch (error) {
+      thrown = error;
+    }
+    const failed = result?.is_success === false ? (result as FailureResult) : undefined;
+    const transient =
+      result === undefined
+        ? isTransientNetworkError(thrown, init.signal, write)
+        : failed !== undefined && TRANSIENT_STATUSES.has(failed.http_status) && !failed.error_code.startsWith("CLIENT.");
+    const wait = transient && (!write || client.retry.retryWrites) ? retryDelay(client.retry, retry, failed?.retry_after_ms, deadline) : undefined;
+    if (wait === undefined) {
+      if (result === undefined) throw thrown;
+      return result;
+    }
+    await sleep(wait, init.signal, operationId);
+  }
+}
+
+async function attempt<O extends OperationId>(client: ModelArtsClient, entry: OperationEntry, operationId: O, shared: OperationInit): Promise<Result<O>> {
   let sent = false;
-  const transport = init.fetch;
-  init.fetch = (request) => {
-    sent = true;
-    return transport(request);
+  const init: OperationInit = {
+    ...shared,
+    fetch: (request) => {
+      sent = true;
+      return shared.fetch(request);
+    },
   };
   let outcome: OperationOutcome;
   try {
@@ -119,9 +170,15 @@ export async function invoke<O extends OperationId>(client: ModelArtsClient, ope
   } catch (error) {
     // Thrown before the transport ran: building the request failed, which no retry can mend.
     if (!sent) throw error;
+    // An answer over maxResponseBytes is an answer, though an unusable one: a failure result.
+    if (error instanceof ModelArtsServiceError) {
+      const { error_code, error_msg, http_status, request_id } = error;
+      return { is_success: false, error_code, error_msg, http_status, request_id } as Result<O>;
+    }
     // Reached by errors while reading the answer's body (the transport converts the rest).
     const path = entry.path.replace(/\{(\w+)\}/g, (_: string, name: string) => encodeURIComponent(String(init.params.path[name])));
-    throw toNetworkError(error, { method: entry.method.toUpperCase(), url: `${client.endpoint}${path}` }, { caller: init.signal ?? null }, operationId);
+    const { redact } = transportOf(client);
+    throw toNetworkError(error, { method: entry.method.toUpperCase(), url: `${client.endpoint}${path}` }, { caller: init.signal ?? null }, operationId, redact);
   }
   const { data, error, response } = outcome;
   if (!response.ok) return failure(response, error) as Result<O>;

@@ -8,14 +8,8 @@ import type { ModelArtsClient } from "./client.js";
 import { ModelArtsArgumentError, ModelArtsServiceError, ModelArtsValidationError } from "../errors.js";
 import { checkedArguments, checkedCallOptions } from "./invoke.js";
 import type { CallOptions, HelperParams, Result, SuccessResult } from "./types.js";
-import { isTransientNetworkError, sleep, TRANSIENT_STATUSES } from "./waiter.js";
 
 const OPERATION = "iterate_images_by_tag";
-// The waits before each retry of one page. A walk cannot resume where it broke off, so over
-// thousands of pages one 429 or 503 would cost every page read so far; three retries over 3.5 s
-// ride out a rate limit or a backend restart, and a service that stays down still fails the walk
-// within seconds (plus the per-request timeouts) rather than being retried for ever.
-const RETRY_DELAYS_MS: readonly number[] = [500, 1_000, 2_000];
 
 /** `show_images_by_tag`'s arguments; the iterator chooses `page` itself. */
 export type IterateImagesByTagParams = Omit<HelperParams<"show_images_by_tag">, "page">;
@@ -41,49 +35,30 @@ function checkArguments(client: ModelArtsClient, params: IterateImagesByTagParam
   checkedArguments(client, "show_images_by_tag", params);
 }
 
-/**
- * Helpers pass a 2xx body through as it came; the walk relies on `images` and `total`, so a page
- * without them (a proxy's `{}`, a cut-down body) is an invalid answer, not a crash mid-loop.
- */
-function checkPage(page: SuccessResult<"show_images_by_tag">, number: number | undefined): SuccessResult<"show_images_by_tag"> {
-  const { images, total } = page as { images?: unknown; total?: unknown };
-  if (Array.isArray(images) && typeof total === "number" && Number.isFinite(total)) return page;
-  throw new ModelArtsServiceError(
-    {
-      error_code: "CLIENT.INVALID_RESPONSE",
-      error_msg: "the success body has no images list or no numeric total",
-      // A success result carries no status; 200 is the only success the spec gives this operation.
-      http_status: 200,
-      request_id: null,
-    },
+function invalid(problem: string, number: number): ModelArtsServiceError {
+  return new ModelArtsServiceError(
+    // A success result carries no status; 200 is the only success the spec gives this operation.
+    { error_code: "CLIENT.INVALID_RESPONSE", error_msg: problem, http_status: 200, request_id: null },
     "show_images_by_tag",
     `page ${number}`,
   );
 }
 
 /**
- * One page, retried after the answers and failures the waiter also retries. A timed-out request
- * is among them: reading a page changes nothing, so asking again is safe, and the per-request
- * timeout bounds each attempt; a caller who wants to bound the whole walk passes a signal, and
- * once that fires nothing is retried.
+ * One page, or its failure thrown as ModelArtsServiceError. The helper has already retried what
+ * the client's retry policy retries. Helpers pass a 2xx body through as it came; the walk relies
+ * on `images` and `total`, so a page without them (a proxy's `{}`, a cut-down body) is an invalid
+ * answer, not a crash mid-loop.
  */
 async function readPage(fetchPage: FetchPage, params: HelperParams<"show_images_by_tag">, options: CallOptions): Promise<SuccessResult<"show_images_by_tag">> {
-  for (let retry = 0; ; retry += 1) {
-    let failure: unknown;
-    let transient: boolean;
-    try {
-      const result = await fetchPage(params, options);
-      if (result.is_success) return checkPage(result, params.page);
-      failure = new ModelArtsServiceError(result, "show_images_by_tag", `page ${params.page}`);
-      transient = TRANSIENT_STATUSES.has(result.http_status);
-    } catch (error) {
-      failure = error;
-      transient = isTransientNetworkError(error, options.signal);
-    }
-    if (!transient || retry === RETRY_DELAYS_MS.length) throw failure;
-    await sleep(RETRY_DELAYS_MS[retry]!, options.signal, OPERATION);
-  }
+  const result = await fetchPage(params, options);
+  if (!result.is_success) throw new ModelArtsServiceError(result, "show_images_by_tag", `page ${params.page}`);
+  const { images, total } = result as { images?: unknown; total?: unknown };
+  if (Array.isArray(images) && typeof total === "number" && Number.isFinite(total)) return result;
+  throw invalid("the success body has no images list or no numeric total", params.page!);
 }
+
+const idsOf = (images: readonly ListedImage[]): string => JSON.stringify(images.map((image) => (image as { image_id?: unknown }).image_id));
 
 /**
  * Pages are read by number, not by a cursor (the API has none). Tagging, untagging or deleting
@@ -94,8 +69,14 @@ async function readPage(fetchPage: FetchPage, params: HelperParams<"show_images_
  */
 async function* walk(fetchPage: FetchPage, params: IterateImagesByTagParams, options: CallOptions): AsyncGenerator<ListedImage, void, undefined> {
   let seen = 0;
+  let previous = "";
   for (let page = 1; ; page += 1) {
     const { images, total } = await readPage(fetchPage, { ...params, page }, options);
+    // A server that ignores `page` answers the same page for ever while its total promises more:
+    // a page that repeats the one before makes no progress, and ends the walk as an invalid answer.
+    const ids = idsOf(images);
+    if (images.length > 0 && ids === previous) throw invalid(`page ${page} repeats page ${page - 1}: the server does not seem to honour page`, page);
+    previous = ids;
     for (const image of images) yield image;
     seen += images.length;
     // A page shorter than per_page does not end the walk: a server may hold its pages to fewer

@@ -51,6 +51,8 @@ export interface FailureResult {
   http_status: number;
   /** The `X-Request-Id` response header, for support tickets; null when absent. */
   request_id: string | null;
+  /** The answer's `Retry-After` (seconds or an HTTP-date) in milliseconds from when it came; absent when it had none. */
+  retry_after_ms?: number;
 }
 
 export type Result<O extends OperationId> = SuccessResult<O> | FailureResult;

@@ -4,7 +4,8 @@
  * deadline, and can be cancelled without leaving a timer that would keep the process alive.
  */
 import { checkTimeout } from "./client.js";
-import { ModelArtsAbortError, ModelArtsArgumentError, ModelArtsNetworkError, ModelArtsWaiterTimeoutError, type WaiterFailure } from "../errors.js";
+import { ModelArtsArgumentError, ModelArtsWaiterTimeoutError, type WaiterFailure } from "../errors.js";
+import { abortError, isTransientNetworkError, sleep, TRANSIENT_STATUSES } from "./retry.js";
 import type { CallOptions, FailureResult, HelperParams, Result, SuccessResult } from "./types.js";
 
 const OPERATION = "wait_for_sync_obs";
@@ -21,23 +22,6 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 // real answer (a status, a 503) as the report's lastFailure. A real endpoint takes tens of ms at
 // best, so the floor costs at most a status read in the last moments of a wait that is giving up.
 const MIN_POLL_MS = 50;
-
-/**
- * The statuses that say "try again later" rather than "this cannot work": rate limiting and the
- * gateway's or service's own trouble. 502 and 504 come from proxies, not from the spec. Shared
- * with the iterator, so that both helpers retry the same answers.
- */
-export const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
-
-/**
- * Whether a thrown call error is the network's passing trouble, worth another request: no answer
- * came ("network") or none came in time ("timeout"). Bad arguments, the caller's cancellation
- * (ModelArtsAbortError, a caller's signal that timed out included) and errors of our own are not:
- * retrying them would only hide them.
- */
-export function isTransientNetworkError(error: unknown, signal: AbortSignal | undefined): error is ModelArtsNetworkError {
-  return error instanceof ModelArtsNetworkError && signal?.aborted !== true;
-}
 
 type Flatten<T> = { [K in keyof T]: T[K] } & {};
 
@@ -65,6 +49,14 @@ export type WaitForSyncObsParams = Flatten<
     maxIntervalMs?: number;
     /** Cancels the wait; it then rejects with ModelArtsAbortError. */
     signal?: AbortSignal;
+    /**
+     * The service's status lag: for a while after `sync_obs` answers, `sync_obs_status` may still
+     * give the previous sync's 1 or 2. When this client started the job's sync (its `sync_obs`
+     * helper succeeded) less than `staleStatusMs` ago, a settled status read before the job was
+     * seen running (3) is taken for that leftover and polled past, until `staleStatusMs` after the
+     * sync started. Default 0: every settled status is the end, as the reference describes.
+     */
+    staleStatusMs?: number;
     /** Called at every change of sync_status, the first read included. If it throws, the wait rejects with that error. */
     onProgress?: (event: SyncProgressEvent) => void;
   }
@@ -77,7 +69,10 @@ export type WaitForSyncObsSettled = Flatten<
 
 export type WaitForSyncObsResult = WaitForSyncObsSettled | FailureResult;
 
-type Poll = (params: HelperParams<"sync_obs_status">, options: CallOptions) => Promise<Result<"sync_obs_status">>;
+type Poll = (params: HelperParams<"sync_obs_status">, options: CallOptions, deadline: number) => Promise<Result<"sync_obs_status">>;
+
+// The spec's sync_status values: 0 no scan yet, 3 running, 1 succeeded, 2 failed.
+const STATUSES: readonly unknown[] = [0, 1, 2, 3];
 
 function wholeMs(parameter: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
@@ -90,32 +85,6 @@ function checkSignal(parameter: string, value: unknown): AbortSignal | undefined
   throw new ModelArtsArgumentError(parameter, "must be an AbortSignal", OPERATION);
 }
 
-/** What the helpers throw when their signal fires, so that one catch covers a request and a sleep. */
-function abortError(signal: AbortSignal, operation: string): ModelArtsAbortError {
-  const timedOut = (signal.reason as { name?: unknown } | undefined)?.name === "TimeoutError";
-  return new ModelArtsAbortError(timedOut ? `${operation}: the caller's signal timed out` : `${operation} was aborted by the caller`, { cause: signal.reason, operation });
-}
-
-/**
- * Waits `ms`, or rejects as `operation`'s abort as soon as `signal` fires, clearing its timer so
- * that nothing is left to keep the process alive. Shared with the iterator's backoff.
- */
-export function sleep(ms: number, signal: AbortSignal | undefined, operation: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortError(signal, operation));
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(abortError(signal!, operation));
-    };
-    // A referenced timer on purpose: a script that awaits the wait must not exit in the middle of it.
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
 /**
  * Polls `poll` (sync_obs_status) until the scan settles. `clientTimeoutMs` is the client's
  * per-call timeout, which each poll keeps unless the deadline is nearer.
@@ -125,6 +94,7 @@ export async function waitForSyncObs(
   clientTimeoutMs: number,
   params: WaitForSyncObsParams,
   options: CallOptions = {},
+  syncStartedAt: (params: HelperParams<"sync_obs_status">) => number | undefined = () => undefined,
 ): Promise<WaitForSyncObsResult> {
   if (params === null || typeof params !== "object" || Array.isArray(params)) {
     throw new ModelArtsArgumentError("params", "must be an object of the operation's parameters", OPERATION);
@@ -132,7 +102,8 @@ export async function waitForSyncObs(
   if (options === null || typeof options !== "object") throw new ModelArtsArgumentError("options", "must be an object { signal?, timeoutMs? }", OPERATION);
   // The rest is sync_obs_status's own arguments, which its validation checks at the first poll,
   // before anything is sent (an unknown key lands there too, so typos are not ignored).
-  const { timeoutMs: timeoutParam, intervalMs: intervalParam, maxIntervalMs: maxParam, signal: signalParam, onProgress, ...statusParams } = params;
+  const { timeoutMs: timeoutParam, intervalMs: intervalParam, maxIntervalMs: maxParam, signal: signalParam, onProgress, staleStatusMs: staleParam, ...statusParams } = params;
+  const staleStatusMs = staleParam === 0 ? 0 : wholeMs("staleStatusMs", staleParam, 0);
   const timeoutMs = wholeMs("timeoutMs", timeoutParam, DEFAULT_TIMEOUT_MS);
   const intervalMs = wholeMs("intervalMs", intervalParam, DEFAULT_INTERVAL_MS);
   const maxIntervalMs = wholeMs("maxIntervalMs", maxParam, Math.max(DEFAULT_MAX_INTERVAL_MS, intervalMs));
@@ -151,6 +122,7 @@ export async function waitForSyncObs(
   let polls = 0;
   let lastStatus: SyncObsStatus | undefined;
   let lastFailure: WaiterFailure | undefined;
+  let seenRunning = false;
   let interval = intervalMs;
   const timeout = (): ModelArtsWaiterTimeoutError =>
     new ModelArtsWaiterTimeoutError({ operation: OPERATION, timeoutMs, lastStatus, elapsedMs: elapsed(), polls, lastFailure });
@@ -173,29 +145,48 @@ export async function waitForSyncObs(
 
     polls += 1;
     let result: Result<"sync_obs_status"> | undefined;
+    // The poll itself retries what the client's retry policy retries, within the deadline; what
+    // is still failing after that is waited out here, at the poll's own pace.
+    let retryAfter = 0;
     try {
-      result = await poll(statusParams, { timeoutMs: callTimeoutMs, ...(signal ? { signal } : {}) });
+      result = await poll(statusParams, { timeoutMs: callTimeoutMs, ...(signal ? { signal } : {}) }, started + timeoutMs);
     } catch (error) {
       if (!isTransientNetworkError(error, signal)) throw error;
       lastFailure = { error_code: error.code, http_status: undefined, request_id: null };
     }
 
     if (result !== undefined && !result.is_success) {
-      if (!TRANSIENT_STATUSES.has(result.http_status)) return result;
+      if (!TRANSIENT_STATUSES.has(result.http_status) || result.error_code.startsWith("CLIENT.")) return result;
       lastFailure = { error_code: result.error_code, http_status: result.http_status, request_id: result.request_id };
+      retryAfter = result.retry_after_ms ?? 0;
     } else if (result !== undefined) {
       const status = result.sync_status;
+      // A status outside the spec ("1", null, 7) is an invalid answer, reported at once: taking
+      // it for "not settled yet" would poll to the deadline for nothing.
+      if (!STATUSES.includes(status)) {
+        return {
+          is_success: false,
+          error_code: "CLIENT.INVALID_RESPONSE",
+          error_msg: `sync_status ${JSON.stringify(status) ?? "(missing)"} is not one of the spec's 0, 1, 2, 3`.slice(0, 200),
+          // A success result carries no status; 200 is the only success the spec gives this operation.
+          http_status: 200,
+          request_id: null,
+        };
+      }
       if (status !== lastStatus) {
         const previous = lastStatus;
         lastStatus = status;
         onProgress?.({ sync_status: status, previous, elapsedMs: elapsed(), polls });
       }
-      if (status === 1 || status === 2) return { ...result, sync_status: status, elapsedMs: elapsed(), polls };
+      if (status === 3) seenRunning = true;
+      const startedAt = syncStartedAt(statusParams);
+      const leftover = !seenRunning && startedAt !== undefined && performance.now() - startedAt < staleStatusMs;
+      if ((status === 1 || status === 2) && !leftover) return { ...result, sync_status: status, elapsedMs: elapsed(), polls };
     }
 
     const left = timeoutMs - (performance.now() - started);
     if (left <= 0) throw timeout();
-    await sleep(Math.min(interval, Math.ceil(left)), signal, OPERATION);
+    await sleep(Math.min(Math.max(interval, retryAfter), Math.ceil(left)), signal, OPERATION);
     interval = Math.min(maxIntervalMs, Math.round(interval * GROWTH));
   }
 }

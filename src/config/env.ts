@@ -8,7 +8,7 @@ import { layer, type Layer } from "./layer.js";
 import { readChecked, readEndpoint, readString, type Place } from "./read.js";
 import type { Warn } from "./shape.js";
 import type { ResolvedCredentials } from "./types.js";
-import { projectIdProblem, regionProblem } from "./validate.js";
+import { credentialProblem, projectIdProblem, regionProblem } from "./validate.js";
 
 export const ENV = {
   configFile: "MODELARTS_CONFIG",
@@ -38,7 +38,7 @@ export interface EnvValues {
 
 /**
  * `warnAboutCredentials` is false when options already carry credentials: then
- * a half-set AK/SK pair in the environment does not matter and is not reported.
+ * the environment's credentials do not matter, and are neither read nor reported.
  */
 export function readEnv(env: Readonly<Record<string, string | undefined>>, warn: Warn, warnAboutCredentials: boolean): EnvValues {
   const values: EnvValues = {
@@ -46,7 +46,9 @@ export function readEnv(env: Readonly<Record<string, string | undefined>>, warn:
       region: readChecked(env, ENV.region, ENVIRONMENT, regionProblem),
       endpoint: readEndpoint(env, ENV.endpoint, ENVIRONMENT),
       projectId: readChecked(env, ENV.projectId, ENVIRONMENT, projectIdProblem),
-      credentials: readCredentials(env, warnAboutCredentials ? warn : () => {}),
+      // Credentials given as options win, so the environment's are then not read at all: a stale
+      // variable with a stray line break must not stop a client whose options are sound.
+      credentials: warnAboutCredentials ? readCredentials(env, warn) : undefined,
     }),
   };
   const context = read(env, ENV.context);
@@ -61,8 +63,8 @@ function read(env: Readonly<Record<string, string | undefined>>, name: string): 
 }
 
 function readCredentials(env: Readonly<Record<string, string | undefined>>, warn: Warn): ResolvedCredentials | undefined {
-  const ak = read(env, ENV.ak);
-  const sk = read(env, ENV.sk);
+  const ak = readChecked(env, ENV.ak, ENVIRONMENT, credentialProblem);
+  const sk = readChecked(env, ENV.sk, ENVIRONMENT, credentialProblem);
   if (ak === undefined || sk === undefined) {
     const [set, unset] = ak !== undefined ? [ENV.ak, ENV.sk] : [ENV.sk, ENV.ak];
     if (ak !== undefined || sk !== undefined) {
@@ -71,7 +73,7 @@ function readCredentials(env: Readonly<Record<string, string | undefined>>, warn
     return undefined;
   }
   // A security token belongs to the AK/SK it was issued with, so it is only taken together with the pair here.
-  const securityToken = read(env, ENV.securityToken);
+  const securityToken = readChecked(env, ENV.securityToken, ENVIRONMENT, credentialProblem);
   return securityToken === undefined
     ? { kind: "aksk", ak, sk: new Secret(sk) }
     : { kind: "aksk", ak, sk: new Secret(sk), securityToken: new Secret(securityToken) };

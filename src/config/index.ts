@@ -13,6 +13,9 @@ export type {
   CredentialsInput,
   ResolvedConfig,
   ResolvedCredentials,
+  ClientCredentials,
+  CredentialsProvider,
+  ProvidedCredentials,
 } from "./types.js";
 export { defaultConfigPath, loadConfigFile } from "./file.js";
 export { resolveContext } from "./resolve.js";

@@ -1,4 +1,4 @@
-import type { ResolvedCredentials } from "./types.js";
+import type { ClientCredentials } from "./types.js";
 
 /** What one source (options, environment or a file context) says; absent fields defer to the next source. */
 export interface Layer {
@@ -6,7 +6,7 @@ export interface Layer {
   endpoint?: string;
   region?: string;
   projectId?: string;
-  credentials?: ResolvedCredentials;
+  credentials?: ClientCredentials;
 }
 
 /** Copies only the defined fields, so that layers stay free of `key: undefined`. */

@@ -7,8 +7,8 @@ import { Secret } from "../auth/secret.js";
 import { ModelArtsConfigError } from "../errors.js";
 import { layer, type Layer } from "./layer.js";
 import { readChecked, readEndpoint, readString, type Place } from "./read.js";
-import type { ResolvedCredentials } from "./types.js";
-import { describeType, isRecord, projectIdProblem, regionProblem } from "./validate.js";
+import type { CredentialsProvider, ResolvedCredentials } from "./types.js";
+import { credentialProblem, describeType, isRecord, projectIdProblem, regionProblem } from "./validate.js";
 
 export interface OptionValues {
   context?: string;
@@ -28,7 +28,10 @@ export function readOptions(options: unknown): OptionValues {
       region: readChecked(options, "region", TOP, regionProblem),
       endpoint: readEndpoint(options, "endpoint", TOP),
       projectId: readChecked(options, "projectId", TOP, projectIdProblem),
-      credentials: readCredentialsInput(options["credentials"], optionError),
+      credentials:
+        typeof options["credentials"] === "function"
+          ? { kind: "provider", provide: options["credentials"] as CredentialsProvider }
+          : readCredentialsInput(options["credentials"], optionError),
     }),
   };
   const context = readString(options, "context", TOP);
@@ -49,7 +52,7 @@ export function readCredentialsInput(value: unknown, fail: (field: string, probl
 
   const inside: Place = { fail: (key, problem) => fail(`credentials.${key}`, problem) };
   const token = readSecret(value, "token", inside);
-  const ak = readString(value, "ak", inside);
+  const ak = readChecked(value, "ak", inside, credentialProblem);
   const sk = readSecret(value, "sk", inside);
   const securityToken = readSecret(value, "securityToken", inside);
   if (token !== undefined) {
@@ -73,6 +76,8 @@ function readSecret(map: Record<string, unknown>, key: string, place: Place): Se
   }
   const secret = Secret.from(value);
   if (secret.length === 0) throw place.fail(key, "must not be empty");
+  const problem = credentialProblem(secret.reveal());
+  if (problem !== undefined) throw place.fail(key, problem);
   return secret;
 }
 

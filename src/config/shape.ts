@@ -8,7 +8,7 @@ import { ModelArtsConfigError } from "../errors.js";
 import { Secret } from "../auth/secret.js";
 import { readChecked, readEndpoint, readString, type Place } from "./read.js";
 import type { ConfigContext, ConfigFile, ConfigWarningCode, ResolvedCredentials } from "./types.js";
-import { describeType, isRecord, projectIdProblem, regionProblem } from "./validate.js";
+import { credentialProblem, describeType, isRecord, projectIdProblem, regionProblem } from "./validate.js";
 
 export type YamlPath = readonly (string | number)[];
 /** Line (1-based) of the YAML node at a path, when the parser knows it. */
@@ -88,10 +88,10 @@ function checkCredentials(raw: unknown, scope: Scope): ResolvedCredentials | und
   // Key names inside credentials are not echoed: a mistyped line there may hold a secret.
   warnUnknownKeys(raw, CREDENTIAL_KEYS, scope, false);
   const here = place(scope, "credentials.");
-  const ak = readString(raw, "ak", here);
-  const sk = readString(raw, "sk", here);
-  const securityToken = readString(raw, "security_token", here);
-  const token = readString(raw, "token", here);
+  const ak = readChecked(raw, "ak", here, credentialProblem);
+  const sk = readChecked(raw, "sk", here, credentialProblem);
+  const securityToken = readChecked(raw, "security_token", here, credentialProblem);
+  const token = readChecked(raw, "token", here, credentialProblem);
 
   if (token !== undefined) {
     if (ak !== undefined || sk !== undefined) {

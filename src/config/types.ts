@@ -3,12 +3,28 @@ import type { Secret } from "../auth/secret.js";
 /** Credentials as a caller may pass them; plain strings are wrapped in `Secret` on the way in. */
 export type CredentialsInput =
   | { ak: string; sk: string | Secret; securityToken?: string | Secret }
-  | { token: string | Secret };
+  | { token: string | Secret }
+  | CredentialsProvider;
+
+/** What a credentials provider resolves to: temporary AK/SK (with its security token) or a token, and when it expires. */
+export type ProvidedCredentials = ({ ak: string; sk: string | Secret; securityToken?: string | Secret } | { token: string | Secret }) & {
+  /** When the credentials stop working (a Date, or milliseconds since the epoch); absent for "until a 401 says so". */
+  expiresAt?: Date | number;
+};
+
+/**
+ * Credentials that expire: called when the client first needs credentials, again shortly before
+ * `expiresAt`, and once after a 401 that says they expired; never twice at the same time.
+ */
+export type CredentialsProvider = () => Promise<ProvidedCredentials>;
 
 /** Credentials after resolution: every secret part is a `Secret`, whatever form it came in. */
 export type ResolvedCredentials =
   | { kind: "aksk"; ak: string; sk: Secret; securityToken?: Secret }
   | { kind: "token"; token: Secret };
+
+/** What a client authenticates with: fixed credentials, or a provider asked for them as they expire. */
+export type ClientCredentials = ResolvedCredentials | { kind: "provider"; provide: CredentialsProvider };
 
 export interface ConfigOptions {
   /** Name of a context in the config file; beats MODELARTS_CONTEXT and the file's current-context. */
@@ -30,7 +46,7 @@ export interface ResolvedConfig {
   endpoint: string;
   region?: string;
   projectId?: string;
-  credentials: ResolvedCredentials;
+  credentials: ClientCredentials;
   /** Name of the context used, if any. */
   context?: string;
   /** Path of the config file read, if any. */

@@ -55,6 +55,19 @@ function describeRefused(value: string, allowed: RegExp | undefined, otherwise: 
   return at === -1 ? `${size} ${otherwise}` : `${size} has a character that is not allowed at position ${at + 1}`;
 }
 
+// An AK, token or security token travels in a request header, which takes no line break, NUL or
+// non-Latin-1 text, and `Headers` would quote the whole value in its refusal; an SK with such a
+// character is as surely a paste accident. Credentials are printable ASCII, and a space at either
+// end (which a header would silently trim) is a paste accident too.
+const CREDENTIAL_PATTERN = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/u;
+const CREDENTIAL_CHARACTER = /^[\x20-\x7e]$/u;
+
+/** Why a credential part (AK, SK, token, security token) cannot be used, in words that quote none of it. */
+export function credentialProblem(value: string): string | undefined {
+  if (CREDENTIAL_PATTERN.test(value)) return undefined;
+  return `must be printable ASCII (no line break or control character, no space at either end); ${describeRefused(value, CREDENTIAL_CHARACTER, "starts or ends with a space")}`;
+}
+
 export function regionProblem(region: string): string | undefined {
   if (REGION_PATTERN.test(region)) return undefined;
   const refused = describeRefused(region, REGION_CHARACTER, "starts or ends with a dash, or has two dashes in a row");

@@ -37,7 +37,12 @@ interface ReceivedRequest {
   rawUrl: string;
   /** Lowercase name → every received value, as `IncomingMessage.headersDistinct`. */
   headers: Readonly<Record<string, readonly string[] | undefined>>;
-  body: Uint8Array;
+  /**
+   * The received body; undefined for the check made from the headers alone, before the body is
+   * read, which refuses what cannot succeed (no or a malformed Authorization, a stale date, an
+   * unknown AK, any bad token) so that an unauthenticated body is never buffered.
+   */
+  body: Uint8Array | undefined;
 }
 
 type Caller = { kind: "aksk"; ak: string } | { kind: "token" };
@@ -122,6 +127,8 @@ export class Gateway {
 
     const credential = this.#accessKeys.get(auth.access);
     if (credential === undefined) throw apiErrors.unknownAccessKey();
+    // The signature covers the body's hash: the rest waits for the body.
+    if (request.body === undefined) return { kind: "aksk", ak: auth.access };
 
     const queryAt = request.rawUrl.indexOf("?");
     const canonical = canonicalRequest({

@@ -59,6 +59,6 @@ export const apiErrors = {
     new ApiError(
       500,
       "ModelArts.6102",
-      "The server has encountered an error and fails to process the request. Please try again later.",
+      "The server has encountered an error and fails to process the request. Please try again later or submit a service ticket.",
     ),
 };

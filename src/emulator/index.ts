@@ -90,7 +90,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
   });
   const handlers = createHandlers({ state, sync });
   const faults = new FaultQueue(Object.keys(handlers) as OperationId[]);
-  const server = createServer(createRequestListener({ gateway, handlers, maxBodyBytes: resolved.maxBodyBytes, faults, log, cors: resolved.cors }));
+  const server = createServer(createRequestListener({ gateway, handlers, maxBodyBytes: resolved.maxBodyBytes, faults, log, cors: resolved.cors, statusLagMs: resolved.statusLagMs }));
   const address = await listen(server, resolved.port, resolved.host);
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
 

@@ -7,6 +7,7 @@
  */
 import { hash } from "node:crypto";
 import { opendirSync, type Dir, type Dirent } from "node:fs";
+import { realpath } from "node:fs/promises";
 import { isAbsolute, join, relative, sep } from "node:path";
 import { HEADER_READ_BYTES, readImageSizeSync, type PixelSize } from "./image-size.js";
 import { Slices } from "./slices.js";
@@ -84,8 +85,10 @@ export class ObsScanError extends Error {
 
 /**
  * Lists the image objects under a prefix, in key order, with their sizes from the file
- * headers. Symbolic links are not followed: a link could point outside obsRoot or loop,
- * and OBS has no such thing.
+ * headers. The prefix's folder is resolved to its real path, and refused unless that lies
+ * inside obsRoot's real path: a symbolic link at the bucket or prefix level (or anywhere on a
+ * job's data_path) may point inside obsRoot, never out of it. Below the prefix, symbolic links
+ * are not followed at all: a link could point outside obsRoot or loop, and OBS has no such thing.
  *
  * Folders are listed and headers read with synchronous calls, in slices (see slices.ts):
  * each asynchronous file call is a round trip through libuv's thread pool (4 threads,
@@ -93,7 +96,19 @@ export class ObsScanError extends Error {
  * themselves. Only one file or folder is open at a time.
  */
 export async function scanObsFolder(obsRoot: string, location: ObsLocation): Promise<ObsImageObject[]> {
-  const folder = obsFolderPath(obsRoot, location);
+  const mapped = obsFolderPath(obsRoot, location);
+  let folder: string;
+  let root: string;
+  try {
+    [root, folder] = await Promise.all([realpath(obsRoot), realpath(mapped)]);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "error";
+    throw new ObsScanError(`cannot list obs://${location.bucket}/${location.prefix}: ${code}`, { cause: error });
+  }
+  const inside = relative(root, folder);
+  if (inside === ".." || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
+    throw new ObsScanError(`cannot list obs://${location.bucket}/${location.prefix}: it resolves outside the OBS root`);
+  }
   const slices = new Slices();
   // The request that started the sync is answered before the first slice.
   await slices.pause();

@@ -49,6 +49,11 @@ export interface EmulatorOptions {
    * and exercise their polling. 0 applies each scan as soon as it is read.
    */
   syncDelayMs?: number;
+  /**
+   * Models the service's lag: for this long after `sync_obs` answers, `sync_obs_status` keeps
+   * answering the status from before it (a previous sync's 1 or 2, say); default 0, no lag.
+   */
+  statusLagMs?: number;
   /** Largest request body accepted; default 12 MB, the AK/SK gateway's limit. Larger gets 413 ModelArts.4104. */
   maxBodyBytes?: number;
   /** The gateway's clock, for testing X-Sdk-Date skew and token expiry; default Date.now. */
@@ -78,6 +83,7 @@ interface ResolvedOptions {
   jobs: JobDefinition[];
   clockSkewMs: number;
   syncDelayMs: number;
+  statusLagMs: number;
   maxBodyBytes: number;
   now: () => number;
   logger: ((line: string) => void) | undefined;
@@ -268,6 +274,7 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     jobs,
     clockSkewMs: nonNegative(options.clockSkewMs, "clockSkewMs", DEFAULTS.clockSkewMs),
     syncDelayMs: nonNegative(options.syncDelayMs, "syncDelayMs", DEFAULTS.syncDelayMs),
+    statusLagMs: nonNegative(options.statusLagMs, "statusLagMs", 0),
     maxBodyBytes,
     now,
     logger: options.logger,

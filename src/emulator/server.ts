@@ -23,6 +23,8 @@ interface RequestListenerOptions {
   faults: FaultQueue;
   log: (line: string) => void;
   cors: CorsPolicy | undefined;
+  /** See EmulatorOptions.statusLagMs. */
+  statusLagMs: number;
 }
 
 const HTTP_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"] as const;
@@ -107,7 +109,31 @@ interface Routed extends Matched {
 }
 
 export function createRequestListener(options: RequestListenerOptions): RequestListener {
-  const { gateway, handlers, maxBodyBytes, faults, log, cors } = options;
+  const { gateway, handlers, maxBodyBytes, faults, log, cors, statusLagMs } = options;
+  // Per project and job: the status answer from before the latest sync_obs, and until when it is still given.
+  const lagging = new Map<string, { before: OperationResult; until: number }>();
+
+  /** The handler, with the service's status lag laid over sync_obs and sync_obs_status. */
+  function handle(operationId: OperationId, request: OperationRequest): OperationResult {
+    if (statusLagMs === 0 || (operationId !== "sync_obs" && operationId !== "sync_obs_status")) return handlers[operationId](request);
+    const key = `${request.params["project_id"]}/${request.params["data_annotation_id"]}`;
+    if (operationId === "sync_obs_status") {
+      const lag = lagging.get(key);
+      if (lag !== undefined && performance.now() < lag.until) return lag.before;
+      lagging.delete(key);
+      return handlers[operationId](request);
+    }
+    const lag = lagging.get(key);
+    let before: OperationResult;
+    try {
+      before = lag !== undefined && performance.now() < lag.until ? lag.before : handlers.sync_obs_status(request);
+    } catch {
+      return handlers[operationId](request); // an unknown job: sync_obs gives the error itself
+    }
+    const result = handlers[operationId](request);
+    if (result.status === 202 && before.status === 200) lagging.set(key, { before, until: performance.now() + statusLagMs });
+    return result;
+  }
 
   function route(req: IncomingMessage): Routed {
     const method = req.method ?? "GET";
@@ -124,9 +150,16 @@ export function createRequestListener(options: RequestListenerOptions): RequestL
     const { entry, params, search } = route(req);
     const operationId: OperationId = entry.operationId;
     const method = req.method as string;
+    const received = { method, rawUrl: req.url ?? "/", headers: req.headersDistinct };
+    // As the gateway does: what the headers alone refuse is refused before a byte of the body is
+    // read, so unauthenticated uploads cost no memory (the caller closes the connection on them).
+    try {
+      gateway.authenticate({ ...received, body: undefined }, params["project_id"] ?? "");
+    } catch (error) {
+      throw Object.assign(error as object, { bodyUnread: true });
+    }
     const body = await readBody(req, maxBodyBytes);
-
-    gateway.authenticate({ method, rawUrl: req.url ?? "/", headers: req.headersDistinct, body }, params["project_id"] ?? "");
+    gateway.authenticate({ ...received, body }, params["project_id"] ?? "");
 
     const json = entry.body === null ? undefined : parseJsonBody(req, body);
     const args = argumentsOf({ entry, params }, search, json);
@@ -139,7 +172,7 @@ export function createRequestListener(options: RequestListenerOptions): RequestL
     const fault = faults.take(operationId);
     if (fault !== undefined) throw fault;
 
-    return handlers[operationId]({ params, query: queryWithDefaults(entry, args), body: json });
+    return handle(operationId, { params, query: queryWithDefaults(entry, args), body: json });
   }
 
   function send(res: ServerResponse, result: OperationResult): void {
@@ -200,6 +233,9 @@ export function createRequestListener(options: RequestListenerOptions): RequestL
           res.setHeader("Connection", "close");
           error = apiErrors.bodyTooLarge();
         }
+        // Refused before its body was read: closing the connection after the answer discards the
+        // rest of the body unread, instead of Node draining it to keep the connection alive.
+        if ((error as { bodyUnread?: boolean } | null)?.bodyUnread === true) res.setHeader("Connection", "close");
         if (error instanceof ApiError) return { status: error.status, body: error.body };
         log(`${requestId} internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
         return { status: 500, body: apiErrors.internal().body };

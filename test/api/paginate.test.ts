@@ -138,18 +138,15 @@ describe("a malformed page", () => {
   });
 });
 
-describe("retries", () => {
+describe("what a page's failure does to the walk", () => {
   const client = createClient({ endpoint: "http://127.0.0.1:9", credentials: { ak: AK, sk: SK }, projectId: PROJECT, env: {} });
   type Answer = Result<"show_images_by_tag"> | Error;
 
-  /**
-   * A page source that plays `script` first, one entry per request (whatever page it is for),
-   * then serves IMAGES 10 to a page; it records when each request came and for which page.
-   */
+  /** A page source that plays `script` first, one entry per request, then serves IMAGES 10 to a page. */
   function scripted(script: Answer[]) {
-    const calls: Array<{ at: number; page: number; options: CallOptions }> = [];
+    const calls: Array<{ page: number; options: CallOptions }> = [];
     const fetchPage = async (params: HelperParams<"show_images_by_tag">, options: CallOptions): Promise<Result<"show_images_by_tag">> => {
-      calls.push({ at: performance.now(), page: params.page!, options });
+      calls.push({ page: params.page!, options });
       const next = script.shift();
       if (next instanceof Error) throw next;
       return next ?? page(IMAGES.slice((params.page! - 1) * 10, params.page! * 10), IMAGES.length);
@@ -157,120 +154,46 @@ describe("retries", () => {
     return { calls, fetchPage };
   }
 
-  const fakeTime = () => vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance", "Date"] });
-  const networkError = (reason: "network" | "timeout") => new ModelArtsNetworkError(`GET /images: ${reason}`, reason, { operation: "show_images_by_tag" });
-
-  it("asks for a failed page again after 0.5 s, 1 s and 2 s, then goes on", async () => {
-    fakeTime();
-    const { calls, fetchPage } = scripted([page(IMAGES.slice(0, 10), 23), failure(503), failure(503), failure(503)]);
-    const walking = collect(iterateImagesByTag(client, fetchPage, { data_annotation_id: "282" }));
-    await vi.runAllTimersAsync();
-    expect(await walking).toEqual(IMAGES);
-    expect(calls.map((c) => c.page)).toEqual([1, 2, 2, 2, 2, 3]);
-    const retries = calls.slice(1, 5);
-    expect(retries.slice(1).map((c, i) => c.at - retries[i]!.at)).toEqual([500, 1_000, 2_000]);
-    expect(vi.getTimerCount()).toBe(0);
-  });
-
+  // The helper under the iterator has already retried by the client's policy (tested over HTTP
+  // below and in test/faults/retry.test.ts); the walk adds no schedule of its own.
   it.each<[string, Answer]>([
-    ["a 429", failure(429, "ModelArts.4206")],
-    ["a 500", failure(500, "ModelArts.6102")],
-    ["a proxy's 502", failure(502)],
-    ["a 503", failure(503, "ModelArts.4302")],
-    ["a proxy's 504", failure(504)],
-    ["a request that got no answer (reason network)", networkError("network")],
-    ["a request that timed out (reason timeout)", networkError("timeout")],
-  ])("retries %s", async (_label, answer) => {
-    fakeTime();
-    const { calls, fetchPage } = scripted([answer]);
-    const walking = collect(iterateImagesByTag(client, fetchPage, { data_annotation_id: "282" }));
-    await vi.runAllTimersAsync();
-    expect(await walking).toEqual(IMAGES);
-    expect(calls.map((c) => c.page)).toEqual([1, 1, 2, 3]);
-  });
-
-  it.each<[string, Answer]>([
+    ["a 503 the helper could not get past", failure(503, "ModelArts.4302")],
     ["a 400", failure(400, "ModelArts.4338")],
-    ["a 401", failure(401, "ModelArts.0208")],
-    ["a 403", failure(403, "ModelArts.0203")],
-    ["a 501", failure(501)],
     ["a 2xx whose body was broken", failure(200, "CLIENT.INVALID_RESPONSE")],
+    ["the network error the helper gave up on", new ModelArtsNetworkError("GET /images: network", "network", { operation: "show_images_by_tag" })],
     ["the caller's abort", new ModelArtsAbortError("GET /images was aborted by the caller", { operation: "show_images_by_tag" })],
     ["a validation error", new ModelArtsValidationError("per_page", "is too large", "show_images_by_tag")],
-    ["an error of our own", new TypeError("a bug")],
-  ])("does not retry %s: it is thrown at once", async (_label, answer) => {
-    fakeTime();
-    const { calls, fetchPage } = scripted([answer]);
-    const walking = collect(iterateImagesByTag(client, fetchPage, { data_annotation_id: "282" })).catch((e: unknown) => e);
-    await vi.runAllTimersAsync();
-    const error = await walking;
+  ])("%s is thrown at once and ends the walk", async (_label, answer) => {
+    const { calls, fetchPage } = scripted([page(IMAGES.slice(0, 10), 23), answer]);
+    const error = await collect(iterateImagesByTag(client, fetchPage, { data_annotation_id: "282" }, { timeoutMs: 1_234 })).catch((e: unknown) => e);
     if (answer instanceof Error) {
       expect(error).toBe(answer);
     } else {
       const { is_success: _, ...fields } = answer as FailureResult;
       expect(error).toMatchObject({ name: "ModelArtsServiceError", ...fields });
+      expect((error as Error).message).toMatch(/^show_images_by_tag \(page 2\): /);
     }
-    expect(calls).toHaveLength(1);
+    expect(calls.map((c) => c.page)).toEqual([1, 2]);
+    expect(calls.every((c) => c.options.timeoutMs === 1_234)).toBe(true);
   });
+});
 
-  it("does not retry once the caller's signal has fired, even for a timeout (a caller's deadline)", async () => {
-    fakeTime();
-    const controller = new AbortController();
-    controller.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError"));
-    const { calls, fetchPage } = scripted([networkError("timeout")]);
-    const walking = collect(iterateImagesByTag(client, fetchPage, { data_annotation_id: "282" }, { signal: controller.signal })).catch((e: unknown) => e);
-    await vi.runAllTimersAsync();
-    expect(await walking).toMatchObject({ reason: "timeout" }); // the page's own error, not retried
-    expect(calls).toHaveLength(1);
-  });
-
-  it("gives up after the third retry, throwing the last failure: a ModelArtsServiceError, or the network error", async () => {
-    fakeTime();
-    const answers = scripted([failure(429, "ModelArts.4206"), failure(500, "ModelArts.6102"), failure(429, "ModelArts.4206"), failure(503, "ModelArts.4302")]);
-    const walking = collect(iterateImagesByTag(client, answers.fetchPage, { data_annotation_id: "282" })).catch((e: unknown) => e);
-    await vi.runAllTimersAsync();
-    const error = await walking;
+describe("a server that does not honour page", () => {
+  it("answering page 1 to every request with a huge total ends the walk with an invalid answer at page 2", async () => {
+    const server = pageServer({ total: () => 1e12 });
+    const url = await serve((req, res) => {
+      req.url = req.url!.replace(/page=\d+/, "page=1");
+      server.handler(req, res);
+    });
+    const seen: ListedImage[] = [];
+    const error = await (async () => {
+      for await (const listed of api(url).iterate_images_by_tag({ data_annotation_id: "282" })) seen.push(listed);
+    })().catch((e: unknown) => e);
+    expect(seen).toEqual(IMAGES.slice(0, 10));
     expect(error).toBeInstanceOf(ModelArtsServiceError);
-    expect(error).toMatchObject({ http_status: 503, error_code: "ModelArts.4302", request_id: "req-503" });
-    expect((error as Error).message).toMatch(/^show_images_by_tag \(page 1\): ModelArts\.4302 \(HTTP 503\)/);
-    expect(answers.calls).toHaveLength(4);
-
-    const lost = networkError("network");
-    const network = scripted([networkError("timeout"), networkError("network"), networkError("network"), lost]);
-    const failing = collect(iterateImagesByTag(client, network.fetchPage, { data_annotation_id: "282" })).catch((e: unknown) => e);
-    await vi.runAllTimersAsync();
-    expect(await failing).toBe(lost);
-    expect(network.calls).toHaveLength(4);
-  });
-
-  it("passes the call's options to every attempt", async () => {
-    fakeTime();
-    const options: CallOptions = { timeoutMs: 1_234, signal: new AbortController().signal };
-    const { calls, fetchPage } = scripted([failure(503)]);
-    const walking = collect(iterateImagesByTag(client, fetchPage, { data_annotation_id: "282" }, options));
-    await vi.runAllTimersAsync();
-    await walking;
-    expect(calls.map((c) => c.options)).toEqual(calls.map(() => options));
-  });
-
-  it("an abort during a backoff rejects at once, and leaves no timer behind", async () => {
-    fakeTime();
-    const controller = new AbortController();
-    const { calls, fetchPage } = scripted([failure(503)]);
-    const iterator = iterateImagesByTag(client, fetchPage, { data_annotation_id: "282" }, { signal: controller.signal });
-    const first = iterator.next().catch((e: unknown) => e);
-    await vi.advanceTimersByTimeAsync(100);
-    expect(calls).toHaveLength(1);
-    expect(vi.getTimerCount()).toBe(1); // the 500 ms backoff
-    controller.abort();
-    const error = await first;
-    expect(error).toBeInstanceOf(ModelArtsAbortError);
-    expect(error).not.toBeInstanceOf(ModelArtsNetworkError);
-    expect(error).toMatchObject({ code: "ABORTED", operation: "iterate_images_by_tag" });
-    expect(vi.getTimerCount()).toBe(0);
-    await vi.runAllTimersAsync();
-    expect(calls).toHaveLength(1);
-    expect(await iterator.next()).toEqual({ done: true, value: undefined });
+    expect(error).toMatchObject({ error_code: "CLIENT.INVALID_RESPONSE", operation: "show_images_by_tag" });
+    expect((error as Error).message).toContain("page 2 repeats page 1");
+    expect(server.asked).toHaveLength(2);
   });
 });
 

@@ -13,7 +13,7 @@ import {
   useContext,
   type ConfigEditOptions,
   type ContextFields,
-  type ResolvedCredentials,
+  type ClientCredentials,
 } from "../../src/config/index.js";
 import { SECRETS, STANDARD_CONFIG, configError, expectNoSecrets, sandbox, type Sandbox } from "./helpers.js";
 
@@ -49,8 +49,9 @@ const AKSK = { ak: "AK_NEW", sk: SECRETS.skOption };
 const TEMP = { ak: "AK_TEMP2", sk: SECRETS.skEnv, securityToken: SECRETS.stsEnv };
 const TOKEN = { token: SECRETS.tokenOption };
 
-function reveal(credentials: ResolvedCredentials | undefined): Record<string, string> | undefined {
+function reveal(credentials: ClientCredentials | undefined): Record<string, string> | undefined {
   if (credentials === undefined) return undefined;
+  if (credentials.kind === "provider") return { kind: "provider" };
   return credentials.kind === "token"
     ? { token: credentials.token.reveal() }
     : {

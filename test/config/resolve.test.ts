@@ -1,13 +1,14 @@
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { Secret } from "../../src/auth/secret.js";
-import { resolveContext, type ConfigOptions, type ResolvedCredentials } from "../../src/config/index.js";
+import { resolveContext, type ConfigOptions, type ClientCredentials } from "../../src/config/index.js";
 import { SECRETS, STANDARD_CONFIG, configError, sandbox } from "./helpers.js";
 
 const ENV_CREDENTIALS = { HUAWEICLOUD_SDK_AK: "AK_ENV", HUAWEICLOUD_SDK_SK: SECRETS.skEnv };
 const OPTION_CREDENTIALS = { ak: "AK_OPTION", sk: SECRETS.skOption };
 
-function reveal(credentials: ResolvedCredentials): Record<string, string> {
+function reveal(credentials: ClientCredentials): Record<string, string> {
+  if (credentials.kind === "provider") return { kind: "provider" };
   return credentials.kind === "token"
     ? { kind: "token", token: credentials.token.reveal() }
     : {

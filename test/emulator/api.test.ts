@@ -8,7 +8,7 @@ import { describe, expect, test } from "vitest";
 import type { EmulatorJob } from "../../src/emulator/index.js";
 import { imageIdOf } from "../../src/emulator/obs.js";
 import { API } from "../support/client.js";
-import { useEmulator, withEmulator, TEST_PROJECT_ID } from "../support/emulator.js";
+import { useEmulator, withEmulator, TEST_PROJECT_ID, TEST_TOKEN } from "../support/emulator.js";
 import { FAKE_JPEG, tinyPng, type ObsObjects } from "../support/images.js";
 
 const CATS: EmulatorJob = { id: "282", name: "cats", data_path: "obs://bucket/cats/", project_id: TEST_PROJECT_ID, description: "Cats", type: 0 };
@@ -510,6 +510,9 @@ describe("body size limit", () => {
     });
   });
 
+  // The raw requests below carry a valid token: the gateway refuses unauthenticated ones before
+  // reading any body (test/emulator/gateway-hardening.test.ts), so only these reach the size check.
+
   /** A raw connection to the fixture's emulator, collecting what comes back and when it closes. */
   async function rawConnection(url: string): Promise<{ socket: Socket; received: () => string; closed: Promise<void> }> {
     const { hostname, port } = new URL(url);
@@ -525,7 +528,7 @@ describe("body size limit", () => {
   test("a huge declared body trickled slowly gets its 413 at once, and Node closes the connection right after", async () => {
     const { socket, received, closed } = await rawConnection(small().url);
     socket.write(
-      `POST /v1/${TEST_PROJECT_ID}/data-annotations/${CATS.id}/tags/show HTTP/1.1\r\nHost: emulator\r\n` +
+      `POST /v1/${TEST_PROJECT_ID}/data-annotations/${CATS.id}/tags/show HTTP/1.1\r\nHost: emulator\r\nX-Auth-Token: ${TEST_TOKEN}\r\n` +
         `Content-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n{"image_id":[`,
     );
     const trickle = setInterval(() => socket.destroyed || socket.write('"0123456789abcdef0123456789abcdef",'), 20);
@@ -553,7 +556,7 @@ describe("body size limit", () => {
     test("is logged as one short line, not as an internal error", async () => {
       const { socket } = await rawConnection(logged().url);
       socket.write(
-        `POST /v1/${TEST_PROJECT_ID}/data-annotations/${CATS.id}/tags/show HTTP/1.1\r\nHost: emulator\r\n` +
+        `POST /v1/${TEST_PROJECT_ID}/data-annotations/${CATS.id}/tags/show HTTP/1.1\r\nHost: emulator\r\nX-Auth-Token: ${TEST_TOKEN}\r\n` +
           `Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"image_id":[`,
       );
       await new Promise((resolve) => setTimeout(resolve, 50));

@@ -224,13 +224,15 @@ describe("modelarts-annotations emulator", () => {
     ["SIGINT", 130],
   ] as const)("a second %s during the shutdown exits at once with %i, and still removes the config file", async (signal, exitCode) => {
     running = runCli(["emulator", "--obs-root", obs.path]);
-    const { url, configPath } = await started(running);
-    // A request whose body never comes keeps the clean shutdown waiting.
+    const { url, configPath, config } = await started(running);
+    // A request whose body never comes keeps the clean shutdown waiting. It carries the emulator's
+    // token: an unauthenticated one would be answered at once, before its body.
+    const token = (context(config, "emulator-token").credentials as { token: string }).token;
     const { hostname, port } = new URL(url);
     const socket = connect(Number(port), hostname);
     socket.on("error", () => {});
     await new Promise((resolve) => socket.once("connect", resolve));
-    socket.write(`POST /v1/local-project/data-annotations/1/tags/show HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{`);
+    socket.write(`POST /v1/local-project/data-annotations/1/tags/show HTTP/1.1\r\nHost: ${hostname}\r\nX-Auth-Token: ${token}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{`);
     await new Promise((resolve) => setTimeout(resolve, 100));
     try {
       running.child.kill(signal);

@@ -1,0 +1,107 @@
+/**
+ * The client's one retry policy, used by every helper, and through them by the waiter's polls and
+ * the iterator's pages: exponential backoff with full jitter (AWS's "full jitter": a wait drawn
+ * uniformly below the growing cap, so that clients throttled together do not come back together),
+ * and a `Retry-After` the service sends is waited out in full, or not at all.
+ */
+import { ModelArtsAbortError, ModelArtsArgumentError, ModelArtsNetworkError } from "../errors.js";
+
+export interface RetryPolicy {
+  /** Retries after the first attempt. Default 3. */
+  maxRetries: number;
+  /** Cap of the first wait; the cap doubles per retry. Default 500 ms. */
+  baseDelayMs: number;
+  /** Longest wait: the backoff's cap, and the longest Retry-After waited out (a longer one ends the retries). Default 20 000 ms. */
+  maxDelayMs: number;
+  /** Retry POST, PUT and DELETE too. Default false: a write whose answer was lost may have taken effect. */
+  retryWrites: boolean;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 3, baseDelayMs: 500, maxDelayMs: 20_000, retryWrites: false };
+
+/**
+ * The statuses that say "try again later" rather than "this cannot work": rate limiting and the
+ * gateway's or service's own trouble. 502 and 504 come from proxies, not from the spec.
+ */
+export const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
+
+/** The client's `retry` option: `false` (no retries), or some fields of RetryPolicy over the defaults. */
+export function checkRetry(value: unknown): RetryPolicy {
+  if (value === false) return { ...DEFAULT_RETRY, maxRetries: 0 };
+  const policy = { ...DEFAULT_RETRY, ...(value as Partial<RetryPolicy>) };
+  const whole = (n: unknown): boolean => Number.isInteger(n) && (n as number) >= 0 && (n as number) < 2 ** 31;
+  // One message for every field: the option is small enough to read whole.
+  if (
+    (value !== undefined && (value === null || typeof value !== "object")) ||
+    !whole(policy.maxRetries) ||
+    policy.maxRetries > 20 ||
+    !whole(policy.baseDelayMs) ||
+    !whole(policy.maxDelayMs) ||
+    typeof policy.retryWrites !== "boolean"
+  ) {
+    throw new ModelArtsArgumentError("retry", "must be false or { maxRetries?: 0-20, baseDelayMs?: ms, maxDelayMs?: ms, retryWrites?: boolean }");
+  }
+  return policy;
+}
+
+/** A Retry-After header in milliseconds from now: delay-seconds or an HTTP-date; undefined when absent or unreadable. */
+export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
+  if (header === null) return undefined;
+  const text = header.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  // An HTTP-date starts with the day's name; Date.parse alone would take "-1" for a year.
+  const at = /^[A-Za-z]{3}, /.test(text) ? Date.parse(text) : Number.NaN;
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/**
+ * The wait before retry number `retry` (0 for the first), or undefined when there is to be none:
+ * a Retry-After longer than `maxDelayMs`, or any wait that would end past `deadline`.
+ */
+export function retryDelay(policy: RetryPolicy, retry: number, retryAfter: number | undefined, deadline: number): number | undefined {
+  if (retry >= policy.maxRetries) return undefined;
+  let wait: number;
+  if (retryAfter !== undefined) {
+    if (retryAfter > policy.maxDelayMs) return undefined;
+    wait = retryAfter;
+  } else {
+    wait = Math.floor(Math.random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retry));
+  }
+  return performance.now() + wait < deadline ? wait : undefined;
+}
+
+/**
+ * Whether a thrown call error is the network's passing trouble, worth another request: no answer
+ * came ("network") or none came in time ("timeout"). For a write only a refused connection counts,
+ * as nothing of it was sent. Bad arguments, the caller's cancellation and errors of our own never do.
+ */
+export function isTransientNetworkError(error: unknown, signal: AbortSignal | undefined, write = false): error is ModelArtsNetworkError {
+  if (!(error instanceof ModelArtsNetworkError) || signal?.aborted === true) return false;
+  return !write || (error.cause as { cause?: { code?: unknown } } | undefined)?.cause?.code === "ECONNREFUSED";
+}
+
+/** What the helpers throw when their signal fires, so that one catch covers a request and a sleep. */
+export function abortError(signal: AbortSignal, operation: string): ModelArtsAbortError {
+  const timedOut = (signal.reason as { name?: unknown } | undefined)?.name === "TimeoutError";
+  return new ModelArtsAbortError(timedOut ? `${operation}: the caller's signal timed out` : `${operation} was aborted by the caller`, { cause: signal.reason, operation });
+}
+
+/**
+ * Waits `ms`, or rejects as `operation`'s abort as soon as `signal` fires, clearing its timer so
+ * that nothing is left to keep the process alive.
+ */
+export function sleep(ms: number, signal: AbortSignal | undefined, operation: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(abortError(signal, operation));
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(abortError(signal!, operation));
+    };
+    // A referenced timer on purpose: a script that awaits the wait must not exit in the middle of it.
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
