@@ -121,7 +121,7 @@ describe("client and emulator agree on what the spec allows", () => {
 describe("what the spec's patterns do not say", () => {
   it("a lone surrogate in a path or query value is a ModelArtsValidationError before any request, not a network error", async () => {
     let sent = 0;
-    const client = createClient({ endpoint: "http://127.0.0.1:9", projectId: TEST_PROJECT_ID, credentials: { token: "t" }, env: {}, fetch: async () => {
+    const client = createClient({ endpoint: "http://127.0.0.1:9", projectId: TEST_PROJECT_ID, credentials: { token: "t" }, env: {}, retry: false, fetch: async () => {
       sent += 1;
       return new Response(null, { status: 500 });
     } });
