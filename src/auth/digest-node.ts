@@ -16,9 +16,13 @@ function nodeCrypto(): typeof NodeCrypto {
 
 const utf8 = new TextEncoder();
 
+let oneShotHash: typeof NodeCrypto.hash | undefined;
+
 /** Lowercase hex SHA-256. Strings are hashed as UTF-8. */
 export function sha256Hex(data: string | Uint8Array): string {
-  return nodeCrypto().hash("sha256", data, "hex");
+  // The function itself is kept: this runs twice per signature, on the signer's hot path.
+  oneShotHash ??= nodeCrypto().hash;
+  return oneShotHash("sha256", data, "hex");
 }
 
 /** Lowercase hex HMAC-SHA256; the key is used as its UTF-8 bytes, as every official SDK does. */
