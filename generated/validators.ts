@@ -115,6 +115,7 @@ export const DEFINITIONS: Readonly<Record<string, Schema>> = {
   },
   "/schemas/ImageTagList": {
     "type": "array",
+    "maxItems": 200,
     "items": {
       "$ref": "/schemas/ImageTag"
     }

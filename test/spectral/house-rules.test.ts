@@ -95,6 +95,7 @@ const cases: Array<[string, Array<Omit<Finding, "source"> & { source?: string }>
     "house-enum-values-documented",
     [{ code: "house-enum-values-documented", path: ["components", "schemas", "SyncObsResponse", "properties", "status"] }],
   ],
+  ["house-assumption-marked", [{ code: "house-assumption-marked", path: ["components", "schemas", "SyncObsResponse", "properties", "progress"] }]],
 ];
 
 describe("each rule fires on its fixture, and nothing else does", () => {
@@ -260,5 +261,16 @@ describe("spec/openapi.yaml", () => {
     const results = await lint(realSpec);
     const readable = results.map((r) => `${path.relative(repo, r.source ?? "")} ${r.path.join(".")} ${r.code}: ${r.message}`);
     expect(readable).toEqual([]);
+  });
+});
+
+describe("house-assumption-marked wants a reason, not a token mark", () => {
+  it("refuses an x-assumption that is not a sentence", async () => {
+    const clean = fs.readFileSync(path.join(fixtures, "clean.yaml"), "utf8");
+    const text = clean.replace("x-assumption: The service reports no scale; a percentage is the project's reading.", "x-assumption: assumed");
+    expect(text).not.toBe(clean);
+    expect(findings(await lintText(text, path.join(fixtures, "clean.yaml")))).toEqual([
+      { code: "house-assumption-marked", path: ["components", "schemas", "SyncObsResponse", "properties", "progress", "x-assumption"], source: "clean.yaml" },
+    ]);
   });
 });

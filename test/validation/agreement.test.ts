@@ -55,6 +55,8 @@ const CORPUS: Case[] = [
   ["an empty tag name", "modify_image_info", { ...JOB, body: { images: [{ image_id: IMAGE, tags: [""] }] } }],
   ["an image without tags", "modify_image_info", { ...JOB, body: { images: [{ image_id: IMAGE }] } }],
   ["no images", "modify_image_info", { ...JOB, body: { images: [] } }],
+  ["200 tags on one image (the project's limit)", "modify_image_info", { ...JOB, body: { images: [{ image_id: IMAGE, tags: Array.from({ length: 200 }, (_, i) => `t${i}`) }] } }],
+  ["201 tags on one image", "modify_image_info", { ...JOB, body: { images: [{ image_id: IMAGE, tags: Array.from({ length: 201 }, (_, i) => `t${i}`) }] } }],
   ["an unknown field in an image", "modify_image_info", { ...JOB, body: { images: [{ image_id: IMAGE, tags: [], colour: "red" }] } }],
 ];
 
