@@ -456,7 +456,7 @@ export interface components {
              */
             is_success: boolean;
             /**
-             * @description One entry per requested image.
+             * @description One entry per requested image. The legacy return table marks it optional; the emulator always sends it.
              * @example [
              *       {
              *         "image_id": "9d377b10ce7784a5b3c7e2c63a229a1f",
@@ -470,7 +470,7 @@ export interface components {
              *       }
              *     ]
              */
-            images_tags: components["schemas"]["ImageTags"][];
+            images_tags?: components["schemas"]["ImageTags"][];
         };
         /**
          * @description Counts of images per tag and of labelled versus unlabelled images.

@@ -237,7 +237,7 @@ export function imageTags(io: CliIo, given: string[], flags: JobFlags): Promise<
     }
     const result = await das.get_image_info_by_ids({ ...job(flags), body: { image_id: ids } });
     if (!result.is_success) return serviceFailure(out, result);
-    out.result(result, () => out.table(["IMAGE ID", "SIZE", "TAGS"], result.images_tags.map((image) => [image.image_id, image.size?.join("x") ?? "-", tagsText(image.tags)])));
+    out.result(result, () => out.table(["IMAGE ID", "SIZE", "TAGS"], (result.images_tags ?? []).map((image) => [image.image_id, image.size?.join("x") ?? "-", tagsText(image.tags)])));
     return EXIT.OK;
   });
 }
