@@ -5,6 +5,7 @@
 //   generated/validators.ts  JSON Schemas of each operation's arguments (refs as named definitions,
 //                            formats turned into keywords), which the shared validator in
 //                            src/validation/json-schema.ts runs: nothing compiles code at run time
+//                            (it refuses, when the table is imported, any keyword it does not implement)
 //   generated/operations.ts  the operation table: per operationId its method, path, parameters
 //                            with defaults and limits, success status and validator. The facade,
 //                            the CLI, config checks and the emulator read the spec only through it.
@@ -137,23 +138,6 @@ function argumentsSchema({ parameters, bodySchema, bodyRequired }) {
   return { type: "object", properties, required, additionalProperties: false };
 }
 
-// The keywords src/validation/json-schema.ts implements: a spec that needs another stops the build
-// here, instead of being accepted by a validator that would ignore the keyword.
-const SUPPORTED_KEYWORDS = new Set([
-  "$ref", "type", "enum", "pattern", "minLength", "maxLength", "minimum", "maximum", "minItems", "maxItems",
-  "uniqueItems", "items", "required", "properties", "additionalProperties", "oneOf", "allOf", "default",
-]);
-
-function checkKeywords(schema, where) {
-  if (schema === null || typeof schema !== "object") return;
-  for (const [key, value] of Object.entries(schema)) {
-    if (!SUPPORTED_KEYWORDS.has(key)) throw new Error(`${where} uses the JSON Schema keyword "${key}", which the shared validator does not implement`);
-    if (key === "properties") for (const [name, sub] of Object.entries(value)) checkKeywords(sub, `${where}.${name}`);
-    else if (key === "items" || (key === "additionalProperties" && typeof value === "object")) checkKeywords(value, `${where}.${key}`);
-    else if (key === "oneOf" || key === "allOf") value.forEach((sub, i) => checkKeywords(sub, `${where}.${key}[${i}]`));
-  }
-}
-
 /**
  * The JSON Schemas of each operation's argument object, with shared schemas as named
  * definitions: data that src/validation/json-schema.ts runs, so nothing compiles code at run time.
@@ -176,12 +160,10 @@ function argumentSchemas(document, found) {
   const byOperation = {};
   for (const entry of found) {
     const schema = argumentsSchema(entry);
-    checkKeywords(schema, entry.operation.operationId);
     walk(schema);
     byOperation[entry.operation.operationId] = schema;
   }
   const used = Object.fromEntries([...reachable].sort().map((name) => [name, definitions[name]]));
-  for (const [name, schema] of Object.entries(used)) checkKeywords(schema, name);
   return [
     `/**\n * ${NOTICE}\n *\n * JSON Schemas of each operation's argument object (its parameters by name, plus body), and\n * the shared definitions they reference, for the validator in src/validation/json-schema.ts.\n */`,
     `import type { Schema } from "../src/validation/json-schema.js";`,

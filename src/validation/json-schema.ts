@@ -48,11 +48,11 @@ export interface ArgumentValidator {
   errors?: ValidationIssue[] | null;
 }
 
-/** The keywords this validator implements; the generator refuses a spec that needs any other. */
-export const SUPPORTED_KEYWORDS: readonly string[] = [
+/** The keywords this validator implements: compiling a schema with any other throws, rather than ignore it. */
+const SUPPORTED_KEYWORDS: ReadonlySet<string> = new Set([
   "$ref", "type", "enum", "pattern", "minLength", "maxLength", "minimum", "maximum", "minItems", "maxItems",
   "uniqueItems", "items", "required", "properties", "additionalProperties", "oneOf", "allOf", "default",
-];
+]);
 
 type Check = (data: unknown, path: string, issues: ValidationIssue[]) => boolean;
 
@@ -120,24 +120,33 @@ function deepDuplicate(items: readonly unknown[]): [number, number] | undefined 
 }
 
 /** Builds the checks of `root` once; `definitions` resolves `$ref`s, each compiled once and shared. */
+// Compiled definitions per definitions object, so that the operations sharing them compile each once.
+const compiledDefinitions = new WeakMap<object, Map<string, Check>>();
+
 export function compileSchema(root: Schema, definitions: Readonly<Record<string, Schema>>): ArgumentValidator {
-  const compiled = new Map<string, Check>();
+  let compiled = compiledDefinitions.get(definitions);
+  if (compiled === undefined) {
+    compiled = new Map<string, Check>();
+    compiledDefinitions.set(definitions, compiled);
+  }
 
   function ref(name: string): Check {
-    let check = compiled.get(name);
+    let check = compiled!.get(name);
     if (check === undefined) {
       const schema = definitions[name];
       if (schema === undefined) throw new Error(`no schema definition named ${name}`);
       // Registered before compiling, so that a recursive schema refers to itself.
       let inner: Check | undefined;
       check = (data, path, issues) => inner!(data, path, issues);
-      compiled.set(name, check);
+      compiled!.set(name, check);
       inner = compile(schema, `#/definitions/${name}`);
     }
     return check;
   }
 
   function compile(schema: Schema, at: string): Check {
+    const unknown = Object.keys(schema).find((keyword) => !SUPPORTED_KEYWORDS.has(keyword));
+    if (unknown !== undefined) throw new Error(`${at} uses the JSON Schema keyword "${unknown}", which the shared validator does not implement`);
     const checks: Check[] = [];
     const fail = (issues: ValidationIssue[], path: string, keyword: string, params: Record<string, unknown>, message: string): false => {
       issues.push({ instancePath: path, schemaPath: `${at}/${keyword}`, keyword, params, message });

@@ -127,3 +127,12 @@ describe("where it is stricter than Ajv on purpose", () => {
     expect(ratio(null)).toBe(true);
   });
 });
+
+describe("keywords it does not implement", () => {
+  it("refuses them when compiling, naming the keyword and where, instead of ignoring a constraint", () => {
+    expect(() => compileSchema({ type: "object", properties: { n: { type: "integer", multipleOf: 2 } as Schema } }, {})).toThrow(
+      /#\/properties\/n uses the JSON Schema keyword "multipleOf"/,
+    );
+    expect(() => compileSchema({ $ref: "/x" }, { "/x": { type: "string", format: "uuid" } as Schema })).toThrow(/"format"/);
+  });
+});
