@@ -9,6 +9,7 @@
  * client (openapi-generator on Java) for the two whose Python signatures change; the others pass
  * `--skip` to keep this file's runtime moderate. Surfaces are cached per spec in out/cache/review/.
  */
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureGoTool } from "../../scripts/lib/go-tools.mjs";
 import { isMap, isSeq, type parseDocument } from "yaml";
@@ -29,6 +30,11 @@ function map(doc: Doc, path: (string | number)[]) {
 }
 
 const SYNC_STATUS = "spec/components/schemas/SyncObsStatusResponse.yaml";
+
+// The bump fixture starts from whatever version the spec has now, so a real release does not break it.
+const SPEC_VERSION = String((JSON.parse(readFileSync(new URL("../../generated/openapi.json", import.meta.url), "utf8")) as { info: { version: string } }).info.version);
+const NEXT_MAJOR = `${Number(/^(\d+)/.exec(SPEC_VERSION)?.[1]) + 1}.0.0`;
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 function addEnumValue(repo: string): void {
   editYaml(repo, SYNC_STATUS, (doc) => {
@@ -169,11 +175,11 @@ const FIXTURES: Fixture[] = [
     name: "the same breaking edit with a major version bump",
     edit: (repo) => {
       addEnumValue(repo);
-      editYaml(repo, "spec/openapi.yaml", (doc) => doc.setIn(["info", "version"], "2.0.0"));
+      editYaml(repo, "spec/openapi.yaml", (doc) => doc.setIn(["info", "version"], NEXT_MAJOR));
     },
     exit: 0,
     rules: ["response-property-enum-value-added"],
-    mentions: [/announced by the major version bump\*\* 1\.0\.0 → 2\.0\.0/],
+    mentions: [new RegExp(`announced by the major version bump\\*\\* ${escapeRegExp(SPEC_VERSION)} → ${escapeRegExp(NEXT_MAJOR)}`)],
     sections: [],
   },
   {
