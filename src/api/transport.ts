@@ -7,8 +7,9 @@
  */
 import { signRequestAsync, type SigningCredentials } from "../auth/signer.js";
 import { readCredentialsInput } from "../config/options.js";
+import { abortError } from "./retry.js";
 import type { ClientCredentials, CredentialsProvider, ResolvedCredentials } from "../config/types.js";
-import { ModelArtsAbortError, ModelArtsArgumentError, ModelArtsConfigError, ModelArtsError, ModelArtsNetworkError, ModelArtsServiceError } from "../errors.js";
+import { ModelArtsArgumentError, ModelArtsConfigError, ModelArtsError, ModelArtsNetworkError, ModelArtsServiceError } from "../errors.js";
 
 /**
  * A fetch that takes the timeout of this one call (the default is the client's), and the
@@ -118,13 +119,10 @@ export function toNetworkError(
   error = scrub(error, redact);
   const url = new URL(request.url);
   const target = `${request.method} ${url.origin}${url.pathname}`;
-  const context = operation !== undefined ? { cause: error, operation } : { cause: error };
+  const context = { cause: error, operation };
   // The caller's signal first: when it fired, the call was cancelled on purpose, even if the
   // caller made that signal with AbortSignal.timeout.
-  if (signals.caller?.aborted) {
-    const timedOut = (signals.caller.reason as { name?: string } | undefined)?.name === "TimeoutError";
-    return new ModelArtsAbortError(`${target} ${timedOut ? "was cancelled: the caller's signal timed out" : "was aborted by the caller"}`, context);
-  }
+  if (signals.caller?.aborted) return abortError(signals.caller, operation, target, error);
   if (signals.timeout?.aborted || (error as { name?: string })?.name === "TimeoutError") {
     return new ModelArtsNetworkError(`${target} timed out`, "timeout", context);
   }
