@@ -49,7 +49,7 @@ function signingCredentials(credentials: ResolvedCredentials): SigningCredential
 export async function authenticateRequest(
   request: Request,
   credentials: ResolvedCredentials,
-  options: { userAgent?: string; signal?: AbortSignal; date?: Date; signing?: SigningCredentials } = {},
+  options: { userAgent?: string | undefined; signal?: AbortSignal; date?: Date; signing?: SigningCredentials | undefined } = {},
 ): Promise<Request> {
   const headers = new Headers(request.headers);
   if (options.userAgent !== undefined && !headers.has("user-agent")) headers.set("User-Agent", options.userAgent);
@@ -257,9 +257,9 @@ export function createTransport(options: TransportOptions): Transport {
       let request: Request;
       try {
         request = await authenticateRequest(retried ? copy! : (copy?.clone() ?? incoming), current.credentials, {
-          ...(options.userAgent !== undefined ? { userAgent: options.userAgent } : {}),
+          userAgent: options.userAgent,
           signal,
-          ...(current.signing ? { signing: current.signing } : {}),
+          signing: current.signing,
         });
       } catch (error) {
         if (error instanceof ModelArtsError) throw error;
