@@ -5,7 +5,7 @@
  * ModelArtsNetworkError instead of a bare `TypeError: fetch failed`. (A body that breaks off later
  * is seen by whoever reads it: the helpers convert that too; `client.raw` callers get fetch's error.)
  */
-import { signRequestAsync, type SigningCredentials } from "../auth/signer.js";
+import { signRequestAsync } from "../auth/signer.js";
 import { readCredentialsInput } from "../config/options.js";
 import { abortError } from "./retry.js";
 import type { ClientCredentials, CredentialsProvider, ResolvedCredentials } from "../config/types.js";
@@ -35,12 +35,6 @@ export interface TransportOptions {
 // signature, while the content type and project travel protected.
 const SIGNED_REQUEST_HEADERS = ["content-type", "x-project-id"] as const;
 
-/** The signer's view of resolved credentials, made once per client so its per-key cache hits. */
-function signingCredentials(credentials: ResolvedCredentials): SigningCredentials | undefined {
-  if (credentials.kind === "token") return undefined;
-  return { ak: credentials.ak, sk: credentials.sk, ...(credentials.securityToken ? { securityToken: credentials.securityToken } : {}) };
-}
-
 /**
  * A copy of `request` carrying the token, or the AK/SK signature of exactly the bytes it will
  * send. Redirects are not followed: fetch would forward X-Auth-Token and X-Security-Token to
@@ -49,7 +43,7 @@ function signingCredentials(credentials: ResolvedCredentials): SigningCredential
 export async function authenticateRequest(
   request: Request,
   credentials: ResolvedCredentials,
-  options: { userAgent?: string | undefined; signal?: AbortSignal; date?: Date; signing?: SigningCredentials | undefined } = {},
+  options: { userAgent?: string | undefined; signal?: AbortSignal; date?: Date } = {},
 ): Promise<Request> {
   const headers = new Headers(request.headers);
   if (options.userAgent !== undefined && !headers.has("user-agent")) headers.set("User-Agent", options.userAgent);
@@ -62,11 +56,9 @@ export async function authenticateRequest(
       const value = headers.get(name);
       if (value !== null) signedHeaders[name] = value;
     }
-    const added = await signRequestAsync(
-      { method: request.method, url: request.url, headers: signedHeaders, body },
-      options.signing ?? signingCredentials(credentials)!,
-      options.date,
-    );
+    // The resolved credentials are the signer's (a client keeps the same object, so the
+    // signer's per-credentials key cache hits).
+    const added = await signRequestAsync({ method: request.method, url: request.url, headers: signedHeaders, body }, credentials, options.date);
     for (const [name, value] of Object.entries(added)) headers.set(name, value);
   }
   return new Request(request.url, { method: request.method, headers, body, signal: options.signal ?? request.signal, redirect: "manual" });
@@ -167,7 +159,6 @@ function capped(response: Response, limit: number, target: string): Response {
 /** Credentials as the transport uses them: fixed, or the provider's current ones. */
 interface Held {
   credentials: ResolvedCredentials;
-  signing: SigningCredentials | undefined;
   /** performance.now() time from which they are refreshed before use; Infinity for never. */
   refreshAt: number;
 }
@@ -181,7 +172,7 @@ const REFRESH_BEFORE_EXPIRY_MS = 60_000;
 const EXPIRED = /"error_code"\s*:\s*"(?:ModelArts\.0202|APIGW\.0307)"/;
 
 function held(credentials: ResolvedCredentials, refreshAt = Infinity): Held {
-  return { credentials, signing: signingCredentials(credentials), refreshAt };
+  return { credentials, refreshAt };
 }
 
 function secretsOf(credentials: ResolvedCredentials): string[] {
@@ -256,11 +247,7 @@ export function createTransport(options: TransportOptions): Transport {
       const current = await source.get();
       let request: Request;
       try {
-        request = await authenticateRequest(retried ? copy! : (copy?.clone() ?? incoming), current.credentials, {
-          userAgent: options.userAgent,
-          signal,
-          signing: current.signing,
-        });
+        request = await authenticateRequest(retried ? copy! : (copy?.clone() ?? incoming), current.credentials, { userAgent: options.userAgent, signal });
       } catch (error) {
         if (error instanceof ModelArtsError) throw error;
         // Nothing was sent: a header value the runtime refuses (a User-Agent with a line break) is
