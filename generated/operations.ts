@@ -34,188 +34,186 @@ export interface OperationEntry {
   readonly validate: ArgumentValidator;
 }
 
-export const OPERATIONS = {
-  "show_images_by_tag": {
-    "operationId": "show_images_by_tag",
-    "tag": "DataAnnotations",
-    "method": "get",
-    "path": "/v1/{project_id}/data-annotations/{data_annotation_id}/images",
-    "pathParameters": [
-      "project_id",
-      "data_annotation_id"
-    ],
-    "queryParameters": [
-      {
-        "name": "tag_name",
-        "type": "string"
-      },
-      {
-        "name": "per_page",
-        "type": "integer",
-        "default": 10,
-        "minimum": 1,
-        "maximum": 100
-      },
-      {
-        "name": "page",
-        "type": "integer",
-        "default": 1,
-        "minimum": 1
-      }
-    ],
-    "body": null,
-    "successStatus": 200,
-    "validate": compileSchema(ARGUMENTS.show_images_by_tag, DEFINITIONS)
-  },
-  "modify_image_info": {
-    "operationId": "modify_image_info",
-    "tag": "DataAnnotations",
-    "method": "put",
-    "path": "/v1/{project_id}/data-annotations/{data_annotation_id}/images",
-    "pathParameters": [
-      "project_id",
-      "data_annotation_id"
-    ],
-    "queryParameters": [],
-    "body": {
-      "required": true
-    },
-    "successStatus": 204,
-    "validate": compileSchema(ARGUMENTS.modify_image_info, DEFINITIONS)
-  },
-  "delete_selected_images": {
-    "operationId": "delete_selected_images",
-    "tag": "DataAnnotations",
-    "method": "post",
-    "path": "/v1/{project_id}/data-annotations/{data_annotation_id}/images/delete",
-    "pathParameters": [
-      "project_id",
-      "data_annotation_id"
-    ],
-    "queryParameters": [],
-    "body": {
-      "required": true
-    },
-    "successStatus": 200,
-    "validate": compileSchema(ARGUMENTS.delete_selected_images, DEFINITIONS)
-  },
-  "delete_selected_image": {
-    "operationId": "delete_selected_image",
-    "tag": "DataAnnotations",
-    "method": "delete",
-    "path": "/v1/{project_id}/data-annotations/{data_annotation_id}/images/{image_id}",
-    "pathParameters": [
-      "project_id",
-      "data_annotation_id",
-      "image_id"
-    ],
-    "queryParameters": [],
-    "body": null,
-    "successStatus": 204,
-    "validate": compileSchema(ARGUMENTS.delete_selected_image, DEFINITIONS)
-  },
-  "get_image_info_by_id": {
-    "operationId": "get_image_info_by_id",
-    "tag": "DataAnnotations",
-    "method": "get",
-    "path": "/v1/{project_id}/data-annotations/{data_annotation_id}/images/{image_id}/tags",
-    "pathParameters": [
-      "project_id",
-      "data_annotation_id",
-      "image_id"
-    ],
-    "queryParameters": [],
-    "body": null,
-    "successStatus": 200,
-    "validate": compileSchema(ARGUMENTS.get_image_info_by_id, DEFINITIONS)
-  },
-  "query_tag_list": {
-    "operationId": "query_tag_list",
-    "tag": "DataAnnotations",
-    "method": "get",
-    "path": "/v1/{project_id}/data-annotations/{data_annotation_id}/tags",
-    "pathParameters": [
-      "project_id",
-      "data_annotation_id"
-    ],
-    "queryParameters": [],
-    "body": null,
-    "successStatus": 200,
-    "validate": compileSchema(ARGUMENTS.query_tag_list, DEFINITIONS)
-  },
-  "get_image_info_by_ids": {
-    "operationId": "get_image_info_by_ids",
-    "tag": "DataAnnotations",
-    "method": "post",
-    "path": "/v1/{project_id}/data-annotations/{data_annotation_id}/tags/show",
-    "pathParameters": [
-      "project_id",
-      "data_annotation_id"
-    ],
-    "queryParameters": [],
-    "body": {
-      "required": true
-    },
-    "successStatus": 200,
-    "validate": compileSchema(ARGUMENTS.get_image_info_by_ids, DEFINITIONS)
-  },
-  "get_tag_statistics": {
-    "operationId": "get_tag_statistics",
-    "tag": "DataAnnotations",
-    "method": "get",
-    "path": "/v1/{project_id}/data-annotations/{data_annotation_id}/tags/stats",
-    "pathParameters": [
-      "project_id",
-      "data_annotation_id"
-    ],
-    "queryParameters": [],
-    "body": null,
-    "successStatus": 200,
-    "validate": compileSchema(ARGUMENTS.get_tag_statistics, DEFINITIONS)
-  },
-  "sync_obs": {
-    "operationId": "sync_obs",
-    "tag": "DataAnnotations",
-    "method": "post",
-    "path": "/v1/{project_id}/data-annotations/{data_annotation_id}/obs/sync",
-    "pathParameters": [
-      "project_id",
-      "data_annotation_id"
-    ],
-    "queryParameters": [],
-    "body": null,
-    "successStatus": 202,
-    "validate": compileSchema(ARGUMENTS.sync_obs, DEFINITIONS)
-  },
-  "sync_obs_status": {
-    "operationId": "sync_obs_status",
-    "tag": "DataAnnotations",
-    "method": "get",
-    "path": "/v1/{project_id}/data-annotations/{data_annotation_id}/obs/sync-status",
-    "pathParameters": [
-      "project_id",
-      "data_annotation_id"
-    ],
-    "queryParameters": [],
-    "body": null,
-    "successStatus": 200,
-    "validate": compileSchema(ARGUMENTS.sync_obs_status, DEFINITIONS)
-  },
-  "query_validation": {
-    "operationId": "query_validation",
-    "tag": "Label",
-    "method": "get",
-    "path": "/v1/{project_id}/annotation-jobs/{job_id}/validation",
-    "pathParameters": [
-      "project_id",
-      "job_id"
-    ],
-    "queryParameters": [],
-    "body": null,
-    "successStatus": 200,
-    "validate": compileSchema(ARGUMENTS.query_validation, DEFINITIONS)
+/** The operation table's type: each entry with its literal method, path, parameters and status. */
+export interface Operations {
+  readonly "show_images_by_tag": {
+    readonly "operationId": "show_images_by_tag";
+    readonly "tag": "DataAnnotations";
+    readonly "method": "get";
+    readonly "path": "/v1/{project_id}/data-annotations/{data_annotation_id}/images";
+    readonly "pathParameters": readonly ["project_id", "data_annotation_id"];
+    readonly "queryParameters": readonly [{
+      readonly "name": "tag_name";
+      readonly "type": "string";
+    }, {
+      readonly "name": "per_page";
+      readonly "type": "integer";
+      readonly "default": 10;
+      readonly "minimum": 1;
+      readonly "maximum": 100;
+    }, {
+      readonly "name": "page";
+      readonly "type": "integer";
+      readonly "default": 1;
+      readonly "minimum": 1;
+    }];
+    readonly "body": null;
+    readonly "successStatus": 200;
+    readonly "validate": ArgumentValidator;
+  };
+  readonly "modify_image_info": {
+    readonly "operationId": "modify_image_info";
+    readonly "tag": "DataAnnotations";
+    readonly "method": "put";
+    readonly "path": "/v1/{project_id}/data-annotations/{data_annotation_id}/images";
+    readonly "pathParameters": readonly ["project_id", "data_annotation_id"];
+    readonly "queryParameters": readonly [];
+    readonly "body": {
+      readonly "required": true;
+    };
+    readonly "successStatus": 204;
+    readonly "validate": ArgumentValidator;
+  };
+  readonly "delete_selected_images": {
+    readonly "operationId": "delete_selected_images";
+    readonly "tag": "DataAnnotations";
+    readonly "method": "post";
+    readonly "path": "/v1/{project_id}/data-annotations/{data_annotation_id}/images/delete";
+    readonly "pathParameters": readonly ["project_id", "data_annotation_id"];
+    readonly "queryParameters": readonly [];
+    readonly "body": {
+      readonly "required": true;
+    };
+    readonly "successStatus": 200;
+    readonly "validate": ArgumentValidator;
+  };
+  readonly "delete_selected_image": {
+    readonly "operationId": "delete_selected_image";
+    readonly "tag": "DataAnnotations";
+    readonly "method": "delete";
+    readonly "path": "/v1/{project_id}/data-annotations/{data_annotation_id}/images/{image_id}";
+    readonly "pathParameters": readonly ["project_id", "data_annotation_id", "image_id"];
+    readonly "queryParameters": readonly [];
+    readonly "body": null;
+    readonly "successStatus": 204;
+    readonly "validate": ArgumentValidator;
+  };
+  readonly "get_image_info_by_id": {
+    readonly "operationId": "get_image_info_by_id";
+    readonly "tag": "DataAnnotations";
+    readonly "method": "get";
+    readonly "path": "/v1/{project_id}/data-annotations/{data_annotation_id}/images/{image_id}/tags";
+    readonly "pathParameters": readonly ["project_id", "data_annotation_id", "image_id"];
+    readonly "queryParameters": readonly [];
+    readonly "body": null;
+    readonly "successStatus": 200;
+    readonly "validate": ArgumentValidator;
+  };
+  readonly "query_tag_list": {
+    readonly "operationId": "query_tag_list";
+    readonly "tag": "DataAnnotations";
+    readonly "method": "get";
+    readonly "path": "/v1/{project_id}/data-annotations/{data_annotation_id}/tags";
+    readonly "pathParameters": readonly ["project_id", "data_annotation_id"];
+    readonly "queryParameters": readonly [];
+    readonly "body": null;
+    readonly "successStatus": 200;
+    readonly "validate": ArgumentValidator;
+  };
+  readonly "get_image_info_by_ids": {
+    readonly "operationId": "get_image_info_by_ids";
+    readonly "tag": "DataAnnotations";
+    readonly "method": "post";
+    readonly "path": "/v1/{project_id}/data-annotations/{data_annotation_id}/tags/show";
+    readonly "pathParameters": readonly ["project_id", "data_annotation_id"];
+    readonly "queryParameters": readonly [];
+    readonly "body": {
+      readonly "required": true;
+    };
+    readonly "successStatus": 200;
+    readonly "validate": ArgumentValidator;
+  };
+  readonly "get_tag_statistics": {
+    readonly "operationId": "get_tag_statistics";
+    readonly "tag": "DataAnnotations";
+    readonly "method": "get";
+    readonly "path": "/v1/{project_id}/data-annotations/{data_annotation_id}/tags/stats";
+    readonly "pathParameters": readonly ["project_id", "data_annotation_id"];
+    readonly "queryParameters": readonly [];
+    readonly "body": null;
+    readonly "successStatus": 200;
+    readonly "validate": ArgumentValidator;
+  };
+  readonly "sync_obs": {
+    readonly "operationId": "sync_obs";
+    readonly "tag": "DataAnnotations";
+    readonly "method": "post";
+    readonly "path": "/v1/{project_id}/data-annotations/{data_annotation_id}/obs/sync";
+    readonly "pathParameters": readonly ["project_id", "data_annotation_id"];
+    readonly "queryParameters": readonly [];
+    readonly "body": null;
+    readonly "successStatus": 202;
+    readonly "validate": ArgumentValidator;
+  };
+  readonly "sync_obs_status": {
+    readonly "operationId": "sync_obs_status";
+    readonly "tag": "DataAnnotations";
+    readonly "method": "get";
+    readonly "path": "/v1/{project_id}/data-annotations/{data_annotation_id}/obs/sync-status";
+    readonly "pathParameters": readonly ["project_id", "data_annotation_id"];
+    readonly "queryParameters": readonly [];
+    readonly "body": null;
+    readonly "successStatus": 200;
+    readonly "validate": ArgumentValidator;
+  };
+  readonly "query_validation": {
+    readonly "operationId": "query_validation";
+    readonly "tag": "Label";
+    readonly "method": "get";
+    readonly "path": "/v1/{project_id}/annotation-jobs/{job_id}/validation";
+    readonly "pathParameters": readonly ["project_id", "job_id"];
+    readonly "queryParameters": readonly [];
+    readonly "body": null;
+    readonly "successStatus": 200;
+    readonly "validate": ArgumentValidator;
+  };
+}
+
+/** [tag, method, path, success status, body (null: none; else whether it is required), query parameters?] */
+type Row = readonly [string, OperationEntry["method"], string, number, boolean | null, (readonly ParameterEntry[])?];
+
+/** The entries of `rows`: operation ids from the keys, path parameters from the path template (in its order), validators compiled. */
+function expandTable(rows: Readonly<Record<string, Row>>): Operations {
+  const table: Record<string, OperationEntry> = {};
+  for (const [operationId, [tag, method, path, successStatus, body, queryParameters = []]] of Object.entries(rows)) {
+    table[operationId] = {
+      operationId,
+      tag,
+      method,
+      path,
+      pathParameters: Array.from(path.matchAll(/\{(\w+)\}/g), (m) => m[1]!),
+      queryParameters,
+      body: body === null ? null : { required: body },
+      successStatus,
+      validate: compileSchema(ARGUMENTS[operationId as keyof typeof ARGUMENTS], DEFINITIONS),
+    };
   }
-} as const;
+  return table as unknown as Operations;
+}
+
+export const OPERATIONS: Operations = expandTable({
+  "show_images_by_tag": ["DataAnnotations","get","/v1/{project_id}/data-annotations/{data_annotation_id}/images",200,null,[{"name":"tag_name","type":"string"},{"name":"per_page","type":"integer","default":10,"minimum":1,"maximum":100},{"name":"page","type":"integer","default":1,"minimum":1}]],
+  "modify_image_info": ["DataAnnotations","put","/v1/{project_id}/data-annotations/{data_annotation_id}/images",204,true],
+  "delete_selected_images": ["DataAnnotations","post","/v1/{project_id}/data-annotations/{data_annotation_id}/images/delete",200,true],
+  "delete_selected_image": ["DataAnnotations","delete","/v1/{project_id}/data-annotations/{data_annotation_id}/images/{image_id}",204,null],
+  "get_image_info_by_id": ["DataAnnotations","get","/v1/{project_id}/data-annotations/{data_annotation_id}/images/{image_id}/tags",200,null],
+  "query_tag_list": ["DataAnnotations","get","/v1/{project_id}/data-annotations/{data_annotation_id}/tags",200,null],
+  "get_image_info_by_ids": ["DataAnnotations","post","/v1/{project_id}/data-annotations/{data_annotation_id}/tags/show",200,true],
+  "get_tag_statistics": ["DataAnnotations","get","/v1/{project_id}/data-annotations/{data_annotation_id}/tags/stats",200,null],
+  "sync_obs": ["DataAnnotations","post","/v1/{project_id}/data-annotations/{data_annotation_id}/obs/sync",202,null],
+  "sync_obs_status": ["DataAnnotations","get","/v1/{project_id}/data-annotations/{data_annotation_id}/obs/sync-status",200,null],
+  "query_validation": ["Label","get","/v1/{project_id}/annotation-jobs/{job_id}/validation",200,null]
+});
 
 /** The spec's shared path parameters (components.parameters), by component name: the IDs that config and the emulator check. */
 export const PARAMETERS = {
@@ -253,7 +251,7 @@ export const PARAMETERS = {
   }
 } as const;
 
-export type OperationName = keyof typeof OPERATIONS;
+export type OperationName = keyof Operations;
 
 /** The operationIds in the spec's order. */
 export const OPERATION_IDS = Object.keys(OPERATIONS) as OperationName[];

@@ -209,9 +209,18 @@ function operationsTable(document, found) {
       .filter(([, p]) => p.in === "path")
       .map(([name, p]) => [name, parameterEntry(p, ["minLength", "maxLength", "pattern", "example"])]),
   );
+  // The table's type holds every field as its literal (what `tsc` checks the wiring against,
+  // src/api/operations.ts); the value is a compact row per operation that `expandTable` turns
+  // into the same entries when the module loads, so that a browser bundle carries little data.
+  const types = Object.entries(table).map(([id, value]) => `  readonly ${JSON.stringify(id)}: ${literalType({ ...value, validate: TYPE_ONLY("ArgumentValidator") }, "  ")};`);
   const rows = Object.entries(table).map(([id, value]) => {
-    const json = JSON.stringify(value, null, 2).replace(/\n}$/, `,\n  "validate": compileSchema(ARGUMENTS.${id}, DEFINITIONS)\n}`);
-    return `  ${JSON.stringify(id)}: ${json.replaceAll("\n", "\n  ")}`;
+    const templateOrder = [...value.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+    if (JSON.stringify(templateOrder) !== JSON.stringify(value.pathParameters)) {
+      throw new Error(`${id}: path parameters ${value.pathParameters.join(", ")} are not declared in the order of the path ${value.path}`);
+    }
+    const row = [value.tag, value.method, value.path, value.successStatus, value.body === null ? null : value.body.required];
+    if (value.queryParameters.length > 0) row.push(value.queryParameters);
+    return `  ${JSON.stringify(id)}: ${JSON.stringify(row)}`;
   });
   return `/**
  * ${NOTICE}
@@ -249,18 +258,61 @@ export interface OperationEntry {
   readonly validate: ArgumentValidator;
 }
 
-export const OPERATIONS = {
+/** The operation table's type: each entry with its literal method, path, parameters and status. */
+export interface Operations {
+${types.join("\n")}
+}
+
+/** [tag, method, path, success status, body (null: none; else whether it is required), query parameters?] */
+type Row = readonly [string, OperationEntry["method"], string, number, boolean | null, (readonly ParameterEntry[])?];
+
+/** The entries of \`rows\`: operation ids from the keys, path parameters from the path template (in its order), validators compiled. */
+function expandTable(rows: Readonly<Record<string, Row>>): Operations {
+  const table: Record<string, OperationEntry> = {};
+  for (const [operationId, [tag, method, path, successStatus, body, queryParameters = []]] of Object.entries(rows)) {
+    table[operationId] = {
+      operationId,
+      tag,
+      method,
+      path,
+      pathParameters: Array.from(path.matchAll(/\\{(\\w+)\\}/g), (m) => m[1]!),
+      queryParameters,
+      body: body === null ? null : { required: body },
+      successStatus,
+      validate: compileSchema(ARGUMENTS[operationId as keyof typeof ARGUMENTS], DEFINITIONS),
+    };
+  }
+  return table as unknown as Operations;
+}
+
+export const OPERATIONS: Operations = expandTable({
 ${rows.join(",\n")}
-} as const;
+});
 
 /** The spec's shared path parameters (components.parameters), by component name: the IDs that config and the emulator check. */
 export const PARAMETERS = ${JSON.stringify(parameters, null, 2)} as const;
 
-export type OperationName = keyof typeof OPERATIONS;
+export type OperationName = keyof Operations;
 
 /** The operationIds in the spec's order. */
 export const OPERATION_IDS = Object.keys(OPERATIONS) as OperationName[];
 `;
+}
+
+/** Marks a value that literalType writes as the given type name. */
+const TYPE_ONLY = (name) => ({ [TYPE_NAME]: name });
+const TYPE_NAME = Symbol("type name");
+
+/** The TypeScript type of a JSON value as \`as const\` would infer it: readonly, every scalar its literal. */
+function literalType(value, indent) {
+  if (value !== null && typeof value === "object" && TYPE_NAME in value) return value[TYPE_NAME];
+  if (Array.isArray(value)) return `readonly [${value.map((v) => literalType(v, indent)).join(", ")}]`;
+  if (value !== null && typeof value === "object") {
+    const inner = `${indent}  `;
+    const fields = Object.entries(value).map(([k, v]) => `${inner}readonly ${JSON.stringify(k)}: ${literalType(v, inner)};`);
+    return fields.length === 0 ? "{}" : `{\n${fields.join("\n")}\n${indent}}`;
+  }
+  return JSON.stringify(value);
 }
 
 async function render() {

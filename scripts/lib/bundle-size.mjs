@@ -7,7 +7,7 @@
 import { gzipSync, constants as zlibConstants } from "node:zlib";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { build, transform } from "esbuild";
 
 export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -18,9 +18,11 @@ export const GZIP_LIMIT_BYTES = 12 * 1024;
  * What the test holds the bundle to until the target is met: the size measured when this was
  * last set plus a small margin, so that growth is a decision, not drift. 2026-12-01: 15.3 kB
  * after issue 10, 17.6 kB (17,986 bytes) once issue 13 added the retry policy, credential
- * providers, the response limit and redaction to the portable path.
+ * providers, the response limit and redaction to the portable path; 18,144 bytes at the start
+ * of session 16, 17,765 after its size work (a compact operation table, an interpreting
+ * validator, shared abort errors, credentials signed as resolved, Node-only wording moved out).
  */
-export const GZIP_CEILING_BYTES = 18_500;
+export const GZIP_CEILING_BYTES = 18_100;
 
 /** The compiled client entry of `npm run build`. */
 export const BUILT_ENTRY = path.join(REPO_ROOT, "out/lib/src/index.js");
@@ -81,6 +83,42 @@ export function bytesByOrigin(inputs) {
     totals.set(origin, (totals.get(origin) ?? 0) + bytes);
   }
   return [...totals].map(([origin, bytes]) => ({ origin, bytes })).sort((a, b) => b.bytes - a.bytes);
+}
+
+/**
+ * Per origin (as bytesByOrigin groups files), the gzip bytes the bundle would lose without that
+ * origin's code: what gzip charges for it, given the rest (repeated names and strings cost little).
+ * The bundle is built with minified names and syntax but kept whitespace, so that esbuild marks
+ * each module with a `// path` comment; one origin's modules are cut out, the remainder (which no
+ * longer runs, but still parses) minified and gzipped. Exact for the figure's own text only up to
+ * esbuild's choice of short names, which is why totals are not compared with gzipBytes.
+ */
+export async function gzipShareByOrigin(entry = BUILT_ENTRY) {
+  const result = await build({
+    ...BROWSER_BUNDLE_OPTIONS,
+    minify: false,
+    minifySyntax: true,
+    minifyIdentifiers: true,
+    entryPoints: [entry],
+    absWorkingDir: REPO_ROOT,
+    write: false,
+    logLevel: "silent",
+    outfile: "bundle.js",
+  });
+  // The closing export statement names bindings of every module, so it goes before any is cut out.
+  const text = result.outputFiles[0].text.replace(/^export \{[^}]*\};?\s*$/m, "");
+  const modules = text.split(/^(?=\/\/ \S+$)/m).map((code) => {
+    const file = /^\/\/ (\S+)$/m.exec(code.split("\n", 1)[0])?.[1];
+    return { code, origin: file === undefined ? undefined : bytesByOrigin([{ file, bytes: 1 }])[0].origin };
+  });
+  const gzipOf = async (code) => gzipSize((await transform(code, { minifyWhitespace: true, format: "esm", logLevel: "silent" })).code);
+  const whole = await gzipOf(text);
+  const shares = [];
+  for (const origin of new Set(modules.map((m) => m.origin).filter((o) => o !== undefined))) {
+    const rest = modules.filter((m) => m.origin !== origin).map((m) => m.code).join("");
+    shares.push({ origin, gzipBytes: whole - (await gzipOf(rest)) });
+  }
+  return shares.sort((a, b) => b.gzipBytes - a.gzipBytes);
 }
 
 export const formatKiB = (bytes) => `${(bytes / 1024).toFixed(1)} kB`;

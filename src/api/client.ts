@@ -130,13 +130,8 @@ export type ConfigResolver = (options: ConfigOptions, env: Record<string, string
 export function clientFactory(resolve: ConfigResolver): (options?: CreateClientOptions) => ModelArtsClient {
   return (options = {}) => {
     const { timeoutMs, fetch, userAgent, env, maxResponseBytes, retry, ...configOptions } = options;
-    return new ModelArtsClient(resolve(configOptions, env), {
-      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-      ...(fetch !== undefined ? { fetch } : {}),
-      ...(userAgent !== undefined ? { userAgent } : {}),
-      ...(maxResponseBytes !== undefined ? { maxResponseBytes } : {}),
-      ...(retry !== undefined ? { retry } : {}),
-    });
+    // An option left undefined takes its default in the constructor (`??`), like one not given.
+    return new ModelArtsClient(resolve(configOptions, env), { timeoutMs, fetch, userAgent, maxResponseBytes, retry });
   };
 }
 

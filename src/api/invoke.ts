@@ -9,7 +9,7 @@ import { ModelArtsArgumentError, ModelArtsServiceError, ModelArtsValidationError
 import { checkTimeout, transportOf, type ModelArtsClient } from "./client.js";
 import { isTransientNetworkError, retryAfterMs, retryDelay, sleep, TRANSIENT_STATUSES } from "./retry.js";
 import { sendOperation, type OperationInit, type OperationOutcome } from "./openapi-fetch.js";
-import { operationEntry, validateArguments, type OperationId } from "./operations.js";
+import { argumentNames, operationEntry, validateArguments, type OperationId } from "./operations.js";
 import { toNetworkError } from "./transport.js";
 import type { CallOptions, FailureResult, HelperParams, Result } from "./types.js";
 
@@ -38,8 +38,9 @@ export function checkedArguments<O extends OperationId>(client: ModelArtsClient,
   validateArguments(entry, args);
   // The spec's patterns say nothing of this, but a URL cannot carry it: a lone surrogate would
   // make percent-encoding throw deep inside the request builder.
-  for (const name of [...entry.pathParameters, ...entry.queryParameters.map((p) => p.name)]) {
+  for (const name of argumentNames(entry)) {
     const value = args[name];
+    // Only path and query values are strings here (a body is an object, encoded as JSON).
     if (typeof value === "string" && LONE_SURROGATE.test(value)) {
       throw new ModelArtsValidationError(name, "must be well-formed Unicode (it holds a lone surrogate, which no URL can carry)", operationId);
     }

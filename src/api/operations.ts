@@ -5,7 +5,7 @@
  */
 import { OPERATIONS, type OperationEntry, type ValidationIssue } from "../../generated/operations.js";
 import type { operations, paths } from "../../generated/schema.js";
-import { ModelArtsArgumentError, ModelArtsValidationError } from "../errors.js";
+import { ModelArtsValidationError } from "../errors.js";
 
 export type OperationId = keyof operations;
 
@@ -57,12 +57,10 @@ function problem(issue: ValidationIssue, entry: OperationEntry): string {
 
 /**
  * Throws ModelArtsValidationError naming the first parameter that breaks the spec. `args` is the
- * helper's argument object after defaults (project_id from the context) were filled in.
+ * helper's argument object (checkedArguments has made sure it is one) after defaults
+ * (project_id from the context) were filled in.
  */
 export function validateArguments(entry: OperationEntry, args: Record<string, unknown>): void {
-  if (args === null || typeof args !== "object" || Array.isArray(args)) {
-    throw new ModelArtsArgumentError("params", "must be an object of the operation's parameters", entry.operationId);
-  }
   if (entry.validate(args)) return;
   const issues = entry.validate.errors ?? [];
   // A value that fits no branch of a oneOf (a tag that is neither a name nor a box) gets every

@@ -80,10 +80,13 @@ export function isTransientNetworkError(error: unknown, signal: AbortSignal | un
   return !write || (error.cause as { cause?: { code?: unknown } } | undefined)?.cause?.code === "ECONNREFUSED";
 }
 
-/** What the helpers throw when their signal fires, so that one catch covers a request and a sleep. */
-export function abortError(signal: AbortSignal, operation: string): ModelArtsAbortError {
+/**
+ * What the helpers throw when their signal fires, so that one catch covers a request and a sleep.
+ * `what` names the call in the message: the operation, or the request (`GET https://…/images`).
+ */
+export function abortError(signal: AbortSignal, operation: string | undefined, what = operation, cause: unknown = signal.reason): ModelArtsAbortError {
   const timedOut = (signal.reason as { name?: unknown } | undefined)?.name === "TimeoutError";
-  return new ModelArtsAbortError(timedOut ? `${operation}: the caller's signal timed out` : `${operation} was aborted by the caller`, { cause: signal.reason, operation });
+  return new ModelArtsAbortError(`${what} ${timedOut ? "was cancelled: the caller's signal timed out" : "was aborted by the caller"}`, { cause, operation });
 }
 
 /**

@@ -5,10 +5,11 @@
  * ModelArtsNetworkError instead of a bare `TypeError: fetch failed`. (A body that breaks off later
  * is seen by whoever reads it: the helpers convert that too; `client.raw` callers get fetch's error.)
  */
-import { signRequestAsync, type SigningCredentials } from "../auth/signer.js";
+import { signRequestAsync } from "../auth/signer.js";
 import { readCredentialsInput } from "../config/options.js";
+import { abortError } from "./retry.js";
 import type { ClientCredentials, CredentialsProvider, ResolvedCredentials } from "../config/types.js";
-import { ModelArtsAbortError, ModelArtsArgumentError, ModelArtsConfigError, ModelArtsError, ModelArtsNetworkError, ModelArtsServiceError } from "../errors.js";
+import { ModelArtsArgumentError, ModelArtsConfigError, ModelArtsError, ModelArtsNetworkError, ModelArtsServiceError } from "../errors.js";
 
 /**
  * A fetch that takes the timeout of this one call (the default is the client's), and the
@@ -34,12 +35,6 @@ export interface TransportOptions {
 // signature, while the content type and project travel protected.
 const SIGNED_REQUEST_HEADERS = ["content-type", "x-project-id"] as const;
 
-/** The signer's view of resolved credentials, made once per client so its per-key cache hits. */
-function signingCredentials(credentials: ResolvedCredentials): SigningCredentials | undefined {
-  if (credentials.kind === "token") return undefined;
-  return { ak: credentials.ak, sk: credentials.sk, ...(credentials.securityToken ? { securityToken: credentials.securityToken } : {}) };
-}
-
 /**
  * A copy of `request` carrying the token, or the AK/SK signature of exactly the bytes it will
  * send. Redirects are not followed: fetch would forward X-Auth-Token and X-Security-Token to
@@ -48,7 +43,7 @@ function signingCredentials(credentials: ResolvedCredentials): SigningCredential
 export async function authenticateRequest(
   request: Request,
   credentials: ResolvedCredentials,
-  options: { userAgent?: string; signal?: AbortSignal; date?: Date; signing?: SigningCredentials } = {},
+  options: { userAgent?: string | undefined; signal?: AbortSignal; date?: Date } = {},
 ): Promise<Request> {
   const headers = new Headers(request.headers);
   if (options.userAgent !== undefined && !headers.has("user-agent")) headers.set("User-Agent", options.userAgent);
@@ -61,11 +56,9 @@ export async function authenticateRequest(
       const value = headers.get(name);
       if (value !== null) signedHeaders[name] = value;
     }
-    const added = await signRequestAsync(
-      { method: request.method, url: request.url, headers: signedHeaders, body },
-      options.signing ?? signingCredentials(credentials)!,
-      options.date,
-    );
+    // The resolved credentials are the signer's (a client keeps the same object, so the
+    // signer's per-credentials key cache hits).
+    const added = await signRequestAsync({ method: request.method, url: request.url, headers: signedHeaders, body }, credentials, options.date);
     for (const [name, value] of Object.entries(added)) headers.set(name, value);
   }
   return new Request(request.url, { method: request.method, headers, body, signal: options.signal ?? request.signal, redirect: "manual" });
@@ -118,13 +111,10 @@ export function toNetworkError(
   error = scrub(error, redact);
   const url = new URL(request.url);
   const target = `${request.method} ${url.origin}${url.pathname}`;
-  const context = operation !== undefined ? { cause: error, operation } : { cause: error };
+  const context = { cause: error, operation };
   // The caller's signal first: when it fired, the call was cancelled on purpose, even if the
   // caller made that signal with AbortSignal.timeout.
-  if (signals.caller?.aborted) {
-    const timedOut = (signals.caller.reason as { name?: string } | undefined)?.name === "TimeoutError";
-    return new ModelArtsAbortError(`${target} ${timedOut ? "was cancelled: the caller's signal timed out" : "was aborted by the caller"}`, context);
-  }
+  if (signals.caller?.aborted) return abortError(signals.caller, operation, target, error);
   if (signals.timeout?.aborted || (error as { name?: string })?.name === "TimeoutError") {
     return new ModelArtsNetworkError(`${target} timed out`, "timeout", context);
   }
@@ -169,7 +159,6 @@ function capped(response: Response, limit: number, target: string): Response {
 /** Credentials as the transport uses them: fixed, or the provider's current ones. */
 interface Held {
   credentials: ResolvedCredentials;
-  signing: SigningCredentials | undefined;
   /** performance.now() time from which they are refreshed before use; Infinity for never. */
   refreshAt: number;
 }
@@ -183,7 +172,7 @@ const REFRESH_BEFORE_EXPIRY_MS = 60_000;
 const EXPIRED = /"error_code"\s*:\s*"(?:ModelArts\.0202|APIGW\.0307)"/;
 
 function held(credentials: ResolvedCredentials, refreshAt = Infinity): Held {
-  return { credentials, signing: signingCredentials(credentials), refreshAt };
+  return { credentials, refreshAt };
 }
 
 function secretsOf(credentials: ResolvedCredentials): string[] {
@@ -258,11 +247,7 @@ export function createTransport(options: TransportOptions): Transport {
       const current = await source.get();
       let request: Request;
       try {
-        request = await authenticateRequest(retried ? copy! : (copy?.clone() ?? incoming), current.credentials, {
-          ...(options.userAgent !== undefined ? { userAgent: options.userAgent } : {}),
-          signal,
-          ...(current.signing ? { signing: current.signing } : {}),
-        });
+        request = await authenticateRequest(retried ? copy! : (copy?.clone() ?? incoming), current.credentials, { userAgent: options.userAgent, signal });
       } catch (error) {
         if (error instanceof ModelArtsError) throw error;
         // Nothing was sent: a header value the runtime refuses (a User-Agent with a line break) is

@@ -11,11 +11,15 @@ import { endpointForRegion } from "./validate.js";
 
 export type RequiredField = "endpoint" | "credentials";
 
-export function assemble(layers: Layer[], file?: ConfigFile, context?: ConfigContext): ResolvedConfig {
+/** The error for a required field no layer gives. */
+export type MissingFieldError = (field: RequiredField) => ModelArtsConfigError;
+
+/** `missing` words the error; the Node resolution passes one that names the file's context (resolve.ts). */
+export function assemble(layers: Layer[], missing: MissingFieldError = missingFieldError, file?: ConfigFile, context?: ConfigContext): ResolvedConfig {
   const endpoint = pickEndpoint(layers);
   const credentialsLayer = layers.find((l) => l.credentials !== undefined);
-  if (endpoint === undefined) throw missingFieldError("endpoint", file, context);
-  if (credentialsLayer?.credentials === undefined) throw missingFieldError("credentials", file, context);
+  if (endpoint === undefined) throw missing("endpoint");
+  if (credentialsLayer?.credentials === undefined) throw missing("credentials");
   const projectLayer = layers.find((l) => l.projectId !== undefined);
   const region = layers.find((l) => l.region !== undefined)?.region;
 
@@ -52,16 +56,12 @@ export const HOW_TO_GIVE: Record<RequiredField, string> = {
 // The YAML key a user would add to fix a missing field.
 export const YAML_FIELD: Record<RequiredField, string> = { endpoint: "region", credentials: "credentials" };
 
-function missingFieldError(field: RequiredField, file?: ConfigFile, context?: ConfigContext): ModelArtsConfigError {
-  const none = `none ${field === "endpoint" ? "was" : "were"} given as options or environment (${HOW_TO_GIVE[field]})`;
-  const lacks = field === "endpoint" ? "has neither region nor endpoint" : "has no credentials";
-  const message =
-    context !== undefined && file !== undefined ? `context "${context.name}" in ${file.path} ${lacks}, and ${none}` : `no ${field}: ${none}`;
-  return new ModelArtsConfigError(message, {
-    file: file?.path,
-    context: context?.name,
-    field: YAML_FIELD[field],
-    availableContexts: file?.contexts.map((c) => c.name),
-  });
+/** Why no source gave `field`, and where it could have come from. */
+export function noneGiven(field: RequiredField): string {
+  return `none ${field === "endpoint" ? "was" : "were"} given as options or environment (${HOW_TO_GIVE[field]})`;
+}
+
+function missingFieldError(field: RequiredField): ModelArtsConfigError {
+  return new ModelArtsConfigError(`no ${field}: ${noneGiven(field)}`, { field: YAML_FIELD[field] });
 }
 

@@ -6,7 +6,7 @@
  */
 import { ModelArtsConfigError } from "../errors.js";
 import { ENV, readEnv } from "./env.js";
-import { HOW_TO_GIVE, YAML_FIELD, assemble, pickEndpoint, type RequiredField } from "./assemble.js";
+import { HOW_TO_GIVE, YAML_FIELD, assemble, noneGiven, pickEndpoint, type RequiredField } from "./assemble.js";
 import { expandPath, homeConfigPath, homeOf, loadConfigFileIfExists, warnerOf } from "./file.js";
 import { layer, type Layer } from "./layer.js";
 import { readOptions } from "./options.js";
@@ -37,7 +37,19 @@ export function resolveContext(options: ConfigOptions = {}, env: Readonly<Record
   if (file === undefined) throw missingFileError(path, namedFile, namedContext, missing);
   const context = selectContext(file, namedContext, missing.length > 0);
   if (context !== undefined) layers.push(layer("file", context));
-  return assemble(layers, file, context);
+  return assemble(layers, (field) => missingInContextError(field, file, context), file, context);
+}
+
+/** A required field that neither options, environment nor the context give (the file's words are Node's alone, so they live here). */
+function missingInContextError(field: RequiredField, file: ConfigFile, context: ConfigContext | undefined): ModelArtsConfigError {
+  const lacks = field === "endpoint" ? "has neither region nor endpoint" : "has no credentials";
+  const message = context !== undefined ? `context "${context.name}" in ${file.path} ${lacks}, and ${noneGiven(field)}` : `no ${field}: ${noneGiven(field)}`;
+  return new ModelArtsConfigError(message, {
+    file: file.path,
+    context: context?.name,
+    field: YAML_FIELD[field],
+    availableContexts: file.contexts.map((c) => c.name),
+  });
 }
 
 function pickNamed(fromOptions: string | undefined, fromEnv: string | undefined, option: string, envName: string): Named | undefined {

@@ -54,42 +54,25 @@ const SUPPORTED_KEYWORDS: ReadonlySet<string> = new Set([
   "uniqueItems", "items", "required", "properties", "additionalProperties", "oneOf", "allOf", "default",
 ]);
 
-type Check = (data: unknown, path: string, issues: ValidationIssue[]) => boolean;
-
 function pointer(key: string | number): string {
   return "/" + String(key).replaceAll("~", "~0").replaceAll("/", "~1");
 }
 
 /** Length in code points, as JSON Schema counts it (Ajv's ucs2length). */
-function codePoints(text: string): number {
-  let length = 0;
-  for (let i = 0; i < text.length; i++) {
-    length++;
-    const c = text.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) i++;
-  }
-  return length;
-}
+const codePoints = (text: string): number => text.length - (text.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g)?.length ?? 0);
 
 function hasType(data: unknown, type: string): boolean {
-  switch (type) {
-    case "string":
-      return typeof data === "string";
-    case "number":
-      return typeof data === "number" && Number.isFinite(data);
-    case "integer":
-      return typeof data === "number" && Number.isInteger(data);
-    case "boolean":
-      return typeof data === "boolean";
-    case "null":
-      return data === null;
-    case "array":
-      return Array.isArray(data);
-    case "object":
-      return typeof data === "object" && data !== null && !Array.isArray(data);
-    default:
-      return false;
-  }
+  return type === "integer"
+    ? Number.isInteger(data)
+    : type === "number"
+      ? Number.isFinite(data) // NaN and Infinity too are refused: JSON cannot carry them
+      : type === "null"
+        ? data === null
+        : type === "array"
+          ? Array.isArray(data)
+          : type === "object"
+            ? typeof data === "object" && data !== null && !Array.isArray(data)
+            : (type === "string" || type === "boolean") && typeof data === type;
 }
 
 /** Deep equality of JSON values, for enum and uniqueItems. */
@@ -100,158 +83,119 @@ function equal(a: unknown, b: unknown): boolean {
   return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && equal((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
-/** The last item that repeats an earlier one, and where that earlier one is ([i, j], i < j), by value. */
-function scalarDuplicate(items: readonly unknown[]): [number, number] | undefined {
-  const seen = new Map<unknown, number>();
-  for (let i = items.length - 1; i >= 0; i--) {
-    const later = seen.get(items[i]);
-    if (later !== undefined) return [i, later];
-    seen.set(items[i], i);
-  }
-  return undefined;
-}
-
-/** [i, j] with j < i of the first deeply equal pair, scanning from the end. */
-function deepDuplicate(items: readonly unknown[]): [number, number] | undefined {
-  for (let i = items.length - 1; i > 0; i--) {
-    for (let j = i - 1; j >= 0; j--) if (equal(items[i], items[j])) return [i, j];
-  }
-  return undefined;
-}
-
-/** Builds the checks of `root` once; `definitions` resolves `$ref`s, each compiled once and shared. */
-// Compiled definitions per definitions object, so that the operations sharing them compile each once.
-const compiledDefinitions = new WeakMap<object, Map<string, Check>>();
-
-export function compileSchema(root: Schema, definitions: Readonly<Record<string, Schema>>): ArgumentValidator {
-  let compiled = compiledDefinitions.get(definitions);
-  if (compiled === undefined) {
-    compiled = new Map<string, Check>();
-    compiledDefinitions.set(definitions, compiled);
-  }
-
-  function ref(name: string): Check {
-    let check = compiled!.get(name);
-    if (check === undefined) {
-      const schema = definitions[name];
-      if (schema === undefined) throw new Error(`no schema definition named ${name}`);
-      // Registered before compiling, so that a recursive schema refers to itself.
-      let inner: Check | undefined;
-      check = (data, path, issues) => inner!(data, path, issues);
-      compiled!.set(name, check);
-      inner = compile(schema, `#/definitions/${name}`);
+/**
+ * A repeated pair as Ajv reports it ({ i, j } = the pair's order here). Ajv finds duplicates among
+ * items of a scalar type by value ([earlier, later], for the last item that repeats an earlier
+ * one), others by deep equality ([later, earlier], the first pair scanning from the end), and
+ * names the pair differently in each case; both are followed so that reports match.
+ */
+function duplicate(items: readonly unknown[], scalar: boolean): [number, number] | undefined {
+  if (scalar) {
+    const seen = new Map<unknown, number>();
+    for (let i = items.length - 1; i >= 0; i--) {
+      const later = seen.get(items[i]);
+      if (later !== undefined) return [i, later];
+      seen.set(items[i], i);
     }
-    return check;
+  } else {
+    for (let i = items.length - 1; i > 0; i--) for (let j = i - 1; j >= 0; j--) if (equal(items[i], items[j])) return [i, j];
   }
+  return undefined;
+}
 
-  function compile(schema: Schema, at: string): Check {
+const SCALAR_TYPES = ["string", "number", "integer", "boolean", "null"];
+// Each pattern compiled once, however many schemas and calls use it.
+const patterns = new Map<string, RegExp>();
+const regex = (pattern: string): RegExp => patterns.get(pattern) ?? patterns.set(pattern, new RegExp(pattern, "u")).get(pattern)!;
+
+/**
+ * A validator of `root`, whose `$ref`s name entries of `definitions`. Every schema it reaches is
+ * checked first, so that an unknown keyword or reference fails here, not at the first call; the
+ * schemas are then interpreted as they stand (no code is generated).
+ */
+export function compileSchema(root: Schema, definitions: Readonly<Record<string, Schema>>): ArgumentValidator {
+  const definition = (name: string): Schema => {
+    const schema = definitions[name];
+    if (schema === undefined) throw new Error(`no schema definition named ${name}`);
+    return schema;
+  };
+  const verified = new Set<Schema>();
+  const verify = (schema: Schema, at: string): void => {
+    if (verified.has(schema)) return;
+    verified.add(schema);
     const unknown = Object.keys(schema).find((keyword) => !SUPPORTED_KEYWORDS.has(keyword));
     if (unknown !== undefined) throw new Error(`${at} uses the JSON Schema keyword "${unknown}", which the shared validator does not implement`);
-    const checks: Check[] = [];
-    const fail = (issues: ValidationIssue[], path: string, keyword: string, params: Record<string, unknown>, message: string): false => {
+    if (schema.$ref !== undefined) verify(definition(schema.$ref), `#/definitions/${schema.$ref}`);
+    if (schema.pattern !== undefined) regex(schema.pattern);
+    if (schema.items !== undefined) verify(schema.items, `${at}/items`);
+    for (const [name, s] of Object.entries(schema.properties ?? {})) verify(s, `${at}/properties${pointer(name)}`);
+    if (typeof schema.additionalProperties === "object") verify(schema.additionalProperties, `${at}/additionalProperties`);
+    schema.allOf?.forEach((s, i) => verify(s, `${at}/allOf/${i}`));
+    schema.oneOf?.forEach((s, i) => verify(s, `${at}/oneOf/${i}`));
+  };
+  verify(root, "#");
+
+  // In Ajv's order, and stopping at the first failure: $ref, type; strings and numbers by their
+  // limits; arrays by size, items, then uniqueness; objects by required, unknown, then known
+  // properties; then enum, allOf, oneOf.
+  function valid(schema: Schema, at: string, data: unknown, path: string, issues: ValidationIssue[]): boolean {
+    const fail = (keyword: string, params: Record<string, unknown>, message: string): false => {
       issues.push({ instancePath: path, schemaPath: `${at}/${keyword}`, keyword, params, message });
       return false;
     };
-    if (schema.$ref !== undefined) {
-      const target = ref(schema.$ref);
-      checks.push(target);
+    const { $ref, type, maxLength, minLength, pattern, maximum, minimum, maxItems, minItems, items, required, properties, additionalProperties } = schema;
+    if ($ref !== undefined && !valid(definition($ref), `#/definitions/${$ref}`, data, path, issues)) return false;
+    if (type !== undefined) {
+      const types = typeof type === "string" ? [type] : type;
+      if (!types.some((t) => hasType(data, t))) return fail("type", { type: types.join(",") }, `must be ${types.join(",")}`);
     }
-    if (schema.type !== undefined) {
-      const types = typeof schema.type === "string" ? [schema.type] : schema.type;
-      const type = types.join(",");
-      checks.push((data, path, issues) => types.some((t) => hasType(data, t)) || fail(issues, path, "type", { type }, `must be ${type}`));
+    if (typeof data === "string") {
+      if (maxLength !== undefined && codePoints(data) > maxLength) return fail("maxLength", { limit: maxLength }, `must NOT have more than ${maxLength} characters`);
+      if (minLength !== undefined && codePoints(data) < minLength) return fail("minLength", { limit: minLength }, `must NOT have fewer than ${minLength} characters`);
+      if (pattern !== undefined && !regex(pattern).test(data)) return fail("pattern", { pattern }, `must match pattern "${pattern}"`);
     }
-    // Per type, in Ajv's order: strings and numbers by their limits, then enum; arrays by size, items, then uniqueness.
-    const { maxLength, minLength, pattern } = schema;
-    if (maxLength !== undefined || minLength !== undefined || pattern !== undefined) {
-      const regex = pattern === undefined ? undefined : new RegExp(pattern, "u");
-      checks.push((data, path, issues) => {
-        if (typeof data !== "string") return true;
-        if (maxLength !== undefined && codePoints(data) > maxLength) return fail(issues, path, "maxLength", { limit: maxLength }, `must NOT have more than ${maxLength} characters`);
-        if (minLength !== undefined && codePoints(data) < minLength) return fail(issues, path, "minLength", { limit: minLength }, `must NOT have fewer than ${minLength} characters`);
-        if (regex !== undefined && !regex.test(data)) return fail(issues, path, "pattern", { pattern }, `must match pattern "${pattern}"`);
-        return true;
-      });
+    if (typeof data === "number") {
+      if (maximum !== undefined && !(data <= maximum)) return fail("maximum", { comparison: "<=", limit: maximum }, `must be <= ${maximum}`);
+      if (minimum !== undefined && !(data >= minimum)) return fail("minimum", { comparison: ">=", limit: minimum }, `must be >= ${minimum}`);
     }
-    const { maximum, minimum } = schema;
-    if (maximum !== undefined || minimum !== undefined) {
-      checks.push((data, path, issues) => {
-        if (typeof data !== "number") return true;
-        if (maximum !== undefined && !(data <= maximum)) return fail(issues, path, "maximum", { comparison: "<=", limit: maximum }, `must be <= ${maximum}`);
-        if (minimum !== undefined && !(data >= minimum)) return fail(issues, path, "minimum", { comparison: ">=", limit: minimum }, `must be >= ${minimum}`);
-        return true;
-      });
+    if (Array.isArray(data)) {
+      if (maxItems !== undefined && data.length > maxItems) return fail("maxItems", { limit: maxItems }, `must NOT have more than ${maxItems} items`);
+      if (minItems !== undefined && data.length < minItems) return fail("minItems", { limit: minItems }, `must NOT have fewer than ${minItems} items`);
+      if (items !== undefined) for (let i = 0; i < data.length; i++) if (!valid(items, `${at}/items`, data[i], path + pointer(i), issues)) return false;
+      const pair = schema.uniqueItems === true ? duplicate(data, SCALAR_TYPES.includes(items?.type as string)) : undefined;
+      if (pair !== undefined) return fail("uniqueItems", { i: pair[0], j: pair[1] }, `must NOT have duplicate items (items ## ${pair[1]} and ${pair[0]} are identical)`);
     }
-    const { maxItems, minItems, items, uniqueItems } = schema;
-    if (maxItems !== undefined || minItems !== undefined || items !== undefined || uniqueItems === true) {
-      const itemCheck = items === undefined ? undefined : compile(items, `${at}/items`);
-      // Ajv finds duplicates among items of a scalar type by value, others by deep equality, and
-      // names the pair differently in each case; both are followed so that reports match.
-      const scalarItems = typeof items?.type === "string" && ["string", "number", "integer", "boolean", "null"].includes(items.type);
-      checks.push((data, path, issues) => {
-        if (!Array.isArray(data)) return true;
-        if (maxItems !== undefined && data.length > maxItems) return fail(issues, path, "maxItems", { limit: maxItems }, `must NOT have more than ${maxItems} items`);
-        if (minItems !== undefined && data.length < minItems) return fail(issues, path, "minItems", { limit: minItems }, `must NOT have fewer than ${minItems} items`);
-        if (itemCheck !== undefined) for (let i = 0; i < data.length; i++) if (!itemCheck(data[i], path + pointer(i), issues)) return false;
-        if (uniqueItems === true) {
-          const duplicate = scalarItems ? scalarDuplicate(data) : deepDuplicate(data);
-          if (duplicate !== undefined) {
-            const [i, j] = duplicate;
-            return fail(issues, path, "uniqueItems", { i, j }, `must NOT have duplicate items (items ## ${j} and ${i} are identical)`);
-          }
-        }
-        return true;
-      });
+    if (hasType(data, "object") && (required ?? properties ?? additionalProperties) !== undefined) {
+      const object = data as Record<string, unknown>;
+      const missing = required?.find((name) => object[name] === undefined);
+      if (missing !== undefined) return fail("required", { missingProperty: missing }, `must have required property '${missing}'`);
+      for (const key of Object.keys(object)) {
+        if (properties !== undefined && Object.hasOwn(properties, key)) continue;
+        if (additionalProperties === false) return fail("additionalProperties", { additionalProperty: key }, "must NOT have additional properties");
+        if (typeof additionalProperties === "object" && !valid(additionalProperties, `${at}/additionalProperties`, object[key], path + pointer(key), issues)) return false;
+      }
+      for (const [name, s] of Object.entries(properties ?? {})) {
+        if (object[name] !== undefined && !valid(s, `${at}/properties${pointer(name)}`, object[name], path + pointer(name), issues)) return false;
+      }
     }
-    const { required, properties, additionalProperties } = schema;
-    if (required !== undefined || properties !== undefined || additionalProperties !== undefined) {
-      const propertyChecks = Object.entries(properties ?? {}).map(([name, s]) => [name, compile(s, `${at}/properties/${name.replaceAll("~", "~0").replaceAll("/", "~1")}`)] as const);
-      const known = new Set(Object.keys(properties ?? {}));
-      const extraCheck = typeof additionalProperties === "object" ? compile(additionalProperties, `${at}/additionalProperties`) : undefined;
-      checks.push((data, path, issues) => {
-        if (!hasType(data, "object")) return true;
-        const object = data as Record<string, unknown>;
-        for (const name of required ?? []) {
-          if (object[name] === undefined) return fail(issues, path, "required", { missingProperty: name }, `must have required property '${name}'`);
-        }
-        for (const key of Object.keys(object)) {
-          if (known.has(key)) continue;
-          if (additionalProperties === false) return fail(issues, path, "additionalProperties", { additionalProperty: key }, "must NOT have additional properties");
-          if (extraCheck !== undefined && !extraCheck(object[key], path + pointer(key), issues)) return false;
-        }
-        for (const [name, check] of propertyChecks) {
-          if (object[name] !== undefined && !check(object[name], path + pointer(name), issues)) return false;
-        }
-        return true;
-      });
-    }
-    if (schema.enum !== undefined) {
-      const allowedValues = schema.enum;
-      checks.push((data, path, issues) => allowedValues.some((v) => equal(v, data)) || fail(issues, path, "enum", { allowedValues }, "must be equal to one of the allowed values"));
-    }
-    if (schema.allOf !== undefined) {
-      const parts = schema.allOf.map((s, i) => compile(s, `${at}/allOf/${i}`));
-      checks.push((data, path, issues) => parts.every((check) => check(data, path, issues)));
-    }
+    if (schema.enum !== undefined && !schema.enum.some((v) => equal(v, data))) return fail("enum", { allowedValues: schema.enum }, "must be equal to one of the allowed values");
+    if (schema.allOf !== undefined && !schema.allOf.every((s, i) => valid(s, `${at}/allOf/${i}`, data, path, issues))) return false;
     if (schema.oneOf !== undefined) {
-      const branches = schema.oneOf.map((s, i) => compile(s, `${at}/oneOf/${i}`));
-      checks.push((data, path, issues) => {
-        const reasons: ValidationIssue[] = [];
-        const passing = branches.map((check, i) => (check(data, path, reasons) ? i : -1)).filter((i) => i !== -1);
-        if (passing.length === 1) return true;
-        issues.push(...(passing.length === 0 ? reasons : []));
-        return fail(issues, path, "oneOf", { passingSchemas: passing.length === 0 ? null : passing }, "must match exactly one schema in oneOf");
-      });
+      const reasons: ValidationIssue[] = [];
+      const passing = schema.oneOf.flatMap((s, i) => (valid(s, `${at}/oneOf/${i}`, data, path, reasons) ? [i] : []));
+      if (passing.length !== 1) {
+        if (passing.length === 0) issues.push(...reasons);
+        return fail("oneOf", { passingSchemas: passing.length === 0 ? null : passing }, "must match exactly one schema in oneOf");
+      }
     }
-    return (data, path, issues) => checks.every((check) => check(data, path, issues));
+    return true;
   }
 
-  const check = compile(root, "#");
   const validate: ArgumentValidator = (data) => {
     const issues: ValidationIssue[] = [];
-    const valid = check(data, "", issues);
-    validate.errors = valid ? null : issues;
-    return valid;
+    const ok = valid(root, "#", data, "", issues);
+    validate.errors = ok ? null : issues;
+    return ok;
   };
   return validate;
 }

@@ -36,6 +36,14 @@ describe("generated/", () => {
       expect(operation.operationId).toBe(id);
       expect(Object.keys(operation.responses)).toContain(String(entry.successStatus));
       expect(entry.validate).toBeTypeOf("function");
+      // The table's rows leave these out: they are expanded from the path and the key when it loads.
+      expect(entry.operationId).toBe(id);
+      const declared = [...(document.paths[entry.path].parameters ?? []), ...(operation.parameters ?? [])]
+        .map((p: { $ref?: string; in?: string; name?: string }) => (p.$ref ? document.components.parameters[p.$ref.split("/").pop()!] : p))
+        .filter((p: { in: string }) => p.in === "path")
+        .map((p: { name: string }) => p.name);
+      expect([...entry.pathParameters].sort()).toEqual([...new Set(declared)].sort());
+      expect(entry.pathParameters).toEqual([...entry.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]));
     }
   });
 
