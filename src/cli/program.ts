@@ -190,10 +190,10 @@ export function buildProgram(io: CliIo, version: string, run: (code: Promise<num
     .addHelpText("after", examples("tag-stats -j 282", "tag-stats -j 282 --json"))
     .action((flags, command: Command) => run(lazyJobs().then((m) => m.tagStats(io, command.opts()))));
 
-  serviceCommand(program, "validation", ["--job-id <id>", "ID of the annotation job, e.g. 282"])
+  serviceCommand(program, "validation", ["--job-id <id>", "ID of the annotation job (a UUID, not a data annotation ID)"])
     .summary("Show validation data of an annotation job")
     .description("Show the images a reviewer validates and the previous validation's outcome (query_validation)")
-    .addHelpText("after", examples("validation --job-id 282", "validation --job-id 282 --json"))
+    .addHelpText("after", examples("validation --job-id 062ef90a-da4d-4af4-82ba-1523da57e78e", "validation --job-id 062ef90a-da4d-4af4-82ba-1523da57e78e --json"))
     .action((flags, command: Command) => run(lazyJobs().then((m) => m.validation(io, command.opts()))));
 
   const config = program
