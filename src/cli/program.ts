@@ -178,6 +178,15 @@ export function buildProgram(io: CliIo, version: string, run: (code: Promise<num
     .addHelpText("after", examples("delete-images -j 282 <id>", "delete-images -j 282 <id> <id> --dry-run", "images -j 282 --tag blurry --all --json | jq -r '.images[].image_id' | modelarts-annotations delete-images -j 282 -"))
     .action((ids: string[], flags, command: Command) => run(lazyJobs().then((m) => m.deleteImages(io, ids, command.opts()))));
 
+  serviceCommand(program, "delete-image")
+    .summary("Delete one image from the job")
+    .description("Delete one image from the job (delete_selected_image); the OBS object stays, the image's tags are lost for good (several images: delete-images)")
+    .argument("<image-id>", "the image's ID, as images lists it")
+    .option("--dry-run", "show the image and the tags it would lose, and delete nothing")
+    .option("-y, --yes", "do not ask for confirmation on a terminal")
+    .addHelpText("after", examples("delete-image -j 282 <id> --dry-run", "delete-image -j 282 <id>", "delete-image -j 282 <id> --yes --json"))
+    .action((id: string, flags, command: Command) => run(lazyJobs().then((m) => m.deleteImage(io, id, command.opts()))));
+
   serviceCommand(program, "tags")
     .summary("List the tag names in use")
     .description("List the tag names in use in the job (query_tag_list)")

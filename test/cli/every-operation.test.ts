@@ -19,7 +19,7 @@ const COMMAND_FOR: Record<string, string[]> = {
   query_tag_list: ["tags", "-j", "282"],
   get_tag_statistics: ["tag-stats", "-j", "282"],
   query_validation: ["validation", "--job-id", BOXES_REVIEW],
-  delete_selected_image: ["delete-images", "-j", "284", retag("one.png")],
+  delete_selected_image: ["delete-image", "-j", "284", retag("one.png")],
   delete_selected_images: ["delete-images", "-j", "284", retag("two.png"), retag("three.png")],
 };
 
