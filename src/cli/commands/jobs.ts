@@ -332,8 +332,7 @@ export function deleteImages(io: CliIo, given: string[], flags: JobFlags & { dry
   });
 }
 
-type TagName = string;
-const tagNames = (tags: readonly (string | { tag: string })[]): TagName[] => tags.map((tag) => (typeof tag === "string" ? tag : tag.tag));
+const tagNames = (tags: readonly (string | { tag: string })[]): string[] => tags.map((tag) => (typeof tag === "string" ? tag : tag.tag));
 
 /**
  * delete-image: one image by delete_selected_image. Its --json document has the same keys on
@@ -349,7 +348,7 @@ export async function deleteImage(io: CliIo, imageId: string, flags: JobFlags & 
     deleted: false,
     data_annotation_id: id,
     image_id: imageId,
-    tags: null as TagName[] | null,
+    tags: null as string[] | null,
     error_code: null as string | null,
     error_msg: null as string | null,
     http_status: null as number | null,
