@@ -307,7 +307,7 @@ export interface paths {
                  */
                 project_id: components["parameters"]["ProjectId"];
                 /**
-                 * @description ID of the annotation job whose validation data is read.
+                 * @description ID of the annotation job whose validation data is read. Annotation jobs are a resource of their own: the legacy reference's example ID is a UUID (062ef90a-da4d-4af4-82ba-1523da57e78e), not the decimal ID of a manual-annotation job (data_annotation_id).
                  * @example 062ef90a-da4d-4af4-82ba-1523da57e78e
                  */
                 job_id: components["parameters"]["JobId"];
@@ -1066,7 +1066,7 @@ export interface components {
          */
         ImageId: string;
         /**
-         * @description ID of the annotation job whose validation data is read.
+         * @description ID of the annotation job whose validation data is read. Annotation jobs are a resource of their own: the legacy reference's example ID is a UUID (062ef90a-da4d-4af4-82ba-1523da57e78e), not the decimal ID of a manual-annotation job (data_annotation_id).
          * @example 062ef90a-da4d-4af4-82ba-1523da57e78e
          */
         JobId: string;
@@ -1545,7 +1545,7 @@ export interface operations {
                  */
                 project_id: components["parameters"]["ProjectId"];
                 /**
-                 * @description ID of the annotation job whose validation data is read.
+                 * @description ID of the annotation job whose validation data is read. Annotation jobs are a resource of their own: the legacy reference's example ID is a UUID (062ef90a-da4d-4af4-82ba-1523da57e78e), not the decimal ID of a manual-annotation job (data_annotation_id).
                  * @example 062ef90a-da4d-4af4-82ba-1523da57e78e
                  */
                 job_id: components["parameters"]["JobId"];

@@ -4,6 +4,7 @@
  * page of memory and a loop that breaks early costs only the pages it read. A page that meets
  * the service's passing trouble is asked for again, a few times, before the walk gives up.
  */
+import { OPERATIONS } from "../../generated/operations.js";
 import type { ModelArtsClient } from "./client.js";
 import { ModelArtsArgumentError, ModelArtsServiceError, ModelArtsValidationError } from "../errors.js";
 import { checkedArguments, checkedCallOptions } from "./invoke.js";
@@ -58,7 +59,10 @@ async function readPage(fetchPage: FetchPage, params: HelperParams<"show_images_
   throw invalid("the success body has no images list or no numeric total", params.page!);
 }
 
-const idsOf = (images: readonly ListedImage[]): string => JSON.stringify(images.map((image) => (image as { image_id?: unknown }).image_id));
+const idOf = (image: ListedImage): unknown => (image as { image_id?: unknown }).image_id;
+const idsOf = (images: readonly ListedImage[]): string => JSON.stringify(images.map(idOf));
+
+const DEFAULT_PER_PAGE = OPERATIONS.show_images_by_tag.queryParameters.find((parameter) => parameter.name === "per_page")!.default as number;
 
 /**
  * Pages are read by number, not by a cursor (the API has none). Tagging, untagging or deleting
@@ -69,14 +73,28 @@ const idsOf = (images: readonly ListedImage[]): string => JSON.stringify(images.
  */
 async function* walk(fetchPage: FetchPage, params: IterateImagesByTagParams, options: CallOptions): AsyncGenerator<ListedImage, void, undefined> {
   let seen = 0;
-  let previous = "";
+  let previous: readonly ListedImage[] = [];
+  // Image IDs listed since the pages asked for passed the total; kept only from there on.
+  let pastTotal: Set<unknown> | undefined;
+  const perPage = params.per_page ?? DEFAULT_PER_PAGE;
   for (let page = 1; ; page += 1) {
     const { images, total } = await readPage(fetchPage, { ...params, page }, options);
     // A server that ignores `page` answers the same page for ever while its total promises more:
     // a page that repeats the one before makes no progress, and ends the walk as an invalid answer.
-    const ids = idsOf(images);
-    if (images.length > 0 && ids === previous) throw invalid(`page ${page} repeats page ${page - 1}: the server does not seem to honour page`, page);
-    previous = ids;
+    if (images.length > 0 && idsOf(images) === idsOf(previous)) throw invalid(`page ${page} repeats page ${page - 1}: the server does not seem to honour page`, page);
+    // A page that starts at or past the total can only come from a server that holds its pages to
+    // fewer images than asked, and then it brings images not listed yet. One that brings none
+    // (a server cycling through its last pages) makes no progress. It is checked against what was
+    // listed from the page before the total on, not the whole walk: the IDs are kept only past the
+    // total, which a server reaches only when its pages are shorter than asked.
+    if (images.length > 0 && (page - 1) * perPage >= total) {
+      pastTotal ??= new Set(previous.map(idOf));
+      if (images.every((image) => pastTotal!.has(idOf(image)))) {
+        throw invalid(`page ${page} lies past the total of ${total} images (${perPage} per page) and lists no image not listed already`, page);
+      }
+      for (const image of images) pastTotal.add(idOf(image));
+    }
+    previous = images;
     for (const image of images) yield image;
     seen += images.length;
     // A page shorter than per_page does not end the walk: a server may hold its pages to fewer

@@ -22,6 +22,11 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 // real answer (a status, a 503) as the report's lastFailure. A real endpoint takes tens of ms at
 // best, so the floor costs at most a status read in the last moments of a wait that is giving up.
 const MIN_POLL_MS = 50;
+// How long after this client's own sync_obs a settled status read before the job was seen running
+// is taken for the previous sync's leftover. Long enough for a status that lags sync_obs by a
+// moment (the emulator's statusLagMs models it; the reference gives no figure); short, because a
+// sync that runs and ends between two polls looks exactly like a leftover and costs this much.
+const DEFAULT_STALE_STATUS_MS = 2_000;
 
 type Flatten<T> = { [K in keyof T]: T[K] } & {};
 
@@ -54,7 +59,8 @@ export type WaitForSyncObsParams = Flatten<
      * give the previous sync's 1 or 2. When this client started the job's sync (its `sync_obs`
      * helper succeeded) less than `staleStatusMs` ago, a settled status read before the job was
      * seen running (3) is taken for that leftover and polled past, until `staleStatusMs` after the
-     * sync started. Default 0: every settled status is the end, as the reference describes.
+     * sync started (the wait then takes at most this long, even for a sync that ended between
+     * two polls). Default 2 000; 0 takes every settled status for the end.
      */
     staleStatusMs?: number;
     /** Called at every change of sync_status, the first read included. If it throws, the wait rejects with that error. */
@@ -103,7 +109,7 @@ export async function waitForSyncObs(
   // The rest is sync_obs_status's own arguments, which its validation checks at the first poll,
   // before anything is sent (an unknown key lands there too, so typos are not ignored).
   const { timeoutMs: timeoutParam, intervalMs: intervalParam, maxIntervalMs: maxParam, signal: signalParam, onProgress, staleStatusMs: staleParam, ...statusParams } = params;
-  const staleStatusMs = staleParam === 0 ? 0 : wholeMs("staleStatusMs", staleParam, 0);
+  const staleStatusMs = staleParam === 0 ? 0 : wholeMs("staleStatusMs", staleParam, DEFAULT_STALE_STATUS_MS);
   const timeoutMs = wholeMs("timeoutMs", timeoutParam, DEFAULT_TIMEOUT_MS);
   const intervalMs = wholeMs("intervalMs", intervalParam, DEFAULT_INTERVAL_MS);
   const maxIntervalMs = wholeMs("maxIntervalMs", maxParam, Math.max(DEFAULT_MAX_INTERVAL_MS, intervalMs));
@@ -148,6 +154,7 @@ export async function waitForSyncObs(
     // The poll itself retries what the client's retry policy retries, within the deadline; what
     // is still failing after that is waited out here, at the poll's own pace.
     let retryAfter = 0;
+    let leftoverEndsIn = Infinity;
     try {
       result = await poll(statusParams, { timeoutMs: callTimeoutMs, ...(signal ? { signal } : {}) }, started + timeoutMs);
     } catch (error) {
@@ -180,13 +187,18 @@ export async function waitForSyncObs(
       }
       if (status === 3) seenRunning = true;
       const startedAt = syncStartedAt(statusParams);
-      const leftover = !seenRunning && startedAt !== undefined && performance.now() - startedAt < staleStatusMs;
-      if ((status === 1 || status === 2) && !leftover) return { ...result, sync_status: status, elapsedMs: elapsed(), polls };
+      const staleFor = seenRunning || startedAt === undefined ? 0 : startedAt + staleStatusMs - performance.now();
+      if (status === 1 || status === 2) {
+        if (staleFor <= 0) return { ...result, sync_status: status, elapsedMs: elapsed(), polls };
+        // The next poll comes no later than the end of the leftover window, so that a sync which
+        // really ended between two polls costs at most staleStatusMs, not a backoff step beyond it.
+        leftoverEndsIn = Math.ceil(staleFor);
+      }
     }
 
     const left = timeoutMs - (performance.now() - started);
     if (left <= 0) throw timeout();
-    await sleep(Math.min(Math.max(interval, retryAfter), Math.ceil(left)), signal, OPERATION);
+    await sleep(Math.min(Math.max(interval, retryAfter), leftoverEndsIn, Math.ceil(left)), signal, OPERATION);
     interval = Math.min(maxIntervalMs, Math.round(interval * GROWTH));
   }
 }

@@ -12,7 +12,7 @@ import { constants, tmpdir } from "node:os";
 import { extname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { Secret } from "../index.node.js";
-import type { EmulatorCredential, EmulatorHandle, EmulatorJob } from "../emulator/index.js";
+import type { EmulatorAnnotationJob, EmulatorCredential, EmulatorHandle, EmulatorJob } from "../emulator/index.js";
 import { UsageError } from "./usage.js";
 
 const USAGE = `Usage: modelarts-annotations emulator --obs-root <dir> [options]
@@ -26,7 +26,8 @@ Options:
   --obs-root <dir>        Folder whose subfolders are the OBS buckets (required)
   --port <n>              Port to listen on; 0 picks a free one (default 0)
   --host <host>           Address to listen on (default 127.0.0.1)
-  --seed <file>           YAML or JSON file with "jobs:" and "credentials:" lists
+  --seed <file>           YAML or JSON file with "jobs:", "annotation_jobs:" and
+                          "credentials:" lists
   --sync-delay-ms <n>     Shortest time a sync stays "syncing" (default 200)
   --cors-origin <origin>  Let web pages of this origin (e.g. http://127.0.0.1:8080)
                           call the emulator from a browser: answers CORS preflights
@@ -39,6 +40,8 @@ Options:
 Seed file example:
   jobs:
     - { id: "282", name: cats, data_path: "obs://bucket/cats/", type: 0 }
+  annotation_jobs:   # for validation --job-id: a UUID over one of the jobs
+    - { id: 062ef90a-da4d-4af4-82ba-1523da57e78e, data_annotation_id: "282" }
   credentials:
     - { ak: MY-AK, sk: my-sk }
     - { token: my-token, project_id: my-project }
@@ -108,8 +111,12 @@ function parseEmulatorArgs(argv: readonly string[]): EmulatorArgs | undefined {
 
 interface Seed {
   jobs: EmulatorJob[];
+  annotationJobs: EmulatorAnnotationJob[];
   credentials: EmulatorCredential[];
 }
+
+const SEED_KEYS = ["jobs", "annotation_jobs", "credentials"] as const;
+const EMPTY_SEED: Seed = { jobs: [], annotationJobs: [], credentials: [] };
 
 function parseSeedJson(path: string, text: string): unknown {
   try {
@@ -151,17 +158,21 @@ async function readSeed(path: string): Promise<Seed> {
     throw new UsageError(`cannot read seed file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, HINT);
   }
   const raw = extname(path).toLowerCase() === ".json" ? parseSeedJson(path, text) : await parseSeedYaml(path, text);
-  if (raw === null || raw === undefined) return { jobs: [], credentials: [] };
+  if (raw === null || raw === undefined) return EMPTY_SEED;
   if (typeof raw !== "object" || Array.isArray(raw)) throw new UsageError(`seed file ${path} must be a mapping with "jobs:" and "credentials:"`, HINT);
   const record = raw as Record<string, unknown>;
-  const unknown = Object.keys(record).filter((key) => key !== "jobs" && key !== "credentials");
-  if (unknown.length > 0) throw new UsageError(`seed file ${path} has unknown keys: ${unknown.join(", ")} (only jobs and credentials)`, HINT);
-  for (const key of ["jobs", "credentials"] as const) {
+  const unknown = Object.keys(record).filter((key) => !(SEED_KEYS as readonly string[]).includes(key));
+  if (unknown.length > 0) throw new UsageError(`seed file ${path} has unknown keys: ${unknown.join(", ")} (only ${SEED_KEYS.join(", ")})`, HINT);
+  for (const key of SEED_KEYS) {
     if (record[key] !== undefined && record[key] !== null && !Array.isArray(record[key])) {
       throw new UsageError(`seed file ${path}: ${key} must be a list`, HINT);
     }
   }
-  return { jobs: (record["jobs"] as EmulatorJob[] | null) ?? [], credentials: (record["credentials"] as EmulatorCredential[] | null) ?? [] };
+  return {
+    jobs: (record["jobs"] as EmulatorJob[] | null) ?? [],
+    annotationJobs: (record["annotation_jobs"] as EmulatorAnnotationJob[] | null) ?? [],
+    credentials: (record["credentials"] as EmulatorCredential[] | null) ?? [],
+  };
 }
 
 function randomString(length: number, alphabet: string): string {
@@ -265,6 +276,7 @@ function banner(
   const lines = [`ModelArts emulator listening on ${emulator.url}`, `OBS root: ${args.obsRoot} (obs://bucket/prefix/ is <OBS root>/bucket/prefix/)`];
   if (args.corsOrigin !== undefined) lines.push(`CORS: pages of ${args.corsOrigin} may call it from a browser`);
   lines.push(seed.jobs.length === 0 ? "Jobs: none (give some with --seed <file>)" : "Jobs:", ...seed.jobs.map((job) => describeJob(job, typeNames)));
+  if (seed.annotationJobs.length > 0) lines.push("Annotation jobs (validation --job-id):", ...seed.annotationJobs.map((job) => `  ${job.id}  validates job ${job.data_annotation_id}`));
   // AKs identify a key and may be shown; SKs, security tokens and IAM tokens never are.
   lines.push(seed.credentials.length === 0 ? "Credentials accepted (made up for this run; the secrets are only in the config file):" : "Credentials accepted (from the seed file; the secrets are not shown):");
   for (const credential of credentials) {
@@ -290,7 +302,7 @@ export async function runEmulatorCommand(argv: readonly string[]): Promise<numbe
   // The library accepts a root that does not exist yet; on the command line it is a typo.
   const root = await stat(args.obsRoot).catch(() => undefined);
   if (root === undefined || !root.isDirectory()) throw new UsageError(`--obs-root ${args.obsRoot} is not an existing folder`, HINT);
-  const seed = args.seed === undefined ? { jobs: [], credentials: [] } : await readSeed(args.seed);
+  const seed = args.seed === undefined ? EMPTY_SEED : await readSeed(args.seed);
   const generated = seed.credentials.length === 0 ? generateCredentials() : undefined;
   const credentials: EmulatorCredential[] =
     generated === undefined ? seed.credentials : [{ ak: generated.ak, sk: generated.sk }, { token: generated.token }];
@@ -311,6 +323,7 @@ export async function runEmulatorCommand(argv: readonly string[]): Promise<numbe
       ...(args.host === undefined ? {} : { host: args.host }),
       obsRoot: args.obsRoot,
       jobs: seed.jobs,
+      annotationJobs: seed.annotationJobs,
       credentials,
       ...(args.syncDelayMs === undefined ? {} : { syncDelayMs: args.syncDelayMs }),
       ...(args.corsOrigin === undefined ? {} : { cors: { origin: args.corsOrigin } }),

@@ -178,6 +178,15 @@ export function buildProgram(io: CliIo, version: string, run: (code: Promise<num
     .addHelpText("after", examples("delete-images -j 282 <id>", "delete-images -j 282 <id> <id> --dry-run", "images -j 282 --tag blurry --all --json | jq -r '.images[].image_id' | modelarts-annotations delete-images -j 282 -"))
     .action((ids: string[], flags, command: Command) => run(lazyJobs().then((m) => m.deleteImages(io, ids, command.opts()))));
 
+  serviceCommand(program, "delete-image")
+    .summary("Delete one image from the job")
+    .description("Delete one image from the job (delete_selected_image); the OBS object stays, the image's tags are lost for good (several images: delete-images)")
+    .argument("<image-id>", "the image's ID, as images lists it")
+    .option("--dry-run", "show the image and the tags it would lose, and delete nothing")
+    .option("-y, --yes", "do not ask for confirmation on a terminal")
+    .addHelpText("after", examples("delete-image -j 282 <id> --dry-run", "delete-image -j 282 <id>", "delete-image -j 282 <id> --yes --json"))
+    .action((id: string, flags, command: Command) => run(lazyJobs().then((m) => m.deleteImage(io, id, command.opts()))));
+
   serviceCommand(program, "tags")
     .summary("List the tag names in use")
     .description("List the tag names in use in the job (query_tag_list)")
@@ -190,10 +199,10 @@ export function buildProgram(io: CliIo, version: string, run: (code: Promise<num
     .addHelpText("after", examples("tag-stats -j 282", "tag-stats -j 282 --json"))
     .action((flags, command: Command) => run(lazyJobs().then((m) => m.tagStats(io, command.opts()))));
 
-  serviceCommand(program, "validation", ["--job-id <id>", "ID of the annotation job, e.g. 282"])
+  serviceCommand(program, "validation", ["--job-id <id>", "ID of the annotation job (a UUID, not a data annotation ID)"])
     .summary("Show validation data of an annotation job")
     .description("Show the images a reviewer validates and the previous validation's outcome (query_validation)")
-    .addHelpText("after", examples("validation --job-id 282", "validation --job-id 282 --json"))
+    .addHelpText("after", examples("validation --job-id 062ef90a-da4d-4af4-82ba-1523da57e78e", "validation --job-id 062ef90a-da4d-4af4-82ba-1523da57e78e --json"))
     .action((flags, command: Command) => run(lazyJobs().then((m) => m.validation(io, command.opts()))));
 
   const config = program

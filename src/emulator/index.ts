@@ -18,7 +18,7 @@ import { createRequestListener } from "./server.js";
 import { AnnotationState, type JobSnapshot } from "./state.js";
 import { SyncRunner } from "./sync.js";
 
-export type { EmulatorCredential, EmulatorJob, EmulatorOptions } from "./options.js";
+export type { EmulatorAnnotationJob, EmulatorCredential, EmulatorJob, EmulatorOptions } from "./options.js";
 export type { JobSnapshot, SyncStatus, JobType } from "./state.js";
 /** Names of the job types (0 image classification, 1 object detection), for messages. */
 export { JOB_TYPE_NAMES } from "./state.js";
@@ -80,7 +80,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
   const obsRoot = await checkObsRoot(resolved.obsRoot);
   const log = resolved.logger ?? (() => {});
 
-  const state = new AnnotationState(resolved.jobs);
+  const state = new AnnotationState(resolved.jobs, resolved.annotationJobs);
   const sync = new SyncRunner({ state, obsRoot, minDurationMs: resolved.syncDelayMs, log });
   const gateway = new Gateway({
     accessKeys: resolved.accessKeys,

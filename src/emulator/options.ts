@@ -13,7 +13,7 @@ import { isJobType, JOB_TYPE_NAMES, type JobDefinition, type JobType } from "./s
 
 /** A manual-annotation job the emulator serves, in the API's own field names. */
 export interface EmulatorJob {
-  /** Decimal job ID, as in the URL (`data_annotation_id`, and `job_id` of query_validation). */
+  /** Decimal job ID, as in the URL (`data_annotation_id`). */
   id: string;
   name: string;
   /** OBS folder of the job's images: obs://bucket/prefix/ (the prefix may be empty). */
@@ -25,6 +25,19 @@ export interface EmulatorJob {
   type?: JobType;
   /** Milliseconds since the epoch; defaults to when the emulator started. */
   create_time?: number;
+}
+
+/**
+ * An annotation job, the resource of LabelApi's `query_validation`: a review of the labelled
+ * images of one data-annotation job. The legacy reference's `job_id` is a UUID while data
+ * annotation IDs are decimal, so the two are separate resources; which data-annotation job an
+ * annotation job reviews is this emulator's reading, since the reference does not say.
+ */
+export interface EmulatorAnnotationJob {
+  /** A UUID in lower case, as the reference's example 062ef90a-da4d-4af4-82ba-1523da57e78e. */
+  id: string;
+  /** The `id` of the job in `jobs` whose labelled images it validates; it is visible to that job's project only. */
+  data_annotation_id: string;
 }
 
 /** What the gateway accepts: an AK/SK pair (optionally temporary), or an IAM token. */
@@ -41,6 +54,8 @@ export interface EmulatorOptions {
   obsRoot: string;
   credentials: readonly EmulatorCredential[];
   jobs?: readonly EmulatorJob[];
+  /** Annotation jobs for query_validation; each names one of `jobs`. Default: none, so every job_id is ModelArts.4801. */
+  annotationJobs?: readonly EmulatorAnnotationJob[];
   /** How far X-Sdk-Date may be from the emulator's clock; default 15 minutes, as the gateway. */
   clockSkewMs?: number;
   /**
@@ -81,6 +96,8 @@ interface ResolvedOptions {
   accessKeys: AccessKeyCredential[];
   tokens: TokenCredential[];
   jobs: JobDefinition[];
+  /** Annotation job ID to the ID of the data-annotation job it validates. */
+  annotationJobs: Map<string, string>;
   clockSkewMs: number;
   syncDelayMs: number;
   statusLagMs: number;
@@ -105,8 +122,10 @@ function specPattern(parameter: keyof typeof PARAMETERS): RegExp {
 }
 
 const PROJECT_ID = specPattern("ProjectId");
-// A job's ID is both the data_annotation_id of the data-annotations paths and the job_id of query_validation.
-const JOB_ID_PATTERNS = [specPattern("DataAnnotationId"), specPattern("JobId")];
+const DATA_ANNOTATION_ID = specPattern("DataAnnotationId");
+const ANNOTATION_JOB_ID = specPattern("JobId");
+// Lower case only: the emulator compares IDs as text, and an upper-case seed would answer 4801 to the reference's spelling.
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/u;
 
 /** An AK the gateway can read back from a signed request's Authorization header, by the parser it uses. */
 const isAccessKey = (ak: string): boolean => ACCESS_KEY.test(ak);
@@ -145,7 +164,7 @@ function resolveJob(raw: unknown, index: number, startedAt: number): JobDefiniti
   if (!isRecord(raw)) return fail(at, "must be an object with id, name and data_path");
   const id = raw["id"];
   // The list answer also carries the ID as a JSON number (project_id), so it must survive that round trip.
-  if (typeof id !== "string" || !JOB_ID_PATTERNS.every((pattern) => pattern.test(id)) || !Number.isSafeInteger(Number(id)) || String(Number(id)) !== id) {
+  if (typeof id !== "string" || !DATA_ANNOTATION_ID.test(id) || !Number.isSafeInteger(Number(id)) || String(Number(id)) !== id) {
     fail(`${at}.id`, `must be a decimal string without leading zeros, at most ${Number.MAX_SAFE_INTEGER}, got ${JSON.stringify(id)}`);
   }
   const name = raw["name"];
@@ -172,6 +191,27 @@ function resolveJob(raw: unknown, index: number, startedAt: number): JobDefiniti
     location,
     createTime: createTime as number,
   };
+}
+
+function resolveAnnotationJobs(raw: unknown, jobIds: ReadonlySet<string>): Map<string, string> {
+  if (raw === undefined) return new Map();
+  if (!Array.isArray(raw)) return fail("annotationJobs", "must be a list of { id, data_annotation_id }");
+  const annotationJobs = new Map<string, string>();
+  raw.forEach((entry: unknown, index) => {
+    const at = `annotationJobs[${index}]`;
+    if (!isRecord(entry)) return fail(at, "must be an object with id and data_annotation_id");
+    const id = entry["id"];
+    if (typeof id !== "string" || !UUID.test(id) || !ANNOTATION_JOB_ID.test(id)) {
+      fail(`${at}.id`, `must be a lower-case UUID like 062ef90a-da4d-4af4-82ba-1523da57e78e, got ${JSON.stringify(id)}`);
+    }
+    if (annotationJobs.has(id as string)) fail(`${at}.id`, `${id as string} is used by an earlier annotation job`);
+    const target = entry["data_annotation_id"];
+    if (typeof target !== "string" || !jobIds.has(target)) {
+      fail(`${at}.data_annotation_id`, `must be the id of one of jobs, got ${JSON.stringify(target)}`);
+    }
+    annotationJobs.set(id as string, target as string);
+  });
+  return annotationJobs;
 }
 
 function expiryOption(value: unknown, option: string): number | undefined {
@@ -265,6 +305,7 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     if (ids.has(job.id)) fail(`jobs[${index}].id`, `${job.id} is used by an earlier job; job IDs must be unique`);
     ids.add(job.id);
   });
+  const annotationJobs = resolveAnnotationJobs(options.annotationJobs, ids);
 
   return {
     port,
@@ -272,6 +313,7 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     obsRoot: options.obsRoot,
     ...resolveCredentials(options.credentials),
     jobs,
+    annotationJobs,
     clockSkewMs: nonNegative(options.clockSkewMs, "clockSkewMs", DEFAULTS.clockSkewMs),
     syncDelayMs: nonNegative(options.syncDelayMs, "syncDelayMs", DEFAULTS.syncDelayMs),
     statusLagMs: nonNegative(options.statusLagMs, "statusLagMs", 0),

@@ -218,12 +218,18 @@ function imageInfo(image: ImageRecord): ImageInfo {
 
 export class AnnotationState {
   readonly #jobs = new Map<string, JobRecord>();
+  /** Annotation job ID (query_validation's job_id) to the data-annotation job it validates. */
+  readonly #annotationJobs: ReadonlyMap<string, string>;
 
-  constructor(jobs: readonly JobDefinition[]) {
+  constructor(jobs: readonly JobDefinition[], annotationJobs: ReadonlyMap<string, string> = new Map()) {
     for (const job of jobs) {
       if (this.#jobs.has(job.id)) throw new TypeError(`job id ${job.id} is used twice`);
       this.#jobs.set(job.id, { ...job, syncStatus: 0, images: emptyImages(), version: 0 });
     }
+    for (const [id, jobId] of annotationJobs) {
+      if (!this.#jobs.has(jobId)) throw new TypeError(`annotation job ${id} names job ${jobId}, which does not exist`);
+    }
+    this.#annotationJobs = new Map(annotationJobs);
   }
 
   // -------------------------------------------------------------------------
@@ -235,9 +241,14 @@ export class AnnotationState {
     return this.#visible(id, projectId, apiErrors.resourceNotExists);
   }
 
-  /** For query_validation: ModelArts.4801 when not visible. */
-  labelTask(id: string, projectId: string): Job {
-    return this.#visible(id, projectId, apiErrors.labelTaskNotExists);
+  /**
+   * For query_validation: the data-annotation job whose labelled images the annotation job
+   * validates. An unknown annotation job, and one over a job of another project, is ModelArts.4801.
+   */
+  labelTask(annotationJobId: string, projectId: string): Job {
+    const jobId = this.#annotationJobs.get(annotationJobId);
+    if (jobId === undefined) throw apiErrors.labelTaskNotExists();
+    return this.#visible(jobId, projectId, apiErrors.labelTaskNotExists);
   }
 
   #visible(id: string, projectId: string, notFound: () => Error): JobRecord {

@@ -5,7 +5,7 @@
  */
 import { expect, test } from "vitest";
 import spec from "../../generated/openapi.json" with { type: "json" };
-import { cat, retag, useCliEmulator } from "./fixture.js";
+import { BOXES_REVIEW, cat, retag, useCliEmulator } from "./fixture.js";
 
 const cli = useCliEmulator();
 
@@ -18,8 +18,8 @@ const COMMAND_FOR: Record<string, string[]> = {
   get_image_info_by_ids: ["image-tags", "-j", "282", cat("a.png"), cat("b.png")],
   query_tag_list: ["tags", "-j", "282"],
   get_tag_statistics: ["tag-stats", "-j", "282"],
-  query_validation: ["validation", "--job-id", "290"],
-  delete_selected_image: ["delete-images", "-j", "284", retag("one.png")],
+  query_validation: ["validation", "--job-id", BOXES_REVIEW],
+  delete_selected_image: ["delete-image", "-j", "284", retag("one.png")],
   delete_selected_images: ["delete-images", "-j", "284", retag("two.png"), retag("three.png")],
 };
 

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect } from "vitest";
 import { stringify } from "yaml";
-import type { EmulatorJob } from "../../src/emulator/index.js";
+import type { EmulatorAnnotationJob, EmulatorJob } from "../../src/emulator/index.js";
 import { imageIdOf } from "../../src/emulator/obs.js";
 import { TEST_AK, TEST_PROJECT_ID, TEST_SK, withEmulator, type EmulatorFixture } from "../support/emulator.js";
 import { tinyPng } from "../support/images.js";
@@ -23,6 +23,9 @@ export const JOBS: EmulatorJob[] = [
   // Never synced by the fixture: a sync of it shows that sync-obs did the work.
   { id: "286", name: "fresh", data_path: "obs://bucket/fresh/", type: 0 },
 ];
+/** The annotation job (validation --job-id) over the boxes job, 290. */
+export const BOXES_REVIEW = "5b0e3c1e-8f4a-4d2b-9c6e-2a7d9f01b290";
+export const ANNOTATION_JOBS: EmulatorAnnotationJob[] = [{ id: BOXES_REVIEW, data_annotation_id: "290" }];
 export const MANY = 25;
 export const cat = (name: string) => imageIdOf("bucket", `cats/${name}`);
 export const retag = (name: string) => imageIdOf("bucket", `retag/${name}`);
@@ -59,7 +62,7 @@ export function useCliEmulator({ syncDelayMs = 0 }: { syncDelayMs?: number } = {
     };
     for (let i = 0; i < MANY; i++) objects[`bucket/many/img-${String(i).padStart(3, "0")}.png`] = tinyPng();
     const served: string[] = [];
-    const emulator = await withEmulator({ jobs: JOBS, objects, syncDelayMs, logger: (line) => served.push(line) });
+    const emulator = await withEmulator({ jobs: JOBS, annotationJobs: ANNOTATION_JOBS, objects, syncDelayMs, logger: (line) => served.push(line) });
     const home = await mkdtemp(join(tmpdir(), "modelarts-cli-home-"));
     const config = join(home, "config.yaml");
     const context = { name: "test", endpoint: emulator.url, project_id: TEST_PROJECT_ID, credentials: { ak: TEST_AK, sk: TEST_SK } };

@@ -5,7 +5,7 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { box, cat, MANY, retag, useCliEmulator } from "./fixture.js";
+import { box, BOXES_REVIEW, cat, MANY, retag, useCliEmulator } from "./fixture.js";
 import { jsonOf, pipeline } from "./run.js";
 
 const cli = useCliEmulator();
@@ -99,14 +99,17 @@ describe("retagging, image tags, tags, statistics, deletion", () => {
     await cli().run(["modify-image", "-j", "290", "--body", "-"], {
       input: JSON.stringify({ images: [{ image_id: box, tags: [{ tag: "leaf", pos: [1, 1, 5, 5] }] }], size: [100, 80] }),
     });
-    const result = await cli().run(["validation", "--job-id", "290", "--json"]);
+    const result = await cli().run(["validation", "--job-id", BOXES_REVIEW, "--json"]);
     expect(result.code).toBe(0);
     expect(jsonOf(result)).toMatchObject({ is_success: true, image_count: 1, last_pass_rate: null, last_validation_time: null });
-    const text = await cli().run(["validation", "--job-id", "290"]);
-    expect(text.stdout).toContain("Job 290: 1 images to validate; last validation: none yet");
-    const unknown = await cli().run(["validation", "--job-id", "062ef90a-da4d-4af4-82ba-1523da57e78e"]);
-    expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toContain("ModelArts.4801");
+    const text = await cli().run(["validation", "--job-id", BOXES_REVIEW]);
+    expect(text.stdout).toContain(`Job ${BOXES_REVIEW}: 1 images to validate; last validation: none yet`);
+    // Neither an unseeded UUID nor the decimal ID of the job it reviews names an annotation job.
+    for (const jobId of ["062ef90a-da4d-4af4-82ba-1523da57e78e", "290"]) {
+      const unknown = await cli().run(["validation", "--job-id", jobId]);
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toContain("ModelArts.4801");
+    }
   });
 
   test("the README's pipelines: IDs and bodies piped from images --all --json into modify-image and delete-images", async () => {

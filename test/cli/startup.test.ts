@@ -15,6 +15,7 @@ const COMMANDS = [
   "images",
   "image-tags",
   "modify-image",
+  "delete-image",
   "delete-images",
   "tags",
   "tag-stats",

@@ -164,6 +164,22 @@ describe("ProgressLine and Output (pure)", () => {
   });
 });
 
+describe("delete-image asks first on a terminal", () => {
+  test("answering no deletes nothing and exits 2; --yes deletes without asking", async () => {
+    const id = cat("b.png");
+    const declined = await onTerminal(["delete-image", "-j", "282", id], {}, { prompt: "[y/N] ", typing: "n\r" });
+    expect(declined.output).toContain(`Delete image ${id} from job 282? Its tags are lost for good. [y/N]`);
+    expect(declined.output.replace(/\u001b\[[0-9;]*m/g, "")).toContain("error: nothing deleted");
+    expect(declined.code).toBe(2);
+    expect(cli().emulator.emulator.job("282")!.images.some((image) => image.image_id === id)).toBe(true);
+
+    const confirmed = await onTerminal(["delete-image", "-j", "282", id, "--yes"]);
+    expect(confirmed.code).toBe(0);
+    expect(confirmed.output).not.toContain("[y/N]");
+    expect(cli().emulator.emulator.job("282")!.images.some((image) => image.image_id === id)).toBe(false);
+  });
+});
+
 describe("delete-images asks first on a terminal", () => {
   test("answering no deletes nothing and exits 2; --dry-run lists what would go; --yes deletes without asking", async () => {
     const id = cat("a.png");

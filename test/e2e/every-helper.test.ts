@@ -40,6 +40,8 @@ const cat = (name: string) => imageIdOf("bucket", `cats/${name}`);
 const [A, B, C] = [cat("a.png"), cat("b.png"), cat("c.jpg")];
 const UNKNOWN_IMAGE = "0123456789abcdef0123456789abcdef";
 const UNKNOWN_JOB = "999";
+/** The annotation job (query_validation's job_id, a UUID) reviewing CATS. */
+const CATS_REVIEW = "062ef90a-da4d-4af4-82ba-1523da57e78e";
 /** A project the default AK/SK may act in (it is bound to none), where CATS is not visible. */
 const ANOTHER_PROJECT = "another0project";
 const OTHER_PROJECT_TOKEN = { token: "token-of-another-project-0001", project_id: "0a1b2c3d4e5f60718293a4b5c6d7e8f9" };
@@ -49,6 +51,7 @@ const MAX_BODY_BYTES = 1024;
 
 const FIXTURE = {
   jobs: JOBS,
+  annotationJobs: [{ id: CATS_REVIEW, data_annotation_id: CATS.id }],
   objects: { "bucket/cats/a.png": tinyPng(), "bucket/cats/b.png": tinyPng(), "bucket/cats/c.jpg": tinyPng(), "bucket/boxes/x.png": tinyPng(100, 80) },
   credentials: [{ ak: TEST_AK, sk: TEST_SK }, { token: TEST_TOKEN }, OTHER_PROJECT_TOKEN, EXPIRED_TOKEN],
   maxBodyBytes: MAX_BODY_BYTES,
@@ -407,7 +410,7 @@ const TABLES: Record<OperationId, OperationTable> = {
 
   query_validation: {
     start: "tagged",
-    call: ({ label }) => label.query_validation({ job_id: CATS.id }),
+    call: ({ label }) => label.query_validation({ job_id: CATS_REVIEW }),
     success: (result) =>
       expect(result).toEqual({
         is_success: true,
@@ -420,17 +423,22 @@ const TABLES: Record<OperationId, OperationTable> = {
         last_validation_time: null,
       }),
     badRequests: [
-      { code: "ModelArts.4801", name: "an unknown job", call: ({ label }) => label.query_validation({ job_id: UNKNOWN_JOB }), message: "The label task not exists" },
       {
         code: "ModelArts.4801",
-        name: "a job ID of the console's UUID form that the emulator does not have",
-        call: ({ label }) => label.query_validation({ job_id: "062ef90a-da4d-4af4-82ba-1523da57e78e" }),
+        name: "an unknown annotation job",
+        call: ({ label }) => label.query_validation({ job_id: "00000000-0000-4000-8000-000000000000" }),
         message: "The label task not exists",
       },
       {
         code: "ModelArts.4801",
-        name: "a job of another project, which answers as an unknown one",
-        call: ({ label }) => label.query_validation({ project_id: ANOTHER_PROJECT, job_id: CATS.id }),
+        name: "the decimal ID of a data-annotation job, which names no annotation job",
+        call: ({ label }) => label.query_validation({ job_id: CATS.id }),
+        message: "The label task not exists",
+      },
+      {
+        code: "ModelArts.4801",
+        name: "an annotation job over a job of another project, which answers as an unknown one",
+        call: ({ label }) => label.query_validation({ project_id: ANOTHER_PROJECT, job_id: CATS_REVIEW }),
         message: "The label task not exists",
       },
     ],

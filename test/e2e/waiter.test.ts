@@ -243,7 +243,9 @@ describe("transient failures", () => {
     env().emulator.injectFault({ operationId: "sync_obs_status", status: 503, times: 2 });
     env().emulator.injectFault({ operationId: "sync_obs_status", status: 429 });
     env().emulator.injectFault({ operationId: "sync_obs_status", status: 500 });
-    const result = await das.wait_for_sync_obs({ data_annotation_id: CATS.id, ...FAST });
+    // The sync ended before the wait began (idle above): staleStatusMs 0 takes its 1 at once,
+    // where the default would poll on for up to 2 s (status-lag.test.ts tests that rule).
+    const result = await das.wait_for_sync_obs({ data_annotation_id: CATS.id, ...FAST, staleStatusMs: 0 });
     // The first poll's helper retries three times (the client's policy) and hands the 500 to the
     // waiter, whose second poll reads the status.
     expect(result).toEqual({ is_success: true, sync_status: 1, elapsedMs: expect.any(Number), polls: 2 });

@@ -5,6 +5,7 @@
 import { once } from "node:events";
 import { connect, type Socket } from "node:net";
 import { describe, expect, test } from "vitest";
+import spec from "../../generated/openapi.json" with { type: "json" };
 import type { EmulatorJob } from "../../src/emulator/index.js";
 import { imageIdOf } from "../../src/emulator/obs.js";
 import { API } from "../support/client.js";
@@ -396,13 +397,47 @@ describe("delete_selected_image and delete_selected_images", () => {
 });
 
 describe("query_validation", () => {
-  test("lists the labelled images by key, with no previous validation", async () => {
-    await syncAll();
-    await tag(CATS.id, [
+  const VALIDATION_PATH = "/v1/{project_id}/annotation-jobs/{job_id}/validation";
+  type SpecParameter = { name: string; in: string; example?: unknown };
+
+  /** The spec's own example request: each path parameter's `example`, read from the bundled spec, not copied. */
+  function specExamplePath(): Record<string, string> {
+    const parameters = (spec.paths[VALIDATION_PATH] as { parameters: { $ref: string }[] }).parameters.map(({ $ref }) => {
+      const name = $ref.replace("#/components/parameters/", "") as keyof typeof spec.components.parameters;
+      return spec.components.parameters[name] as SpecParameter;
+    });
+    return Object.fromEntries(parameters.filter((p) => p.in === "path").map((p) => [p.name, String(p.example)]));
+  }
+
+  // The annotation job is seeded under the spec's example ID, reviewing the cats job.
+  const example = specExamplePath();
+  const REVIEW = example["job_id"]!;
+  const OTHER_REVIEW = "7d3f6c2a-0b1e-4c5d-8e9f-a0b1c2d3e4f5";
+  const reviewed = useEmulator({
+    jobs: JOBS,
+    annotationJobs: [
+      { id: REVIEW, data_annotation_id: CATS.id },
+      { id: OTHER_REVIEW, data_annotation_id: FOREIGN.id },
+    ],
+    objects: OBJECTS,
+  });
+
+  async function tagCats(): Promise<void> {
+    const { client } = reviewed();
+    expect(await reviewed().syncAndWait(CATS.id)).toBe(1);
+    const images = [
       { image_id: catId("img-09.png"), tags: ["cat"] },
       { image_id: catId("img-08.png"), tags: ["dog"] },
-    ]);
-    const { data } = await env().client.GET(API.validation, { params: { path: { project_id: TEST_PROJECT_ID, job_id: CATS.id } } });
+    ];
+    expect((await client.PUT(API.images, { params: { path: job(CATS.id) }, body: { images } })).response.status).toBe(204);
+  }
+
+  test("the spec's example request (a UUID job_id) lists the labelled images of the job it reviews, by key", async () => {
+    expect(REVIEW).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(example["project_id"]).toBe(TEST_PROJECT_ID);
+    await tagCats();
+    const { data, response } = await reviewed().client.GET(API.validation, { params: { path: { project_id: example["project_id"]!, job_id: REVIEW } } });
+    expect(response.status).toBe(200);
     expect(data).toEqual({
       image_count: 2,
       images: [
@@ -414,11 +449,22 @@ describe("query_validation", () => {
     });
   });
 
-  test("an unknown job, or a job of another project, is ModelArts.4801", async () => {
-    const { client } = env();
-    await expectError(await client.GET(API.validation, { params: { path: { project_id: TEST_PROJECT_ID, job_id: "999" } } }), 400, "ModelArts.4801", "The label task not exists");
-    await expectError(await client.GET(API.validation, { params: { path: { project_id: TEST_PROJECT_ID, job_id: FOREIGN.id } } }), 400, "ModelArts.4801");
-    await expectError(await client.GET(API.validation, { params: { path: { project_id: TEST_PROJECT_ID, job_id: "a-uuid-like-id" } } }), 400, "ModelArts.4801");
+  test("the token client reads it too", async () => {
+    const { data } = await reviewed().tokenClient.GET(API.validation, { params: { path: { project_id: TEST_PROJECT_ID, job_id: REVIEW } } });
+    expect(data).toMatchObject({ image_count: 0, images: [] });
+  });
+
+  test("an unknown annotation job, a data annotation ID, or an annotation job over another project's job is ModelArts.4801", async () => {
+    const { client } = reviewed();
+    const validation = (jobId: string) => client.GET(API.validation, { params: { path: { project_id: TEST_PROJECT_ID, job_id: jobId } } });
+    await expectError(await validation("00000000-0000-4000-8000-000000000000"), 400, "ModelArts.4801", "The label task not exists");
+    await expectError(await validation(CATS.id), 400, "ModelArts.4801");
+    await expectError(await validation(OTHER_REVIEW), 400, "ModelArts.4801");
+    await expectError(await validation(REVIEW.toUpperCase()), 400, "ModelArts.4801");
+  });
+
+  test("without seeded annotation jobs every job_id is ModelArts.4801", async () => {
+    await expectError(await env().client.GET(API.validation, { params: { path: { project_id: TEST_PROJECT_ID, job_id: REVIEW } } }), 400, "ModelArts.4801");
   });
 });
 

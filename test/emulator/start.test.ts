@@ -14,6 +14,7 @@ beforeAll(async () => {
 afterAll(() => obs.dispose());
 
 const job = { id: "282", name: "cats", data_path: "obs://bucket/cats/" };
+const REVIEW = "062ef90a-da4d-4af4-82ba-1523da57e78e";
 const valid = (): EmulatorOptions => ({ obsRoot: obs.path, credentials: DEFAULT_CREDENTIALS, jobs: [job] });
 
 describe("option checks", () => {
@@ -32,6 +33,11 @@ describe("option checks", () => {
     ["a non-numeric job ID", (o) => ({ ...o, jobs: [{ ...job, id: "cats" }] }), /jobs\[0\]\.id must be a decimal string/],
     ["an unsupported job type", (o) => ({ ...o, jobs: [{ ...job, type: 2 }] }), /jobs\[0\]\.type must be 0 .* or 1/],
     ["a project ID the URL cannot carry", (o) => ({ ...o, jobs: [{ ...job, project_id: "a/b" }] }), /jobs\[0\]\.project_id must match/],
+    ["an annotation job ID that is not a UUID", (o) => ({ ...o, annotationJobs: [{ id: "282", data_annotation_id: "282" }] }), /annotationJobs\[0\]\.id must be a lower-case UUID/],
+    ["an annotation job ID in upper case", (o) => ({ ...o, annotationJobs: [{ id: REVIEW.toUpperCase(), data_annotation_id: "282" }] }), /annotationJobs\[0\]\.id must be a lower-case UUID/],
+    ["an annotation job over no job", (o) => ({ ...o, annotationJobs: [{ id: REVIEW, data_annotation_id: "283" }] }), /annotationJobs\[0\]\.data_annotation_id must be the id of one of jobs, got "283"/],
+    ["a duplicate annotation job", (o) => ({ ...o, annotationJobs: [{ id: REVIEW, data_annotation_id: "282" }, { id: REVIEW, data_annotation_id: "282" }] }), /annotationJobs\[1\]\.id .* is used by an earlier annotation job/],
+    ["annotation jobs not a list", (o) => ({ ...o, annotationJobs: { id: REVIEW } }), /annotationJobs must be a list/],
     ["a bad port", (o) => ({ ...o, port: 70000 }), /port must be an integer from 0 to 65535/],
     ["a negative clock skew", (o) => ({ ...o, clockSkewMs: -1 }), /clockSkewMs must be a finite number >= 0/],
   ])("%s", async (_, change, message) => {

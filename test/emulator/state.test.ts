@@ -37,9 +37,14 @@ function expectApiError(action: () => unknown, status: number, code: string): Ap
   throw new Error(`expected ${code}, but nothing was thrown`);
 }
 
-/** A state with a synced classification job "1", a detection job "2" and a job "3" of PROJECT only. */
+/** Annotation jobs (query_validation's job_id) over jobs "1" and "3". */
+const REVIEW_1 = "11111111-1111-4111-8111-111111111111";
+const REVIEW_3 = "33333333-3333-4333-8333-333333333333";
+
+/** A state with a synced classification job "1", a detection job "2", a job "3" of PROJECT only, and annotation jobs over "1" and "3". */
 function seeded(): AnnotationState {
-  const state = new AnnotationState([jobDefinition("1", 0), jobDefinition("2", 1), jobDefinition("3", 0, PROJECT)]);
+  const annotationJobs = new Map([[REVIEW_1, "1"], [REVIEW_3, "3"]]);
+  const state = new AnnotationState([jobDefinition("1", 0), jobDefinition("2", 1), jobDefinition("3", 0, PROJECT)], annotationJobs);
   for (const [id, names] of [
     ["1", ["c.png", "a.png", "b.jpg", "d/e.png"]],
     ["2", ["x.png", "y.png"]],
@@ -55,14 +60,22 @@ describe("job lookup", () => {
   test("an unknown job is ModelArts.4338 for data annotations and ModelArts.4801 for validation", () => {
     const state = seeded();
     expectApiError(() => state.job("99", PROJECT), 400, "ModelArts.4338");
-    expectApiError(() => state.labelTask("99", PROJECT), 400, "ModelArts.4801");
+    expectApiError(() => state.labelTask("99999999-9999-4999-8999-999999999999", PROJECT), 400, "ModelArts.4801");
+    // Annotation jobs are their own resource: a data annotation ID names none.
+    expectApiError(() => state.labelTask("1", PROJECT), 400, "ModelArts.4801");
+    expect(state.labelTask(REVIEW_1, PROJECT).id).toBe("1");
+  });
+
+  test("an annotation job over a job that does not exist is refused", () => {
+    expect(() => new AnnotationState([jobDefinition("1", 0)], new Map([[REVIEW_3, "3"]]))).toThrow(`annotation job ${REVIEW_3} names job 3, which does not exist`);
   });
 
   test("a job bound to a project looks missing to every other project", () => {
     const state = seeded();
     expect(state.job("3", PROJECT).id).toBe("3");
     expectApiError(() => state.job("3", "project-b"), 400, "ModelArts.4338");
-    expectApiError(() => state.labelTask("3", "project-b"), 400, "ModelArts.4801");
+    expectApiError(() => state.labelTask(REVIEW_3, "project-b"), 400, "ModelArts.4801");
+    expect(state.labelTask(REVIEW_3, PROJECT).id).toBe("3");
     // Unbound jobs are visible to any project.
     expect(state.job("1", "project-b").id).toBe("1");
   });
@@ -167,7 +180,7 @@ describe("listing", () => {
     const state = seeded();
     const job = state.job("1", PROJECT);
     state.modifyImages(job, { images: [{ image_id: idOf("1", "d/e.png"), tags: ["x"] }, { image_id: idOf("1", "b.jpg"), tags: ["y"] }] });
-    expect(state.validationImages(state.labelTask("1", PROJECT)).map((i) => [i.url, i.tags])).toEqual([
+    expect(state.validationImages(state.labelTask(REVIEW_1, PROJECT)).map((i) => [i.url, i.tags])).toEqual([
       ["obs://bucket/job-1/b.jpg", ["y"]],
       ["obs://bucket/job-1/d/e.png", ["x"]],
     ]);

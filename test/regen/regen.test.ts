@@ -260,6 +260,7 @@ exec "${realJava}" "$@"
     const SK = "regen-client-sk-0000000000000000000001";
     const PROJECT = "cc0f0990a56f4b8c9d41c85e79cc511c";
     const [TEMP_AK, TEMP_SK, TEMP_TOKEN] = ["REGENTEMPORARYAK0001", "regen-temporary-sk-000000000000001", "regen-temporary-security-token-0001"];
+    const LEGACY_ANNOTATION_JOB = "062ef90a-da4d-4af4-82ba-1523da57e78e";
     const job = (id: string, name: string, type: 0 | 1 = 0) => ({ id, name, data_path: "obs://bucket/cats/", project_id: PROJECT, description: "", type });
 
     beforeAll(async () => {
@@ -281,6 +282,8 @@ exec "${realJava}" "$@"
           job("287", "java aksk"),
           job("288", "python token"),
         ],
+        // The legacy page's own job_id, an annotation job over the legacy-methods job.
+        annotationJobs: [{ id: LEGACY_ANNOTATION_JOB, data_annotation_id: "284" }],
       });
       // A user's home with ~/.modelarts/config.yaml: "default" is not the current context, so
       // create_client(context="default") must pick it by name.
@@ -357,7 +360,7 @@ exec "${realJava}" "$@"
 
     it("python: the eleven legacy methods as their pages call them, and an unknown job as is_success False", async () => {
       const r = await run(python, [path.join(PY_TESTS, "legacy_methods.py")], {
-        env: userEnv({ PROJECT, JOB: "284", DETECTION_JOB: "285" }),
+        env: userEnv({ PROJECT, JOB: "284", DETECTION_JOB: "285", ANNOTATION_JOB: LEGACY_ANNOTATION_JOB }),
       });
       expect(r.code, r.stderr).toBe(0);
       const { results, reads, unknown_job, refused, client_repr } = JSON.parse(r.stdout) as {

@@ -3,7 +3,7 @@
  * its answer printed as text or JSON, and its outcome turned into an exit code.
  */
 import { readFile } from "node:fs/promises";
-import { ModelArtsWaiterTimeoutError, OPERATIONS, type components, type HelperParams, type WaitForSyncObsResult } from "../../index.node.js";
+import { ModelArtsWaiterTimeoutError, OPERATIONS, type components, type FailureResult, type HelperParams, type WaitForSyncObsResult } from "../../index.node.js";
 import { EXIT } from "../exit-codes.js";
 import type { Output, CliIo } from "../output.js";
 import { ProgressLine } from "../progress.js";
@@ -330,6 +330,62 @@ export function deleteImages(io: CliIo, given: string[], flags: JobFlags & { dry
     out.result(result, () => `Deleted ${ids.length} image${ids.length === 1 ? "" : "s"} from job ${flags.dataAnnotationId} (the OBS objects stay).`);
     return EXIT.OK;
   });
+}
+
+const tagNames = (tags: readonly (string | { tag: string })[]): string[] => tags.map((tag) => (typeof tag === "string" ? tag : tag.tag));
+
+/**
+ * delete-image: one image by delete_selected_image. Its --json document has the same keys on
+ * every outcome (dry run, deleted, declined, refused, failed), null where one does not apply, so
+ * a script reads one shape; `tags` are the tags a dry run found, which the deletion would lose.
+ */
+export async function deleteImage(io: CliIo, imageId: string, flags: JobFlags & { dryRun?: boolean; yes?: boolean }): Promise<number> {
+  const out = outputFor(io, flags);
+  const id = flags.dataAnnotationId;
+  const document = {
+    is_success: true,
+    dry_run: flags.dryRun === true,
+    deleted: false,
+    data_annotation_id: id,
+    image_id: imageId,
+    tags: null as string[] | null,
+    error_code: null as string | null,
+    error_msg: null as string | null,
+    http_status: null as number | null,
+    request_id: null as string | null,
+  };
+  const failed = (fields: { error_code: string; error_msg: string; http_status?: number | undefined; request_id?: string | null }): void => {
+    const { error_code, error_msg, http_status = null, request_id = null } = fields;
+    if (out.json) out.result({ ...document, is_success: false, error_code, error_msg, http_status, request_id }, () => "");
+  };
+  const refused = (result: FailureResult): number => {
+    failed(result);
+    const request = result.request_id === null ? "" : `, request ${result.request_id}`;
+    out.error(`${result.error_code}: ${result.error_msg} (HTTP ${result.http_status}${request})`);
+    return EXIT.SERVICE;
+  };
+  try {
+    const { das } = connect(flags);
+    if (flags.dryRun === true) {
+      // Read, not just echoed: a dry run names an image that is not there as the deletion would.
+      const found = await das.get_image_info_by_id({ ...job(flags), image_id: imageId });
+      if (!found.is_success) return refused(found);
+      const names = tagNames(found.tags);
+      out.result({ ...document, tags: names }, () => `Would delete image ${imageId} from job ${id}, losing its tags for good (${names.length === 0 ? "it has none" : names.join(", ")}); the OBS object stays.`);
+      return EXIT.OK;
+    }
+    if (flags.yes !== true && process.stdin.isTTY === true && !(await confirm(`Delete image ${imageId} from job ${id}? Its tags are lost for good.`))) {
+      throw new UsageError("nothing deleted", "Add --yes to delete without asking, or --dry-run to see what would go.");
+    }
+    const result = await das.delete_selected_image({ ...job(flags), image_id: imageId });
+    if (!result.is_success) return refused(result);
+    out.result({ ...document, deleted: true }, () => `Deleted image ${imageId} from job ${id} (the OBS object stays).`);
+    return EXIT.OK;
+  } catch (error) {
+    if (!isReportable(error)) throw error;
+    failed(errorFields(error) as Parameters<typeof failed>[0]);
+    return reportError(out, error);
+  }
 }
 
 export function tags(io: CliIo, flags: JobFlags): Promise<number> {

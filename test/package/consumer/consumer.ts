@@ -62,6 +62,7 @@ async function main(): Promise<void> {
     syncDelayMs: 10,
     credentials: [{ ak: "CONSUMERAK00000001", sk: "consumer-sk" }],
     jobs: [{ id: "282", name: "cats", data_path: "obs://bucket/cats/", type: 0 }],
+    annotationJobs: [{ id: "062ef90a-da4d-4af4-82ba-1523da57e78e", data_annotation_id: "282" }],
   };
   const emulator = await startEmulator(emulatorOptions);
   try {
@@ -108,7 +109,7 @@ async function main(): Promise<void> {
     const one = await das.get_image_info_by_id({ data_annotation_id: "282", image_id: firstId });
     const several = await das.get_image_info_by_ids({ data_annotation_id: "282", body: { image_id: listed.map((each) => each.image_id) } });
     const page = await das.show_images_by_tag({ data_annotation_id: "282", tag_name: "cat" });
-    const validation = await labels.query_validation({ job_id: "282" });
+    const validation = await labels.query_validation({ job_id: "062ef90a-da4d-4af4-82ba-1523da57e78e" });
 
     const missing: Result<"sync_obs_status"> = await das.sync_obs_status({ data_annotation_id: "999" });
     const failure: FailureResult | undefined = missing.is_success ? undefined : missing;

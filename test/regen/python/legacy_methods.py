@@ -3,7 +3,8 @@
 emulator. Prints one JSON object: method -> what the call returned, plus how the result reads.
 
 Environment: PROJECT (project ID), JOB (an image classification job), DETECTION_JOB (an object
-detection job); the config file comes from HOME or MODELARTS_CONFIG as for any user.
+detection job), ANNOTATION_JOB (the UUID of an annotation job over JOB, for query_validation);
+the config file comes from HOME or MODELARTS_CONFIG as for any user.
 """
 
 import json
@@ -16,6 +17,7 @@ from modelarts.client.api import *
 P = os.environ["PROJECT"]
 JOB = os.environ["JOB"]
 DETECTION_JOB = os.environ["DETECTION_JOB"]
+ANNOTATION_JOB = os.environ["ANNOTATION_JOB"]
 
 client = config.create_client(context="default")
 dasApi = DataAnnotationsApi(client)
@@ -71,7 +73,7 @@ out["get_tag_statistics"] = dasApi.get_tag_statistics(project_id=P, data_annotat
 # The validation page imports from modelarts.client, not modelarts.client.api.
 from modelarts.client import *
 labelapi = LabelApi(client)
-out["query_validation"] = labelapi.query_validation(project_id=P, job_id=JOB)
+out["query_validation"] = labelapi.query_validation(project_id=P, job_id=ANNOTATION_JOB)
 
 out["delete_selected_image"] = dasApi.delete_selected_image(project_id=P, data_annotation_id=JOB, image_id=first)
 body = {
