@@ -72,85 +72,78 @@ export const EMPTY_PAYLOAD_HASH = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b9
 // ---------------------------------------------------------------------------
 // Percent-encoding (RFC 3986 unreserved set, uppercase hex)
 
-const UNRESERVED_ONLY = /^[A-Za-z0-9\-_.~]*$/;
 const UNRESERVED_PATH = /^[A-Za-z0-9\-_.~/]*$/;
-const ESCAPE_OR_TEXT = /(%[0-9A-Fa-f]{2})/;
 
 const UNRESERVED_BYTE = new Uint8Array(128);
 for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~") {
   UNRESERVED_BYTE[c.charCodeAt(0)] = 1;
 }
-const BYTE_ESCAPE = Array.from({ length: 256 }, (_, b) => "%" + b.toString(16).toUpperCase().padStart(2, "0"));
+const BYTE_ESCAPE = Array.from({ length: 256 }, (_, b) => "%" + (b < 16 ? "0" : "") + b.toString(16).toUpperCase());
 
-function encodeBytes(bytes: Uint8Array): string {
+const utf8 = new TextEncoder();
+
+/** 0..15 for an uppercase hex digit, -1 otherwise; lowercase is folded by `hexValue`. */
+const upperHexValue = (c: number): number => (c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x41 && c <= 0x46 ? c - 0x37 : -1);
+const hexValue = (c: number): number => upperHexValue(c >= 0x61 && c <= 0x66 ? c - 0x20 : c);
+
+/** The byte of the escape `%XX` at `i` (either case of hex), or -1 when there is none. */
+function escapedByte(encoded: string, i: number, hex: (c: number) => number): number {
+  if (encoded.charCodeAt(i) !== 0x25 || i + 2 >= encoded.length) return -1;
+  const high = hex(encoded.charCodeAt(i + 1));
+  const low = hex(encoded.charCodeAt(i + 2));
+  return high < 0 || low < 0 ? -1 : high * 16 + low;
+}
+
+/**
+ * Canonical form of an already percent-encoded component: its bytes with only
+ * `A-Za-z0-9-_.~` left bare (stricter than `encodeURIComponent`, which keeps `!'()*`) and
+ * uppercase hex. Works on bytes rather than through `decodeURIComponent` so that it never
+ * throws: a `%` without two hex digits stays a literal `%`, and escapes that are not valid
+ * UTF-8 keep their exact bytes (as Go's net/url does, which the Go SDK signs from) rather
+ * than collapsing into U+FFFD.
+ */
+function reencode(encoded: string): string {
   let out = "";
-  for (const b of bytes) {
-    out += b < 128 && UNRESERVED_BYTE[b] === 1 ? String.fromCharCode(b) : BYTE_ESCAPE[b];
+  for (let i = 0; i < encoded.length; i++) {
+    const c = encoded.charCodeAt(i);
+    const byte = escapedByte(encoded, i, hexValue);
+    if (byte >= 0) {
+      i += 2;
+      out += byte < 128 && UNRESERVED_BYTE[byte] === 1 ? String.fromCharCode(byte) : (BYTE_ESCAPE[byte] as string);
+    } else if (c < 128) {
+      out += UNRESERVED_BYTE[c] === 1 ? encoded[i] : BYTE_ESCAPE[c];
+    } else {
+      // A run of non-ASCII text, encoded as UTF-8 at once (a surrogate pair must not be split).
+      let end = i + 1;
+      while (end < encoded.length && encoded.charCodeAt(end) >= 128) end++;
+      for (const b of utf8.encode(encoded.slice(i, end))) out += BYTE_ESCAPE[b];
+      i = end - 1;
+    }
   }
   return out;
 }
 
 /**
- * Percent-encodes a decoded string's UTF-8 bytes, keeping only `A-Za-z0-9-_.~`.
- * Stricter than `encodeURIComponent`, which keeps `!'()*`.
- */
-const utf8 = new TextEncoder();
-
-function uriEncode(value: string): string {
-  return UNRESERVED_ONLY.test(value) ? value : encodeBytes(utf8.encode(value));
-}
-
-/**
- * Bytes of an already percent-encoded string. Works on bytes rather than through
- * `decodeURIComponent` so that it never throws: a `%` without two hex digits stays a
- * literal `%`, and escapes that are not valid UTF-8 keep their exact bytes (as Go's
- * net/url does, which the Go SDK signs from) rather than collapsing into U+FFFD.
- */
-function percentDecodeBytes(encoded: string): Uint8Array {
-  const parts = encoded.split(ESCAPE_OR_TEXT); // odd indexes are the %XX escapes
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i] as string;
-    const chunk = i % 2 === 1 ? Uint8Array.of(parseInt(part.slice(1), 16)) : utf8.encode(part);
-    chunks.push(chunk);
-    size += chunk.length;
-  }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.length;
-  }
-  return bytes;
-}
-
-const hexValue = (c: number): number => (c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x41 && c <= 0x46 ? c - 0x37 : -1);
-
-/**
  * Whether `encoded` is already in canonical form: unreserved characters, and escapes with
  * uppercase hex of bytes that must stay escaped. What fetch, URL and encodeURIComponent send
- * for non-ASCII text is mostly so, and then decoding and re-encoding would give it back
- * unchanged at many times the cost.
+ * for non-ASCII text is mostly so, and then `reencode` would give it back unchanged at many
+ * times the cost.
  */
 function isCanonicalComponent(encoded: string): boolean {
   for (let i = 0; i < encoded.length; i++) {
     const c = encoded.charCodeAt(i);
     if (c < 128 && UNRESERVED_BYTE[c] === 1) continue;
-    if (c !== 0x25 || i + 2 >= encoded.length) return false;
-    const high = hexValue(encoded.charCodeAt(i + 1));
-    const low = hexValue(encoded.charCodeAt(i + 2));
-    if (high < 0 || low < 0) return false;
-    const byte = high * 16 + low;
-    if (byte < 128 && UNRESERVED_BYTE[byte] === 1) return false;
+    // Lowercase hex is not canonical.
+    const byte = escapedByte(encoded, i, upperHexValue);
+    if (byte < 0 || (byte < 128 && UNRESERVED_BYTE[byte] === 1)) return false;
     i += 2;
   }
   return true;
 }
 
-/** Canonical form of one already-encoded URI component: decode, then `uriEncode`. */
+/** Canonical form of one already-encoded URI component. */
 function reencodeComponent(encoded: string): string {
-  return isCanonicalComponent(encoded) ? encoded : encodeBytes(percentDecodeBytes(encoded));
+  return isCanonicalComponent(encoded) ? encoded : reencode(encoded);
 }
 
 // ---------------------------------------------------------------------------
@@ -167,32 +160,9 @@ export function canonicalUri(pathname: string): string {
   return uri.endsWith("/") ? uri : uri + "/";
 }
 
-type QueryPair = readonly [key: string, value: string];
-
-function compareQueryPairs(a: QueryPair, b: QueryPair): number {
-  if (a[0] !== b[0]) return a[0] < b[0] ? -1 : 1;
-  if (a[1] !== b[1]) return a[1] < b[1] ? -1 : 1;
-  return 0;
-}
-
-/** Encoded pairs of a raw query string, `+` meaning space as in URLSearchParams. */
-function pairsOfQueryString(search: string): QueryPair[] {
-  const query = search.startsWith("?") ? search.slice(1) : search;
-  const pairs: QueryPair[] = [];
-  for (const field of query.split("&")) {
-    if (field === "") continue;
-    const eq = field.indexOf("=");
-    const rawKey = eq === -1 ? field : field.slice(0, eq);
-    const rawValue = eq === -1 ? "" : field.slice(eq + 1);
-    pairs.push([reencodeComponent(rawKey.replaceAll("+", " ")), reencodeComponent(rawValue.replaceAll("+", " "))]);
-  }
-  return pairs;
-}
-
-function pairsOfSearchParams(params: URLSearchParams): QueryPair[] {
-  const pairs: QueryPair[] = [];
-  params.forEach((value, key) => pairs.push([uriEncode(key), uriEncode(value)]));
-  return pairs;
+/** A query key or value: "+" means a space, as in URLSearchParams (an escaped plus is a plus). */
+function canonicalQueryComponent(encoded: string): string {
+  return isCanonicalComponent(encoded) ? encoded : reencode(encoded.replaceAll("+", "%20"));
 }
 
 /**
@@ -200,15 +170,41 @@ function pairsOfSearchParams(params: URLSearchParams): QueryPair[] {
  * encoded key, then encoded value, in byte order. Encoded strings are ASCII, so plain
  * string comparison is byte order.
  *
- * A string is parsed here rather than through URLSearchParams so that escapes which
- * are not valid UTF-8 keep their bytes, exactly as `canonicalUri` does for the path.
+ * Parsed here rather than through URLSearchParams so that escapes which are not valid
+ * UTF-8 keep their bytes, exactly as `canonicalUri` does for the path. One pass, with the
+ * pairs kept sorted as they come: a request has a handful, and this runs on every signature.
  */
-export function canonicalQuery(search: URLSearchParams | string): string {
-  if (search === "" || search === "?") return "";
-  const pairs = typeof search === "string" ? pairsOfQueryString(search) : pairsOfSearchParams(search);
-  if (pairs.length === 0) return "";
-  if (pairs.length > 1) pairs.sort(compareQueryPairs);
-  return pairs.map(([key, value]) => key + "=" + value).join("&");
+export function canonicalQuery(search: string): string {
+  const keys: string[] = [];
+  const values: string[] = [];
+  let at = search.charCodeAt(0) === 0x3f ? 1 : 0;
+  let nextEq = -1; // the first "=" at or after `at`, found once for all the fields it passes
+  while (at < search.length) {
+    let end = search.indexOf("&", at);
+    if (end === -1) end = search.length;
+    if (end > at) {
+      if (nextEq < at) {
+        nextEq = search.indexOf("=", at);
+        if (nextEq === -1) nextEq = search.length;
+      }
+      const eq = nextEq < end ? nextEq : end;
+      const key = canonicalQueryComponent(search.slice(at, eq));
+      const value = eq < end ? canonicalQueryComponent(search.slice(eq + 1, end)) : "";
+      let i = keys.length;
+      for (; i > 0; i--) {
+        const before = keys[i - 1] as string;
+        if (before < key || (before === key && (values[i - 1] as string) <= value)) break;
+        keys[i] = before;
+        values[i] = values[i - 1] as string;
+      }
+      keys[i] = key;
+      values[i] = value;
+    }
+    at = end + 1;
+  }
+  let out = "";
+  for (let i = 0; i < keys.length; i++) out += (i === 0 ? "" : "&") + keys[i] + "=" + values[i];
+  return out;
 }
 
 const isHttpWhitespace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
@@ -248,18 +244,18 @@ export interface CanonicalRequestParts {
 
 export function canonicalRequest(parts: CanonicalRequestParts): string {
   return (
-    parts.method +
-    "\n" +
-    canonicalUri(parts.pathname) +
-    "\n" +
-    canonicalQuery(parts.search) +
-    "\n" +
-    canonicalHeaders(parts.headers, parts.signedHeaders) +
-    "\n" +
-    parts.signedHeaders.join(";") +
-    "\n" +
+    canonicalRequestHead(parts.method, parts.pathname, parts.search, canonicalHeaders(parts.headers, parts.signedHeaders), parts.signedHeaders.join(";")) +
     parts.payloadHash
   );
+}
+
+/**
+ * The canonical request without its last line, the payload hash: all a signer can build
+ * before it has hashed the body. `headerLines` holds `name:value\n` per signed header and
+ * `signedHeaders` their names joined with ";", as `canonicalRequest` writes them.
+ */
+export function canonicalRequestHead(method: string, pathname: string, search: string, headerLines: string, signedHeaders: string): string {
+  return method + "\n" + canonicalUri(pathname) + "\n" + canonicalQuery(search) + "\n" + headerLines + "\n" + signedHeaders + "\n";
 }
 
 /** The text the HMAC signs, from the hex SHA-256 of the canonical request. */
@@ -277,8 +273,9 @@ export interface ParsedAuthorization {
   signature: string;
 }
 
-export function formatAuthorization(access: string, signedHeaders: readonly string[], signature: string): string {
-  return `${SIGNING_ALGORITHM} Access=${access}, SignedHeaders=${signedHeaders.join(";")}, Signature=${signature}`;
+/** `signedHeaders` as in the canonical request: the names joined with ";". */
+export function formatAuthorization(access: string, signedHeaders: string, signature: string): string {
+  return `${SIGNING_ALGORITHM} Access=${access}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
 }
 
 const AUTHORIZATION = /^([!-~]+) +(.*)$/s;
