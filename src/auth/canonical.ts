@@ -19,10 +19,11 @@ const pad2 = (n: number): string => (n < 10 ? "0" : "") + n;
 // Requests come many to the second; formatting is worth skipping for repeats.
 let lastFormatted = { second: NaN, text: "" };
 
-/** `YYYYMMDDTHHMMSSZ` in UTC, the only form the gateway accepts in X-Sdk-Date. */
-export function formatSdkDate(date: Date): string {
-  const second = Math.floor(date.getTime() / 1000);
+/** `YYYYMMDDTHHMMSSZ` in UTC, the only form the gateway accepts in X-Sdk-Date; the current time without `date`. */
+export function formatSdkDate(date?: Date): string {
+  const second = Math.floor((date === undefined ? Date.now() : date.getTime()) / 1000);
   if (second === lastFormatted.second) return lastFormatted.text;
+  date ??= new Date(second * 1000);
   const year = date.getUTCFullYear();
   if (!(year >= 0 && year <= 9999)) {
     throw new RangeError(`cannot format ${String(date)} as an X-Sdk-Date`);
@@ -82,17 +83,9 @@ const BYTE_ESCAPE = Array.from({ length: 256 }, (_, b) => "%" + (b < 16 ? "0" : 
 
 const utf8 = new TextEncoder();
 
-/** 0..15 for an uppercase hex digit, -1 otherwise; lowercase is folded by `hexValue`. */
-const upperHexValue = (c: number): number => (c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x41 && c <= 0x46 ? c - 0x37 : -1);
-const hexValue = (c: number): number => upperHexValue(c >= 0x61 && c <= 0x66 ? c - 0x20 : c);
-
-/** The byte of the escape `%XX` at `i` (either case of hex), or -1 when there is none. */
-function escapedByte(encoded: string, i: number, hex: (c: number) => number): number {
-  if (encoded.charCodeAt(i) !== 0x25 || i + 2 >= encoded.length) return -1;
-  const high = hex(encoded.charCodeAt(i + 1));
-  const low = hex(encoded.charCodeAt(i + 2));
-  return high < 0 || low < 0 ? -1 : high * 16 + low;
-}
+/** The byte of the escape `%XX` at `i`, in either case of hex, or NaN when there is none. */
+const escapedByte = (encoded: string, i: number): number =>
+  encoded[i] === "%" && /^[\dA-Fa-f]{2}$/.test(encoded.slice(i + 1, i + 3)) ? parseInt(encoded.slice(i + 1, i + 3), 16) : NaN;
 
 /**
  * Canonical form of an already percent-encoded component: its bytes with only
@@ -106,7 +99,7 @@ function reencode(encoded: string): string {
   let out = "";
   for (let i = 0; i < encoded.length; i++) {
     const c = encoded.charCodeAt(i);
-    const byte = escapedByte(encoded, i, hexValue);
+    const byte = escapedByte(encoded, i);
     if (byte >= 0) {
       i += 2;
       out += byte < 128 && UNRESERVED_BYTE[byte] === 1 ? String.fromCharCode(byte) : (BYTE_ESCAPE[byte] as string);
@@ -124,26 +117,16 @@ function reencode(encoded: string): string {
 }
 
 /**
- * Whether `encoded` is already in canonical form: unreserved characters, and escapes with
- * uppercase hex of bytes that must stay escaped. What fetch, URL and encodeURIComponent send
- * for non-ASCII text is mostly so, and then `reencode` would give it back unchanged at many
- * times the cost.
+ * Already in canonical form: unreserved characters, and escapes with uppercase hex of bytes
+ * that must stay escaped (not %41, not %2d). What fetch, URL and encodeURIComponent send for
+ * non-ASCII text is mostly so, and then `reencode` would give it back unchanged at many times
+ * the cost.
  */
-function isCanonicalComponent(encoded: string): boolean {
-  for (let i = 0; i < encoded.length; i++) {
-    const c = encoded.charCodeAt(i);
-    if (c < 128 && UNRESERVED_BYTE[c] === 1) continue;
-    // Lowercase hex is not canonical.
-    const byte = escapedByte(encoded, i, upperHexValue);
-    if (byte < 0 || (byte < 128 && UNRESERVED_BYTE[byte] === 1)) return false;
-    i += 2;
-  }
-  return true;
-}
+const CANONICAL_COMPONENT = /^(?:[\w\-.~]|%(?:[0189A-F][0-9A-F]|2[0-9A-CF]|3[A-F]|40|5[B-E]|60|7[B-DF]))*$/;
 
 /** Canonical form of one already-encoded URI component. */
 function reencodeComponent(encoded: string): string {
-  return isCanonicalComponent(encoded) ? encoded : reencode(encoded);
+  return CANONICAL_COMPONENT.test(encoded) ? encoded : reencode(encoded);
 }
 
 // ---------------------------------------------------------------------------
@@ -162,7 +145,7 @@ export function canonicalUri(pathname: string): string {
 
 /** A query key or value: "+" means a space, as in URLSearchParams (an escaped plus is a plus). */
 function canonicalQueryComponent(encoded: string): string {
-  return isCanonicalComponent(encoded) ? encoded : reencode(encoded.replaceAll("+", "%20"));
+  return CANONICAL_COMPONENT.test(encoded) ? encoded : reencode(encoded.replaceAll("+", "%20"));
 }
 
 /**

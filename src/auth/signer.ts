@@ -142,7 +142,7 @@ export function prepare(request: SignableRequest, credentials: SigningCredential
     }
   }
   const given = headerValue(names, values, "x-sdk-date");
-  const sdkDate = given === undefined ? formatSdkDate(date ?? new Date()) : checkedSdkDate(given);
+  const sdkDate = given === undefined ? formatSdkDate(date) : checkedSdkDate(given);
   putHeader(names, values, "x-sdk-date", sdkDate, true);
   // URL.host already omits the scheme's default port, as the gateway expects.
   if (headerValue(names, values, "host") === undefined) putHeader(names, values, "host", url.host, true);

@@ -46,14 +46,16 @@ function isPlainHost(name: string): boolean {
 export function plainHttpUrlParts(url: string): UrlParts | undefined {
   const authority = PLAIN_AUTHORITY.exec(url);
   if (authority === null) return undefined;
-  const [{ length: pathStart }, secure, name, port] = authority as unknown as [string, string, string, string | undefined];
+  const pathStart = authority[0].length;
+  const name = authority[2] as string;
+  const port = authority[3];
   if (!isPlainHost(name) || (port !== undefined && Number(port) > 65535)) return undefined;
   REWRITTEN_AFTER_AUTHORITY.lastIndex = pathStart;
   if (REWRITTEN_AFTER_AUTHORITY.test(url)) return undefined;
   let queryStart = url.indexOf("?", pathStart);
   if (queryStart === -1) queryStart = url.length;
   return {
-    host: port === undefined || port === (secure === "s" ? "443" : "80") ? name : name + ":" + port,
+    host: port === undefined || port === (authority[1] === "s" ? "443" : "80") ? name : name + ":" + port,
     pathname: queryStart === pathStart ? "/" : url.slice(pathStart, queryStart),
     // As URL.search: a lone "?" gives "".
     search: queryStart >= url.length - 1 ? "" : url.slice(queryStart),
