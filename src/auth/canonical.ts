@@ -117,12 +117,13 @@ function reencode(encoded: string): string {
 }
 
 /**
- * Already in canonical form: unreserved characters, and escapes with uppercase hex of bytes
- * that must stay escaped (not %41, not %2d). What fetch, URL and encodeURIComponent send for
- * non-ASCII text is mostly so, and then `reencode` would give it back unchanged at many times
- * the cost.
+ * Text already in canonical form: unreserved characters, and escapes with uppercase hex of
+ * bytes that must stay escaped (not %41, not %2d). What fetch, URL and encodeURIComponent
+ * send for non-ASCII text is mostly so, and then `reencode` would give it back unchanged at
+ * many times the cost. A pattern without anchors, so that ./url.js can build on it.
  */
-const CANONICAL_COMPONENT = /^(?:[\w\-.~]|%(?:[0189A-F][0-9A-F]|2[0-9A-CF]|3[A-F]|40|5[B-E]|60|7[B-DF]))*$/;
+export const CANONICAL_TEXT = String.raw`(?:[\w\-.~]|%(?:[0189A-F][0-9A-F]|2[0-9A-CF]|3[A-F]|40|5[B-E]|60|7[B-DF]))*`;
+const CANONICAL_COMPONENT = new RegExp(`^${CANONICAL_TEXT}$`);
 
 /** Canonical form of one already-encoded URI component. */
 function reencodeComponent(encoded: string): string {
@@ -156,8 +157,9 @@ function canonicalQueryComponent(encoded: string): string {
  * Parsed here rather than through URLSearchParams so that escapes which are not valid
  * UTF-8 keep their bytes, exactly as `canonicalUri` does for the path. One pass, with the
  * pairs kept sorted as they come: a request has a handful, and this runs on every signature.
+ * `componentsAreCanonical` skips the per-component check for a caller that has made it already.
  */
-export function canonicalQuery(search: string): string {
+export function canonicalQuery(search: string, componentsAreCanonical = false): string {
   const keys: string[] = [];
   const values: string[] = [];
   let at = search.charCodeAt(0) === 0x3f ? 1 : 0;
@@ -171,8 +173,12 @@ export function canonicalQuery(search: string): string {
         if (nextEq === -1) nextEq = search.length;
       }
       const eq = nextEq < end ? nextEq : end;
-      const key = canonicalQueryComponent(search.slice(at, eq));
-      const value = eq < end ? canonicalQueryComponent(search.slice(eq + 1, end)) : "";
+      let key = search.slice(at, eq);
+      let value = eq < end ? search.slice(eq + 1, end) : "";
+      if (!componentsAreCanonical) {
+        key = canonicalQueryComponent(key);
+        value = canonicalQueryComponent(value);
+      }
       let i = keys.length;
       for (; i > 0; i--) {
         const before = keys[i - 1] as string;
@@ -227,18 +233,25 @@ export interface CanonicalRequestParts {
 
 export function canonicalRequest(parts: CanonicalRequestParts): string {
   return (
-    canonicalRequestHead(parts.method, parts.pathname, parts.search, canonicalHeaders(parts.headers, parts.signedHeaders), parts.signedHeaders.join(";")) +
+    canonicalRequestHead(
+      parts.method,
+      canonicalUri(parts.pathname),
+      canonicalQuery(parts.search),
+      canonicalHeaders(parts.headers, parts.signedHeaders),
+      parts.signedHeaders.join(";"),
+    ) +
     parts.payloadHash
   );
 }
 
 /**
  * The canonical request without its last line, the payload hash: all a signer can build
- * before it has hashed the body. `headerLines` holds `name:value\n` per signed header and
+ * before it has hashed the body. Path and query come in canonical form (`canonicalUri`,
+ * `canonicalQuery`), `headerLines` holds `name:value\n` per signed header and
  * `signedHeaders` their names joined with ";", as `canonicalRequest` writes them.
  */
-export function canonicalRequestHead(method: string, pathname: string, search: string, headerLines: string, signedHeaders: string): string {
-  return method + "\n" + canonicalUri(pathname) + "\n" + canonicalQuery(search) + "\n" + headerLines + "\n" + signedHeaders + "\n";
+export function canonicalRequestHead(method: string, path: string, query: string, headerLines: string, signedHeaders: string): string {
+  return method + "\n" + path + "\n" + query + "\n" + headerLines + "\n" + signedHeaders + "\n";
 }
 
 /** The text the HMAC signs, from the hex SHA-256 of the canonical request. */

@@ -10,7 +10,7 @@
  * transport uses the async one. The portable entry carries no node:crypto code at all.
  */
 import { ModelArtsArgumentError, ModelArtsConfigError } from "../errors.js";
-import { EMPTY_PAYLOAD_HASH, canonicalRequestHead, formatAuthorization, formatSdkDate, parseSdkDate, stringToSign, trimHeaderValue } from "./canonical.js";
+import { EMPTY_PAYLOAD_HASH, canonicalQuery, canonicalRequestHead, canonicalUri, formatAuthorization, formatSdkDate, parseSdkDate, stringToSign, trimHeaderValue } from "./canonical.js";
 import { keyedHmacSha256HexAsync, sha256HexAsync } from "./digest-web.js";
 import { Secret, revealSecret } from "./secret.js";
 
@@ -120,6 +120,9 @@ export interface SignedUrlParts {
   host: string;
   pathname: string;
   search: string;
+  /** `canonicalUri(pathname)` and `canonicalQuery(search)`, when the parser could tell them at no cost. */
+  canonicalPath?: string;
+  canonicalQuery?: string;
 }
 
 export const parseUrl = (url: string | URL): SignedUrlParts => (typeof url === "string" ? new URL(url) : url);
@@ -160,7 +163,13 @@ export function prepare(request: SignableRequest, credentials: SigningCredential
     securityToken,
     sdkDate,
     signedHeaders,
-    canonicalHead: canonicalRequestHead(normalizeMethod(request.method), url.pathname, url.search, headerLines, signedHeaders),
+    canonicalHead: canonicalRequestHead(
+      normalizeMethod(request.method),
+      url.canonicalPath ?? canonicalUri(url.pathname),
+      url.canonicalQuery ?? canonicalQuery(url.search),
+      headerLines,
+      signedHeaders,
+    ),
     payload: payloadOf(request.body),
   };
 }

@@ -1,28 +1,23 @@
 /**
- * The host, path and query of an http(s) URL string, without the WHATWG URL parser when the
- * string is one that parser would give back unchanged in everything a signature reads. Used
- * by the synchronous Node signer only: parsing with `new URL` costs about as much as one of
- * its SHA-256 digests, and the URLs a client sends (`Request.url`, openapi-fetch's) are
- * already in that form. Anything else is left to `new URL`, so no URL is read two ways.
+ * The host, canonical path and canonical query of an http(s) URL string, without the WHATWG
+ * URL parser when the string is one that parser would give back unchanged. Used by the
+ * synchronous Node signer only: `new URL` and the canonical forms' own checks cost more than
+ * one of its SHA-256 digests, while one pattern can tell that the URLs a client sends
+ * (`Request.url`, openapi-fetch's, with IDs in the path and escaped UTF-8 in the query) need
+ * no rewriting at all. Anything else is left to `new URL` and the canonical functions.
  */
+import { CANONICAL_TEXT, canonicalQuery } from "./canonical.js";
+import type { SignedUrlParts } from "./signer.js";
 
-export interface UrlParts {
-  /** As `URL.host`: lowercase, without the scheme's default port. */
-  host: string;
-  /** As `URL.pathname`, up to percent-encoding, which the canonical path undoes. */
-  pathname: string;
-  /** As `URL.search`, up to percent-encoding, which the canonical query undoes. */
-  search: string;
-}
-
-/** Scheme, a host of lowercase letters, digits, "-" and ".", and a port in shortest form, up to the path or query. */
-const PLAIN_AUTHORITY = /^http(s?):\/\/([a-z\d.-]+)(?::([1-9]\d{0,4}))?(?=[/?]|$)/;
+const FIELD = `${CANONICAL_TEXT}(?:=${CANONICAL_TEXT})?`;
 /**
- * In the rest, anything WHATWG would rewrite or strip: controls, spaces and non-ASCII, "\"
- * (a slash in http URLs), "#" (the fragment), and a segment starting with "." or "%2e" (it
- * may be a dot segment). Global only so that it can start at the path (`lastIndex`).
+ * Scheme; a host of lowercase letters, digits, "-" and "."; a port in shortest form; a path of
+ * unreserved characters in which no segment starts with "." (so no dot segment); and a query
+ * whose keys and values are all in canonical form. WHATWG rewrites none of it but the port.
  */
-const REWRITTEN_AFTER_AUTHORITY = /[^!"$-[\]-~]|\/(?:\.|%2[eE])/g;
+const PLAIN_URL = new RegExp(
+  String.raw`^http(s?)://([a-z\d.-]+)(?::([1-9]\d{0,4}))?((?:/(?!\.)[\w\-.~]*)*)(?:\?(${FIELD}(?:&${FIELD})*))?$`,
+);
 const IPV4_SHORTEST = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 
 /**
@@ -38,26 +33,21 @@ function isPlainHost(name: string): boolean {
   return last > 0x39 || IPV4_SHORTEST.test(name);
 }
 
-/**
- * The parts of `url` when it is plain `http://` or `https://` with a plain host, an optional
- * port in shortest form, and a path and query of visible ASCII without "\", "#" or dot
- * segments; undefined for anything else (the caller then parses with `new URL`).
- */
-export function plainHttpUrlParts(url: string): UrlParts | undefined {
-  const authority = PLAIN_AUTHORITY.exec(url);
-  if (authority === null) return undefined;
-  const pathStart = authority[0].length;
-  const name = authority[2] as string;
-  const port = authority[3];
+/** The parts of `url` with their canonical forms when it is plain (see PLAIN_URL); undefined for anything else. */
+export function plainHttpUrlParts(url: string): Required<SignedUrlParts> | undefined {
+  const m = PLAIN_URL.exec(url);
+  if (m === null) return undefined;
+  const name = m[2] as string;
+  const port = m[3];
   if (!isPlainHost(name) || (port !== undefined && Number(port) > 65535)) return undefined;
-  REWRITTEN_AFTER_AUTHORITY.lastIndex = pathStart;
-  if (REWRITTEN_AFTER_AUTHORITY.test(url)) return undefined;
-  let queryStart = url.indexOf("?", pathStart);
-  if (queryStart === -1) queryStart = url.length;
+  const path = m[4] as string;
+  const query = m[5] ?? "";
   return {
-    host: port === undefined || port === (authority[1] === "s" ? "443" : "80") ? name : name + ":" + port,
-    pathname: queryStart === pathStart ? "/" : url.slice(pathStart, queryStart),
+    host: port === undefined || port === (m[1] === "s" ? "443" : "80") ? name : name + ":" + port,
+    pathname: path === "" ? "/" : path,
     // As URL.search: a lone "?" gives "".
-    search: queryStart >= url.length - 1 ? "" : url.slice(queryStart),
+    search: query === "" ? "" : "?" + query,
+    canonicalPath: path.endsWith("/") ? path : path + "/",
+    canonicalQuery: canonicalQuery(query, true),
   };
 }
