@@ -14,8 +14,6 @@ export const SIGNING_ALGORITHM = "SDK-HMAC-SHA256";
 
 const SDK_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 
-const pad2 = (n: number): string => (n < 10 ? "0" : "") + n;
-
 // Requests come many to the second; formatting is worth skipping for repeats.
 let lastFormatted = { second: NaN, text: "" };
 
@@ -28,39 +26,23 @@ export function formatSdkDate(date?: Date): string {
   if (!(year >= 0 && year <= 9999)) {
     throw new RangeError(`cannot format ${String(date)} as an X-Sdk-Date`);
   }
-  const text =
-    String(year).padStart(4, "0") +
-    pad2(date.getUTCMonth() + 1) +
-    pad2(date.getUTCDate()) +
-    "T" +
-    pad2(date.getUTCHours()) +
-    pad2(date.getUTCMinutes()) +
-    pad2(date.getUTCSeconds()) +
-    "Z";
+  // 2019-11-15T03:36:55.999Z -> 20191115T033655Z; years 0..9999 have four digits there.
+  const text = date.toISOString().slice(0, 19).replace(/[-:]/g, "") + "Z";
   lastFormatted = { second, text };
   return text;
 }
 
 /**
  * Strict inverse of `formatSdkDate`. Rejects out-of-range fields (month 13, Feb 30,
- * hour 24, leap second 60) instead of letting `Date.UTC` roll them over, because a
- * verifier must not accept two spellings of one instant.
+ * hour 24, leap second 60) instead of letting them roll over, because a verifier must not
+ * accept two spellings of one instant: the fields must come back unchanged from the date.
  */
 export function parseSdkDate(value: string): Date | undefined {
   const m = SDK_DATE.exec(value);
   if (m === null) return undefined;
-  const [year, month, day, hour, minute, second] = m.slice(1).map(Number) as [number, number, number, number, number, number];
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - 1, day); // setUTCFullYear, unlike Date.UTC, keeps years 0..99 literal
-  date.setUTCHours(hour, minute, second, 0);
-  const roundTrips =
-    date.getUTCFullYear() === year &&
-    date.getUTCMonth() === month - 1 &&
-    date.getUTCDate() === day &&
-    date.getUTCHours() === hour &&
-    date.getUTCMinutes() === minute &&
-    date.getUTCSeconds() === second;
-  return roundTrips ? date : undefined;
+  const iso = `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}.000Z`;
+  const date = new Date(iso);
+  return !isNaN(date.getTime()) && date.toISOString() === iso ? date : undefined;
 }
 
 // ---------------------------------------------------------------------------
@@ -75,17 +57,8 @@ export const EMPTY_PAYLOAD_HASH = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b9
 
 const UNRESERVED_PATH = /^[A-Za-z0-9\-_.~/]*$/;
 
-const UNRESERVED_BYTE = new Uint8Array(128);
-for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~") {
-  UNRESERVED_BYTE[c.charCodeAt(0)] = 1;
-}
-const BYTE_ESCAPE = Array.from({ length: 256 }, (_, b) => "%" + (b < 16 ? "0" : "") + b.toString(16).toUpperCase());
-
 const utf8 = new TextEncoder();
-
-/** The byte of the escape `%XX` at `i`, in either case of hex, or NaN when there is none. */
-const escapedByte = (encoded: string, i: number): number =>
-  encoded[i] === "%" && /^[\dA-Fa-f]{2}$/.test(encoded.slice(i + 1, i + 3)) ? parseInt(encoded.slice(i + 1, i + 3), 16) : NaN;
+const UNRESERVED_CHAR = /[\w.~-]/;
 
 /**
  * Canonical form of an already percent-encoded component: its bytes with only
@@ -93,27 +66,19 @@ const escapedByte = (encoded: string, i: number): number =>
  * uppercase hex. Works on bytes rather than through `decodeURIComponent` so that it never
  * throws: a `%` without two hex digits stays a literal `%`, and escapes that are not valid
  * UTF-8 keep their exact bytes (as Go's net/url does, which the Go SDK signs from) rather
- * than collapsing into U+FFFD.
+ * than collapsing into U+FFFD. Text between escapes is taken as UTF-8 (a lone surrogate as
+ * U+FFFD, as TextEncoder and fetch write it).
  */
 function reencode(encoded: string): string {
-  let out = "";
-  for (let i = 0; i < encoded.length; i++) {
-    const c = encoded.charCodeAt(i);
-    const byte = escapedByte(encoded, i);
-    if (byte >= 0) {
-      i += 2;
-      out += byte < 128 && UNRESERVED_BYTE[byte] === 1 ? String.fromCharCode(byte) : (BYTE_ESCAPE[byte] as string);
-    } else if (c < 128) {
-      out += UNRESERVED_BYTE[c] === 1 ? encoded[i] : BYTE_ESCAPE[c];
-    } else {
-      // A run of non-ASCII text, encoded as UTF-8 at once (a surrogate pair must not be split).
-      let end = i + 1;
-      while (end < encoded.length && encoded.charCodeAt(end) >= 128) end++;
-      for (const b of utf8.encode(encoded.slice(i, end))) out += BYTE_ESCAPE[b];
-      i = end - 1;
+  return encoded.replace(/((?:%[\dA-Fa-f]{2})+)|[^\w.~%-]+|%/g, (run: string, escapes: string | undefined) => {
+    const bytes = escapes === undefined ? utf8.encode(run) : escapes.slice(1).split("%").map((hex) => parseInt(hex, 16));
+    let out = "";
+    for (const b of bytes) {
+      const c = String.fromCharCode(b);
+      out += UNRESERVED_CHAR.test(c) ? c : (b < 16 ? "%0" : "%") + b.toString(16).toUpperCase();
     }
-  }
-  return out;
+    return out;
+  });
 }
 
 /**

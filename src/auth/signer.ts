@@ -54,11 +54,6 @@ function addRequestHeader(names: string[], values: string[], name: string, value
   if (key !== "authorization") putHeader(names, values, key, trimHeaderValue(value), false);
 }
 
-function headerValue(names: readonly string[], values: readonly string[], name: string): string | undefined {
-  const i = names.indexOf(name);
-  return i === -1 ? undefined : values[i];
-}
-
 function payloadOf(body: SignableRequest["body"]): string | Uint8Array | undefined {
   if (body === undefined || body === null) return undefined;
   return body instanceof ArrayBuffer ? new Uint8Array(body) : body;
@@ -144,11 +139,12 @@ export function prepare(request: SignableRequest, credentials: SigningCredential
       for (const name of Object.keys(headers)) addRequestHeader(names, values, name, headers[name] as string);
     }
   }
-  const given = headerValue(names, values, "x-sdk-date");
+  // values[-1] is undefined: no such header.
+  const given = values[names.indexOf("x-sdk-date")];
   const sdkDate = given === undefined ? formatSdkDate(date) : checkedSdkDate(given);
   putHeader(names, values, "x-sdk-date", sdkDate, true);
   // URL.host already omits the scheme's default port, as the gateway expects.
-  if (headerValue(names, values, "host") === undefined) putHeader(names, values, "host", url.host, true);
+  if (!names.includes("host")) putHeader(names, values, "host", url.host, true);
   if (securityToken !== undefined) putHeader(names, values, "x-security-token", securityToken, true);
 
   let headerLines = "";
