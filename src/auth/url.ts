@@ -11,27 +11,16 @@ import type { SignedUrlParts } from "./signer.js";
 
 const FIELD = `${CANONICAL_TEXT}(?:=${CANONICAL_TEXT})?`;
 /**
- * Scheme; a host of lowercase letters, digits, "-" and "."; a port in shortest form; a path of
- * unreserved characters in which no segment starts with "." (so no dot segment); and a query
- * whose keys and values are all in canonical form. WHATWG rewrites none of it but the port.
+ * Scheme; a host of lowercase letters, digits and "-" in dot-separated labels, none starting
+ * with "xn--" (punycode, which IDNA would validate) and the last starting with a letter (a
+ * number there makes WHATWG read the host as an IPv4 address and rewrite it: "127.1",
+ * "0x7f.0.0.1"); a port in shortest form; a path of unreserved characters in which no segment
+ * starts with "." (so no dot segment); and a query whose keys and values are all in canonical
+ * form. WHATWG rewrites none of it but a default port.
  */
 const PLAIN_URL = new RegExp(
-  String.raw`^http(s?)://([a-z\d.-]+)(?::([1-9]\d{0,4}))?((?:/(?!\.)[\w\-.~]*)*)(?:\?(${FIELD}(?:&${FIELD})*))?$`,
+  String.raw`^http(s?)://((?:(?!xn--)[a-z\d-]+\.)*(?!xn--)[a-z][a-z\d-]*)(?::([1-9]\d{0,4}))?((?:/(?!\.)[\w\-.~]*)*)(?:\?(${FIELD}(?:&${FIELD})*))?$`,
 );
-const IPV4_SHORTEST = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
-
-/**
- * Whether WHATWG keeps the host `name` (already lowercase letters, digits, "-" and ".") as
- * written: no punycode label (which IDNA would validate), no trailing dot, and, when its last
- * label starts with a digit, a dotted-decimal IPv4 address in shortest form ("127.1",
- * "0x7f.0.0.1" and "010.0.0.1" are all rewritten).
- */
-function isPlainHost(name: string): boolean {
-  if (name.includes("xn--")) return false;
-  const last = name.charCodeAt(name.lastIndexOf(".") + 1); // NaN after a trailing dot
-  if (!(last >= 0x30)) return false;
-  return last > 0x39 || IPV4_SHORTEST.test(name);
-}
 
 /** The parts of `url` with their canonical forms when it is plain (see PLAIN_URL); undefined for anything else. */
 export function plainHttpUrlParts(url: string): Required<SignedUrlParts> | undefined {
@@ -39,7 +28,7 @@ export function plainHttpUrlParts(url: string): Required<SignedUrlParts> | undef
   if (m === null) return undefined;
   const name = m[2] as string;
   const port = m[3];
-  if (!isPlainHost(name) || (port !== undefined && Number(port) > 65535)) return undefined;
+  if (port !== undefined && Number(port) > 65535) return undefined;
   const path = m[4] as string;
   const query = m[5] ?? "";
   return {

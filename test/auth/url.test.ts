@@ -113,7 +113,7 @@ describe("plainHttpUrlParts", () => {
     const urls = [
       "https://modelarts.cn-north-4.myhuaweicloud.com/v1/0b6d9a7f2c4e4d1a8f3b5c7d9e1f2a3b/data-annotations/282/images?tag_name=%E7%8C%AB%20%E6%A9%98%E8%89%B2&per_page=100&page=3",
       "https://modelarts.cn-north-4.myhuaweicloud.com/v1/p1/data-annotations/282/images/delete",
-      "http://127.0.0.1:8080/v1/p1/data-annotations/282/sync",
+      "http://localhost:8080/v1/p1/data-annotations/282/sync",
       "https://modelarts.cn-north-4.myhuaweicloud.com:443",
       "http://localhost?x=1",
     ];
@@ -143,6 +143,9 @@ describe("plainHttpUrlParts", () => {
     "https://H.example.com/",
     "https://user@h.example.com/",
     "https://[::1]:9000/",
+    // An IPv4 address, even in shortest form, and any host whose last label starts with a digit.
+    "http://127.0.0.1:8080/v1",
+    "https://a.1b/",
     "https://127.1/",
     "https://0x7f.0.0.1/",
     "https://010.0.0.1/",
