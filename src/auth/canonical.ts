@@ -14,52 +14,35 @@ export const SIGNING_ALGORITHM = "SDK-HMAC-SHA256";
 
 const SDK_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 
-const pad2 = (n: number): string => (n < 10 ? "0" : "") + n;
-
 // Requests come many to the second; formatting is worth skipping for repeats.
 let lastFormatted = { second: NaN, text: "" };
 
-/** `YYYYMMDDTHHMMSSZ` in UTC, the only form the gateway accepts in X-Sdk-Date. */
-export function formatSdkDate(date: Date): string {
-  const second = Math.floor(date.getTime() / 1000);
+/** `YYYYMMDDTHHMMSSZ` in UTC, the only form the gateway accepts in X-Sdk-Date; the current time without `date`. */
+export function formatSdkDate(date?: Date): string {
+  const second = Math.floor((date === undefined ? Date.now() : date.getTime()) / 1000);
   if (second === lastFormatted.second) return lastFormatted.text;
+  date ??= new Date(second * 1000);
   const year = date.getUTCFullYear();
   if (!(year >= 0 && year <= 9999)) {
     throw new RangeError(`cannot format ${String(date)} as an X-Sdk-Date`);
   }
-  const text =
-    String(year).padStart(4, "0") +
-    pad2(date.getUTCMonth() + 1) +
-    pad2(date.getUTCDate()) +
-    "T" +
-    pad2(date.getUTCHours()) +
-    pad2(date.getUTCMinutes()) +
-    pad2(date.getUTCSeconds()) +
-    "Z";
+  // 2019-11-15T03:36:55.999Z -> 20191115T033655Z; years 0..9999 have four digits there.
+  const text = date.toISOString().slice(0, 19).replace(/[-:]/g, "") + "Z";
   lastFormatted = { second, text };
   return text;
 }
 
 /**
  * Strict inverse of `formatSdkDate`. Rejects out-of-range fields (month 13, Feb 30,
- * hour 24, leap second 60) instead of letting `Date.UTC` roll them over, because a
- * verifier must not accept two spellings of one instant.
+ * hour 24, leap second 60) instead of letting them roll over, because a verifier must not
+ * accept two spellings of one instant: the fields must come back unchanged from the date.
  */
 export function parseSdkDate(value: string): Date | undefined {
   const m = SDK_DATE.exec(value);
   if (m === null) return undefined;
-  const [year, month, day, hour, minute, second] = m.slice(1).map(Number) as [number, number, number, number, number, number];
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - 1, day); // setUTCFullYear, unlike Date.UTC, keeps years 0..99 literal
-  date.setUTCHours(hour, minute, second, 0);
-  const roundTrips =
-    date.getUTCFullYear() === year &&
-    date.getUTCMonth() === month - 1 &&
-    date.getUTCDate() === day &&
-    date.getUTCHours() === hour &&
-    date.getUTCMinutes() === minute &&
-    date.getUTCSeconds() === second;
-  return roundTrips ? date : undefined;
+  const iso = `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}.000Z`;
+  const date = new Date(iso);
+  return !isNaN(date.getTime()) && date.toISOString() === iso ? date : undefined;
 }
 
 // ---------------------------------------------------------------------------
@@ -72,85 +55,44 @@ export const EMPTY_PAYLOAD_HASH = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b9
 // ---------------------------------------------------------------------------
 // Percent-encoding (RFC 3986 unreserved set, uppercase hex)
 
-const UNRESERVED_ONLY = /^[A-Za-z0-9\-_.~]*$/;
 const UNRESERVED_PATH = /^[A-Za-z0-9\-_.~/]*$/;
-const ESCAPE_OR_TEXT = /(%[0-9A-Fa-f]{2})/;
 
-const UNRESERVED_BYTE = new Uint8Array(128);
-for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~") {
-  UNRESERVED_BYTE[c.charCodeAt(0)] = 1;
-}
-const BYTE_ESCAPE = Array.from({ length: 256 }, (_, b) => "%" + b.toString(16).toUpperCase().padStart(2, "0"));
-
-function encodeBytes(bytes: Uint8Array): string {
-  let out = "";
-  for (const b of bytes) {
-    out += b < 128 && UNRESERVED_BYTE[b] === 1 ? String.fromCharCode(b) : BYTE_ESCAPE[b];
-  }
-  return out;
-}
-
-/**
- * Percent-encodes a decoded string's UTF-8 bytes, keeping only `A-Za-z0-9-_.~`.
- * Stricter than `encodeURIComponent`, which keeps `!'()*`.
- */
 const utf8 = new TextEncoder();
+const UNRESERVED_CHAR = /[\w.~-]/;
 
-function uriEncode(value: string): string {
-  return UNRESERVED_ONLY.test(value) ? value : encodeBytes(utf8.encode(value));
+/**
+ * Canonical form of an already percent-encoded component: its bytes with only
+ * `A-Za-z0-9-_.~` left bare (stricter than `encodeURIComponent`, which keeps `!'()*`) and
+ * uppercase hex. Works on bytes rather than through `decodeURIComponent` so that it never
+ * throws: a `%` without two hex digits stays a literal `%`, and escapes that are not valid
+ * UTF-8 keep their exact bytes (as Go's net/url does, which the Go SDK signs from) rather
+ * than collapsing into U+FFFD. Text between escapes is taken as UTF-8 (a lone surrogate as
+ * U+FFFD, as TextEncoder and fetch write it).
+ */
+function reencode(encoded: string): string {
+  return encoded.replace(/((?:%[\dA-Fa-f]{2})+)|[^\w.~%-]+|%/g, (run: string, escapes: string | undefined) => {
+    const bytes = escapes === undefined ? utf8.encode(run) : escapes.slice(1).split("%").map((hex) => parseInt(hex, 16));
+    let out = "";
+    for (const b of bytes) {
+      const c = String.fromCharCode(b);
+      out += UNRESERVED_CHAR.test(c) ? c : (b < 16 ? "%0" : "%") + b.toString(16).toUpperCase();
+    }
+    return out;
+  });
 }
 
 /**
- * Bytes of an already percent-encoded string. Works on bytes rather than through
- * `decodeURIComponent` so that it never throws: a `%` without two hex digits stays a
- * literal `%`, and escapes that are not valid UTF-8 keep their exact bytes (as Go's
- * net/url does, which the Go SDK signs from) rather than collapsing into U+FFFD.
+ * Text already in canonical form: unreserved characters, and escapes with uppercase hex of
+ * bytes that must stay escaped (not %41, not %2d). What fetch, URL and encodeURIComponent
+ * send for non-ASCII text is mostly so, and then `reencode` would give it back unchanged at
+ * many times the cost. A pattern without anchors, so that ./url.js can build on it.
  */
-function percentDecodeBytes(encoded: string): Uint8Array {
-  const parts = encoded.split(ESCAPE_OR_TEXT); // odd indexes are the %XX escapes
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i] as string;
-    const chunk = i % 2 === 1 ? Uint8Array.of(parseInt(part.slice(1), 16)) : utf8.encode(part);
-    chunks.push(chunk);
-    size += chunk.length;
-  }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.length;
-  }
-  return bytes;
-}
+export const CANONICAL_TEXT = String.raw`(?:[\w\-.~]|%(?:[0189A-F][0-9A-F]|2[0-9A-CF]|3[A-F]|40|5[B-E]|60|7[B-DF]))*`;
+const CANONICAL_COMPONENT = new RegExp(`^${CANONICAL_TEXT}$`);
 
-const hexValue = (c: number): number => (c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x41 && c <= 0x46 ? c - 0x37 : -1);
-
-/**
- * Whether `encoded` is already in canonical form: unreserved characters, and escapes with
- * uppercase hex of bytes that must stay escaped. What fetch, URL and encodeURIComponent send
- * for non-ASCII text is mostly so, and then decoding and re-encoding would give it back
- * unchanged at many times the cost.
- */
-function isCanonicalComponent(encoded: string): boolean {
-  for (let i = 0; i < encoded.length; i++) {
-    const c = encoded.charCodeAt(i);
-    if (c < 128 && UNRESERVED_BYTE[c] === 1) continue;
-    if (c !== 0x25 || i + 2 >= encoded.length) return false;
-    const high = hexValue(encoded.charCodeAt(i + 1));
-    const low = hexValue(encoded.charCodeAt(i + 2));
-    if (high < 0 || low < 0) return false;
-    const byte = high * 16 + low;
-    if (byte < 128 && UNRESERVED_BYTE[byte] === 1) return false;
-    i += 2;
-  }
-  return true;
-}
-
-/** Canonical form of one already-encoded URI component: decode, then `uriEncode`. */
+/** Canonical form of one already-encoded URI component. */
 function reencodeComponent(encoded: string): string {
-  return isCanonicalComponent(encoded) ? encoded : encodeBytes(percentDecodeBytes(encoded));
+  return CANONICAL_COMPONENT.test(encoded) ? encoded : reencode(encoded);
 }
 
 // ---------------------------------------------------------------------------
@@ -167,32 +109,9 @@ export function canonicalUri(pathname: string): string {
   return uri.endsWith("/") ? uri : uri + "/";
 }
 
-type QueryPair = readonly [key: string, value: string];
-
-function compareQueryPairs(a: QueryPair, b: QueryPair): number {
-  if (a[0] !== b[0]) return a[0] < b[0] ? -1 : 1;
-  if (a[1] !== b[1]) return a[1] < b[1] ? -1 : 1;
-  return 0;
-}
-
-/** Encoded pairs of a raw query string, `+` meaning space as in URLSearchParams. */
-function pairsOfQueryString(search: string): QueryPair[] {
-  const query = search.startsWith("?") ? search.slice(1) : search;
-  const pairs: QueryPair[] = [];
-  for (const field of query.split("&")) {
-    if (field === "") continue;
-    const eq = field.indexOf("=");
-    const rawKey = eq === -1 ? field : field.slice(0, eq);
-    const rawValue = eq === -1 ? "" : field.slice(eq + 1);
-    pairs.push([reencodeComponent(rawKey.replaceAll("+", " ")), reencodeComponent(rawValue.replaceAll("+", " "))]);
-  }
-  return pairs;
-}
-
-function pairsOfSearchParams(params: URLSearchParams): QueryPair[] {
-  const pairs: QueryPair[] = [];
-  params.forEach((value, key) => pairs.push([uriEncode(key), uriEncode(value)]));
-  return pairs;
+/** A query key or value: "+" means a space, as in URLSearchParams (an escaped plus is a plus). */
+function canonicalQueryComponent(encoded: string): string {
+  return CANONICAL_COMPONENT.test(encoded) ? encoded : reencode(encoded.replaceAll("+", "%20"));
 }
 
 /**
@@ -200,15 +119,54 @@ function pairsOfSearchParams(params: URLSearchParams): QueryPair[] {
  * encoded key, then encoded value, in byte order. Encoded strings are ASCII, so plain
  * string comparison is byte order.
  *
- * A string is parsed here rather than through URLSearchParams so that escapes which
- * are not valid UTF-8 keep their bytes, exactly as `canonicalUri` does for the path.
+ * Parsed here rather than through URLSearchParams so that escapes which are not valid
+ * UTF-8 keep their bytes, exactly as `canonicalUri` does for the path. One pass, with the
+ * pairs kept sorted as they come: a request has a handful, and this runs on every signature.
+ * `componentsAreCanonical` skips the per-component check for a caller that has made it already.
  */
-export function canonicalQuery(search: URLSearchParams | string): string {
-  if (search === "" || search === "?") return "";
-  const pairs = typeof search === "string" ? pairsOfQueryString(search) : pairsOfSearchParams(search);
-  if (pairs.length === 0) return "";
-  if (pairs.length > 1) pairs.sort(compareQueryPairs);
-  return pairs.map(([key, value]) => key + "=" + value).join("&");
+const SORTED_AS_THEY_COME = 16;
+
+export function canonicalQuery(search: string, componentsAreCanonical = false): string {
+  const keys: string[] = [];
+  const values: string[] = [];
+  let at = search.charCodeAt(0) === 0x3f ? 1 : 0;
+  let nextEq = -1; // the first "=" at or after `at`, found once for all the fields it passes
+  while (at < search.length) {
+    let end = search.indexOf("&", at);
+    if (end === -1) end = search.length;
+    if (end > at) {
+      if (nextEq < at) {
+        nextEq = search.indexOf("=", at);
+        if (nextEq === -1) nextEq = search.length;
+      }
+      const eq = nextEq < end ? nextEq : end;
+      let key = search.slice(at, eq);
+      let value = eq < end ? search.slice(eq + 1, end) : "";
+      if (!componentsAreCanonical) {
+        key = canonicalQueryComponent(key);
+        value = canonicalQueryComponent(value);
+      }
+      let i = keys.length;
+      // Past a handful (a verifier may be sent thousands), pairs wait for one sort at the end
+      // instead of a quadratic insert.
+      for (; i > 0 && i <= SORTED_AS_THEY_COME; i--) {
+        const before = keys[i - 1] as string;
+        if (before < key || (before === key && (values[i - 1] as string) <= value)) break;
+        keys[i] = before;
+        values[i] = values[i - 1] as string;
+      }
+      keys[i] = key;
+      values[i] = value;
+    }
+    at = end + 1;
+  }
+  if (keys.length > SORTED_AS_THEY_COME) {
+    // Canonical text has no NUL, which sorts before every character: by key, then value.
+    return keys.map((key, i) => key + "\0" + values[i]).sort().join("&").replaceAll("\0", "=");
+  }
+  let out = "";
+  for (let i = 0; i < keys.length; i++) out += (i === 0 ? "" : "&") + keys[i] + "=" + values[i];
+  return out;
 }
 
 const isHttpWhitespace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
@@ -248,18 +206,25 @@ export interface CanonicalRequestParts {
 
 export function canonicalRequest(parts: CanonicalRequestParts): string {
   return (
-    parts.method +
-    "\n" +
-    canonicalUri(parts.pathname) +
-    "\n" +
-    canonicalQuery(parts.search) +
-    "\n" +
-    canonicalHeaders(parts.headers, parts.signedHeaders) +
-    "\n" +
-    parts.signedHeaders.join(";") +
-    "\n" +
+    canonicalRequestHead(
+      parts.method,
+      canonicalUri(parts.pathname),
+      canonicalQuery(parts.search),
+      canonicalHeaders(parts.headers, parts.signedHeaders),
+      parts.signedHeaders.join(";"),
+    ) +
     parts.payloadHash
   );
+}
+
+/**
+ * The canonical request without its last line, the payload hash: all a signer can build
+ * before it has hashed the body. Path and query come in canonical form (`canonicalUri`,
+ * `canonicalQuery`), `headerLines` holds `name:value\n` per signed header and
+ * `signedHeaders` their names joined with ";", as `canonicalRequest` writes them.
+ */
+export function canonicalRequestHead(method: string, path: string, query: string, headerLines: string, signedHeaders: string): string {
+  return method + "\n" + path + "\n" + query + "\n" + headerLines + "\n" + signedHeaders + "\n";
 }
 
 /** The text the HMAC signs, from the hex SHA-256 of the canonical request. */
@@ -277,8 +242,9 @@ export interface ParsedAuthorization {
   signature: string;
 }
 
-export function formatAuthorization(access: string, signedHeaders: readonly string[], signature: string): string {
-  return `${SIGNING_ALGORITHM} Access=${access}, SignedHeaders=${signedHeaders.join(";")}, Signature=${signature}`;
+/** `signedHeaders` as in the canonical request: the names joined with ";". */
+export function formatAuthorization(access: string, signedHeaders: string, signature: string): string {
+  return `${SIGNING_ALGORITHM} Access=${access}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
 }
 
 const AUTHORIZATION = /^([!-~]+) +(.*)$/s;

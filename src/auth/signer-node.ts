@@ -5,7 +5,8 @@
 import { EMPTY_PAYLOAD_HASH, stringToSign } from "./canonical.js";
 import { nodeBuiltin } from "../platform/node.js";
 import { keyedHmacSha256Hex, sha256Hex } from "./digest-node.js";
-import { headersToAdd, prepare, useSyncSigner, type SignableRequest, type SigningCredentials } from "./signer.js";
+import { headersToAdd, parseUrl, prepare, useSyncSigner, type SignableRequest, type SigningCredentials } from "./signer.js";
+import { plainHttpUrlParts } from "./url.js";
 
 /**
  * The keyed HMAC of each credentials object, so its SK is padded once per client rather
@@ -22,10 +23,12 @@ function hmacFor(credentials: SigningCredentials, sk: string): (data: string) =>
   return hmac;
 }
 
-export function signRequestOnNode(request: SignableRequest, credentials: SigningCredentials, date: Date = new Date()): Record<string, string> {
-  const prepared = prepare(request, credentials, date);
-  const payloadHash = prepared.payload === undefined ? EMPTY_PAYLOAD_HASH : sha256Hex(prepared.payload);
-  const canonicalHash = sha256Hex(prepared.canonical(payloadHash));
+export function signRequestOnNode(request: SignableRequest, credentials: SigningCredentials, date?: Date): Record<string, string> {
+  const url = (typeof request.url === "string" && plainHttpUrlParts(request.url)) || parseUrl(request.url);
+  const prepared = prepare(request, credentials, date, url);
+  const payload = prepared.payload;
+  const payloadHash = payload === undefined || payload.length === 0 ? EMPTY_PAYLOAD_HASH : sha256Hex(payload);
+  const canonicalHash = sha256Hex(prepared.canonicalHead + payloadHash);
   return headersToAdd(prepared, hmacFor(credentials, prepared.sk)(stringToSign(prepared.sdkDate, canonicalHash)));
 }
 

@@ -17,6 +17,7 @@ import { Secret } from "../../src/auth/secret.js";
 import { signRequestOnNode as signRequest } from "../../src/auth/signer-node.js";
 import { signRequestWithWebCrypto, type SignableRequest } from "../../src/auth/signer.js";
 import { ModelArtsArgumentError, ModelArtsConfigError } from "../../src/errors.js";
+import { canonicalQueryOfPairs } from "./query-oracle.js";
 
 // Published SDK-HMAC-SHA256 examples (Huawei Cloud API signing guide and SDK docs).
 const VPC_VECTOR = {
@@ -164,21 +165,17 @@ describe("canonicalQuery", () => {
     expect(canonicalQuery("a-b=1&a=2")).toBe("a=2&a-b=1");
   });
 
-  it("reads URLSearchParams as decoded values", () => {
+  it("equals the official encoding of the decoded pairs, for URLSearchParams' own spelling", () => {
     const params = new URLSearchParams([
       ["b", "100%"],
       ["a", "x y"],
       ["a", ""],
     ]);
-    expect(canonicalQuery(params)).toBe("a=&a=x%20y&b=100%25");
-  });
-
-  it("gives the same result for a query string and its URLSearchParams", () => {
+    expect(canonicalQuery(params.toString())).toBe("a=&a=x%20y&b=100%25");
     const pairs = fc.array(fc.tuple(fc.string({ unit: "grapheme" }), fc.string({ unit: "grapheme" })), { maxLength: 6 });
     fc.assert(
       fc.property(pairs, (entries) => {
-        const params = new URLSearchParams(entries);
-        expect(canonicalQuery(params.toString())).toBe(canonicalQuery(params));
+        expect(canonicalQuery(new URLSearchParams(entries).toString())).toBe(canonicalQueryOfPairs(entries));
       }),
     );
   });
