@@ -8,7 +8,7 @@
  *
  *   npm run bench:startup [-- --runs 20]
  *
- * Runs `npm run build` first when out/lib is missing or older than src/ or generated/.
+ * Runs `npm run build` first when out/lib is missing or older than src/, generated/ or the build script.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
@@ -34,8 +34,8 @@ function newestMtime(dir: string): number {
 }
 
 function buildIfStale(): void {
-  const built = existsSync(BUILT_ENTRY) && existsSync(BUILT_CLI) ? statSync(BUILT_ENTRY).mtimeMs : 0;
-  if (built >= Math.max(newestMtime(join(ROOT, "src")), newestMtime(join(ROOT, "generated")))) return;
+  const built = existsSync(BUILT_ENTRY) && existsSync(BUILT_CLI) ? Math.min(statSync(BUILT_ENTRY).mtimeMs, statSync(BUILT_CLI).mtimeMs) : 0;
+  if (built >= Math.max(newestMtime(join(ROOT, "src")), newestMtime(join(ROOT, "generated")), statSync(join(ROOT, "scripts/build.mjs")).mtimeMs)) return;
   console.log("out/lib is missing or older than the sources: npm run build");
   const result = spawnSync("npm", ["run", "build"], { cwd: ROOT, stdio: "inherit" });
   if (result.status !== 0) throw new Error(`npm run build failed (exit ${result.status})`);
