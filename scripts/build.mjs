@@ -32,10 +32,13 @@ export const DEFAULT_OUT_DIR = path.join(REPO_ROOT, "out/lib");
 export const NODE_ENTRY_POINTS = Object.freeze(["src/index.node.ts", "src/config/index.ts", "src/emulator/index.ts"]);
 /**
  * The portable entry (the "default" condition: browsers, Workers, bundlers that target them),
- * one file of its own. Node never loads it: the "node" condition comes first for import and
- * require alike, and ./config and ./emulator, which it would have to share classes with, run
- * only on Node. Kept out of the split build, it does not cut the Node entry's code into
- * more chunks (seven files to load instead of four).
+ * shipped module by module as before, each source file of its graph compiled on its own. Node
+ * never loads it (the "node" condition comes first for import and require alike, and ./config
+ * and ./emulator, which it would have to share classes with, run only on Node), so its start-up
+ * does not matter; a user's bundler does, and with one file per module and "sideEffects" it
+ * drops every module an app does not use (a bundle of signRequestAsync alone is a few kB, where
+ * one bundled file would bring the whole client). Kept out of the split build, it also does not
+ * cut the Node entry's code into more chunks (four files to load instead of seven).
  */
 export const PORTABLE_ENTRY_POINT = "src/index.ts";
 /** The bin, built on its own into out/lib/src/cli/ with the chunks only it loads. */
@@ -118,7 +121,7 @@ function publicEntriesOnly(outDir) {
 export function buildOptions(outDir = DEFAULT_OUT_DIR) {
   return {
     node: { ...COMMON_OPTIONS, entryPoints: NODE_ENTRY_POINTS, outbase: ".", outdir: outDir, splitting: true, chunkNames: "chunks/[name]-[hash]", plugins: [sourcesMayHaveEffects] },
-    // Platform "neutral": a Node builtin imported by the portable code fails the build.
+    // The modules of the portable graph are found by bundling it (portableModules); platform "neutral": a Node builtin there fails the build.
     portable: { ...COMMON_OPTIONS, entryPoints: [PORTABLE_ENTRY_POINT], outbase: ".", outdir: outDir, platform: "neutral", target: "es2022", plugins: [sourcesMayHaveEffects] },
     cli: { ...COMMON_OPTIONS, entryPoints: [CLI_ENTRY_POINT], outdir: path.join(outDir, "src/cli"), splitting: true, chunkNames: "[name]-[hash]", plugins: [publicEntriesOnly(outDir), sourcesMayHaveEffects] },
   };
@@ -153,9 +156,20 @@ async function precomputeAnswers(outDir) {
   await writeFile(file, `${JSON.stringify({ helpWidth: PRECOMPUTED_HELP_WIDTH, stdout }, null, 2)}\n`);
 }
 
-/** Bundles the JavaScript of every entry into `outDir` (esbuild), then precomputes the CLI's help. */
+/** Every source file the portable entry loads, as esbuild sees them when it bundles the entry (without writing it). */
+async function portableModules(options) {
+  const { metafile } = await build({ ...options, write: false, metafile: true });
+  return Object.keys(metafile.inputs).filter((file) => !file.split("/").includes("node_modules"));
+}
+
+/** Builds the JavaScript of every entry into `outDir` (esbuild), then precomputes the CLI's help. */
 export async function buildJavaScript(outDir = DEFAULT_OUT_DIR) {
-  await Promise.all(Object.values(buildOptions(outDir)).map((options) => build(options)));
+  const { node, portable, cli } = buildOptions(outDir);
+  const compilePortable = async () => {
+    const modules = await portableModules(portable);
+    await build({ ...portable, entryPoints: modules, bundle: false, external: undefined, plugins: [] });
+  };
+  await Promise.all([build(node), build(cli), compilePortable()]);
   await precomputeAnswers(outDir);
 }
 

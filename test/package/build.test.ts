@@ -34,8 +34,11 @@ describe("the compiled package", () => {
   }, 120_000);
 
   it("defines each error class once in the JavaScript Node loads, so instanceof holds across the entries and the CLI", async () => {
-    // The Node entries share chunks; the CLI imports the built entries; only the portable entry (never loaded by Node) has its own copy.
+    // The Node entries share chunks and the CLI imports the built entries; the portable entry's modules (src/errors.js among
+    // them), which Node never loads, are the one other copy.
+    const nodeEntries = ["src/index.node.js", "src/config/index.js", "src/emulator/index.js"];
     const files = readdirSync(outDir, { recursive: true, encoding: "utf8" }).filter((file) => file.endsWith(".js"));
+    const loadedByNode = (file: string) => file.startsWith("chunks/") || file.startsWith("src/cli/") || nodeEntries.includes(file);
     const definitions = new Map<string, string[]>();
     for (const file of files) {
       // esbuild writes `var ModelArtsError = class ...` (a second copy in one file would be ModelArtsError2).
@@ -46,9 +49,21 @@ describe("the compiled package", () => {
     }
     expect(definitions.size).toBeGreaterThanOrEqual(8);
     for (const [name, where] of definitions) {
-      expect(where.filter((file) => file !== "src/index.js"), name).toHaveLength(1);
+      expect(where.filter(loadedByNode), name).toHaveLength(1);
       expect(where.filter((file) => file.startsWith("src/cli/")), name).toEqual([]);
+      expect(where.filter((file) => !loadedByNode(file)), name).toEqual(["src/errors.js"]);
     }
+    // Nothing Node loads reaches the portable modules: from every Node entry and the bin, relative imports lead only to chunks and entries.
+    const reached = new Set<string>();
+    const visit = (file: string) => {
+      if (reached.has(file)) return;
+      reached.add(file);
+      for (const match of readFileSync(path.join(outDir, file), "utf8").matchAll(/(?:from|import|import\()\s*"(\.\.?\/[^"]+)"/g)) {
+        visit(path.relative(outDir, path.resolve(path.dirname(path.join(outDir, file)), match[1]!)));
+      }
+    };
+    for (const entry of [...nodeEntries, "src/cli/main.js"]) visit(entry);
+    expect([...reached].filter((file) => !loadedByNode(file))).toEqual([]);
     // And as a program sees it: an error thrown through ./config is the Node entry's class, and both entries hand out one function.
     const client = await import(pathToFileURL(path.join(outDir, "src/index.node.js")).href);
     const config = await import(pathToFileURL(path.join(outDir, "src/config/index.js")).href);
