@@ -1,14 +1,17 @@
 #!/usr/bin/env node
 // `npm run build`: the shipped package in out/lib, as test/support/compile.ts builds it for the tests.
 //
-//   JavaScript  esbuild, one build over every public entry point (BUNDLE_OPTIONS). Loading some
-//               thirty ES modules one by one was most of the import cost (2.5x a bare
-//               `node -e ""`); a handful of files loads in a fraction of that. Code splitting
-//               puts what several entries share (the error classes above all) into shared
-//               chunks, so each class exists once and `instanceof` holds between the Node entry,
-//               ./config, ./emulator and the CLI.
+//   Node        esbuild bundles the entries Node loads (index.node, ./config, ./emulator) in one
+//               build with code splitting (NODE_ENTRY_POINTS). Loading some thirty ES modules one
+//               by one was most of the import cost (2.5x a bare `node -e ""`); four files load in
+//               a fraction of that. What several entries share (the error classes above all) is
+//               in shared chunks, so each class exists once and `instanceof` holds between them.
+//   CLI         bundled on its own; it imports the built Node entries (publicEntriesOnly), and the
+//               build stores its top-level help and version (precomputeAnswers) for main.ts.
+//   Portable    the "default" entry, module by module, for the user's bundler (PORTABLE_ENTRY_POINT).
 //   Types       tsc with tsconfig.build.json, declarations only, in the same layout as before
-//               (out/lib/src/**/*.d.ts next to each entry, out/lib/generated/*.d.ts).
+//               (out/lib/src/**/*.d.ts, out/lib/generated/*.d.ts).
+//   Nothing is minified, so that stack traces stay readable (the size measurement minifies).
 //
 //   node scripts/build.mjs [--out-dir <dir>] [--no-declarations]
 
@@ -65,8 +68,6 @@ const COMMON_OPTIONS = Object.freeze({
   platform: "node",
   target: "node20.19",
   external: EXTERNAL,
-  // Readable output: stack traces name real functions and lines a user can read in node_modules
-  // (the browser size measurement minifies on its own).
   minify: false,
   sourcemap: false,
   logLevel: "warning",
