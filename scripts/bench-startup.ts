@@ -21,7 +21,7 @@ const runs = Number(options.runs);
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const BUILT_ENTRY = join(ROOT, "out/lib/src/index.js");
-const BUILT_CLI = join(ROOT, "out/lib/src/cli/main.js");
+const BUILT_CLI = join(ROOT, "out/lib/src/cli/main.cjs");
 const IMPORT_TARGET_RATIO = 1.5;
 
 function newestMtime(dir: string): number {

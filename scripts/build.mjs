@@ -6,8 +6,9 @@
 //               by one was most of the import cost (2.5x a bare `node -e ""`); four files load in
 //               a fraction of that. What several entries share (the error classes above all) is
 //               in shared chunks, so each class exists once and `instanceof` holds between them.
-//   CLI         bundled on its own; it imports the built Node entries (publicEntriesOnly), and the
-//               build stores its top-level help and version (precomputeAnswers) for main.ts.
+//   CLI         a CommonJS bin (main.cjs) that prints the top-level help and version the build
+//               stored (precomputeAnswers) or imports the program (run.js), bundled on its own;
+//               the program imports the built Node entries (publicEntriesOnly).
 //   Portable    the "default" entry, module by module, for the user's bundler (PORTABLE_ENTRY_POINT).
 //   Types       tsc with tsconfig.build.json, declarations only, in the same layout as before
 //               (out/lib/src/**/*.d.ts, out/lib/generated/*.d.ts).
@@ -44,8 +45,15 @@ export const NODE_ENTRY_POINTS = Object.freeze(["src/index.node.ts", "src/config
  * cut the Node entry's code into more chunks (four files to load instead of seven).
  */
 export const PORTABLE_ENTRY_POINT = "src/index.ts";
-/** The bin, built on its own into out/lib/src/cli/ with the chunks only it loads. */
-export const CLI_ENTRY_POINT = "src/cli/main.ts";
+/**
+ * The bin: a CommonJS file, since Node's ES module loader, which a bare `node -e ""` never
+ * starts, costs about as much as the rest of a precomputed `--help` together (and reads each
+ * file on the thread pool, which a busy machine makes wait). It prints a precomputed answer or
+ * imports the program.
+ */
+export const CLI_BIN_ENTRY_POINT = "src/cli/main.ts";
+/** The program: ES modules like the library it imports, built on its own into out/lib/src/cli/ with the chunks only it loads. */
+export const CLI_PROGRAM_ENTRY_POINT = "src/cli/run.ts";
 const CLI_SOURCE_DIR = path.join(REPO_ROOT, "src/cli");
 /** Two constants the CLI may bundle a copy of (its --version), although they are the library's too. */
 const VERSION_SOURCE = path.join(REPO_ROOT, "generated/version.ts");
@@ -124,7 +132,8 @@ export function buildOptions(outDir = DEFAULT_OUT_DIR) {
     node: { ...COMMON_OPTIONS, entryPoints: NODE_ENTRY_POINTS, outbase: ".", outdir: outDir, splitting: true, chunkNames: "chunks/[name]-[hash]", plugins: [sourcesMayHaveEffects] },
     // The modules of the portable graph are found by bundling it (portableModules); platform "neutral": a Node builtin there fails the build.
     portable: { ...COMMON_OPTIONS, entryPoints: [PORTABLE_ENTRY_POINT], outbase: ".", outdir: outDir, platform: "neutral", target: "es2022", plugins: [sourcesMayHaveEffects] },
-    cli: { ...COMMON_OPTIONS, entryPoints: [CLI_ENTRY_POINT], outdir: path.join(outDir, "src/cli"), splitting: true, chunkNames: "[name]-[hash]", plugins: [publicEntriesOnly(outDir), sourcesMayHaveEffects] },
+    cliBin: { ...COMMON_OPTIONS, entryPoints: [CLI_BIN_ENTRY_POINT], outfile: path.join(outDir, "src/cli/main.cjs"), format: "cjs", external: ["./run.js"], plugins: [sourcesMayHaveEffects] },
+    cli: { ...COMMON_OPTIONS, entryPoints: [CLI_PROGRAM_ENTRY_POINT], outdir: path.join(outDir, "src/cli"), splitting: true, chunkNames: "[name]-[hash]", plugins: [publicEntriesOnly(outDir), sourcesMayHaveEffects] },
   };
 }
 
@@ -150,7 +159,7 @@ async function precomputeAnswers(outDir) {
   await rm(file, { force: true });
   const stdout = {};
   for (const arg of PRECOMPUTED_COMMAND_LINES) {
-    const result = await promisify(execFile)(process.execPath, [path.join(cliDir, "main.js"), arg], { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? "" } }).catch((error) => error);
+    const result = await promisify(execFile)(process.execPath, [path.join(cliDir, "main.cjs"), arg], { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? "" } }).catch((error) => error);
     if (result.code !== undefined || result.stderr !== "") throw new Error(`modelarts-annotations ${arg} did not print a plain answer (exit ${result.code ?? 0}):\n${result.stderr}`);
     stdout[arg] = result.stdout;
   }
@@ -165,12 +174,12 @@ async function portableModules(options) {
 
 /** Builds the JavaScript of every entry into `outDir` (esbuild), then precomputes the CLI's help. */
 export async function buildJavaScript(outDir = DEFAULT_OUT_DIR) {
-  const { node, portable, cli } = buildOptions(outDir);
+  const { node, portable, cliBin, cli } = buildOptions(outDir);
   const compilePortable = async () => {
     const modules = await portableModules(portable);
     await build({ ...portable, entryPoints: modules, bundle: false, external: undefined, plugins: [] });
   };
-  await Promise.all([build(node), build(cli), compilePortable()]);
+  await Promise.all([build(node), build(cliBin), build(cli), compilePortable()]);
   await precomputeAnswers(outDir);
 }
 

@@ -6,10 +6,12 @@
  * stores what it printed, at the width commander wraps to when stdout is not a terminal; here
  * that text is printed as it is. Any
  * other command line, or a terminal of another width, runs the full program (run.ts). From the
- * sources (tsx) the file does not exist and everything runs the full program.
+ * sources (tsx) the file does not exist and everything runs the full program. The build makes
+ * this file CommonJS (main.cjs), so that a precomputed answer never starts the ES module loader.
  * test/cli/startup.test.ts proves the stored text byte-identical to the full program's output.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { EXIT } from "./exit-codes.js";
 
 /** precomputed.json, beside the built main.js. */
@@ -30,7 +32,8 @@ function precomputedAnswer(argv: readonly string[]): string | undefined {
   const only = argv[0]!;
   let answers: PrecomputedAnswers;
   try {
-    answers = JSON.parse(readFileSync(new URL("./precomputed.json", import.meta.url), "utf8")) as PrecomputedAnswers;
+    // Beside the running script (the bin is built as CommonJS, where import.meta does not exist).
+    answers = JSON.parse(readFileSync(join(dirname(realpathSync(process.argv[1]!)), "precomputed.json"), "utf8")) as PrecomputedAnswers;
   } catch {
     return undefined;
   }

@@ -82,7 +82,11 @@ function staticGraph(entry: string): { files: string[]; packages: string[] } {
 test("the bin loads only its exit codes before it knows whether the answer is precomputed", () => {
   const { files, packages } = staticGraph(join(REPO, "src/cli/main.ts"));
   expect(files).toEqual(["src/cli/exit-codes.ts", "src/cli/main.ts"]);
-  expect(packages).toEqual(["node:fs"]);
+  expect(packages).toEqual(["node:fs", "node:path"]);
+  // Built as CommonJS, with the exit codes inlined: a precomputed answer starts no ES module loader and reads one file.
+  const built = readFileSync(join(compiledDir(), "src/cli/main.cjs"), "utf8");
+  expect(built).not.toMatch(/^\s*(import|export)\s/m);
+  expect([...built.matchAll(/\b(?:require|import)\("([^"]+)"\)/g)].map((match) => match[1])).toEqual(["node:fs", "node:path", "./run.js"]);
 });
 
 test("before a command runs, only the command tree, the version and commander are loaded", () => {
@@ -146,14 +150,14 @@ describe("precomputed answers (src/cli/main.ts, scripts/build.mjs)", () => {
 
   test("each is byte for byte what the full program prints for the same argument, stdout not a terminal", async () => {
     for (const [arg, text] of Object.entries(answers.stdout)) {
-      const full = await runBin(join(fullProgram, "src/cli/main.js"), [arg]);
+      const full = await runBin(join(fullProgram, "src/cli/main.cjs"), [arg]);
       expect(full, arg).toEqual({ code: 0, stdout: text, stderr: "" });
       expect(await cli([arg]), arg).toEqual({ code: 0, stdout: text, stderr: "" });
     }
   });
 
   test("they are printed without loading the program: the bin answers where commander cannot be found, and nothing else does", async () => {
-    const bin = join(isolated, "src/cli/main.js");
+    const bin = join(isolated, "src/cli/main.cjs");
     for (const [arg, text] of Object.entries(answers.stdout)) expect(await runBin(bin, [arg]), arg).toEqual({ code: 0, stdout: text, stderr: "" });
     // The same copy cannot run the program itself: the answers above did not come from it.
     const help = await runBin(bin, ["images", "--help"]);
@@ -162,13 +166,13 @@ describe("precomputed answers (src/cli/main.ts, scripts/build.mjs)", () => {
   });
 
   test("on a terminal they are used only at the width they were made for; at another the full program wraps to it", async () => {
-    const bin = join(isolated, "src/cli/main.js");
+    const bin = join(isolated, "src/cli/main.cjs");
     const at80 = await runBin(bin, ["--help"], 80);
     expect(at80.code).toBe(0);
     // A terminal turns each "\n" into "\r\n".
     expect(at80.stdout.replaceAll("\r\n", "\n")).toBe(answers.stdout["--help"]);
     expect((await runBin(bin, ["--help"], 120)).code).toBe(70);
-    const wide = await runBin(join(fullProgram, "src/cli/main.js"), ["--help"], 120);
+    const wide = await runBin(join(fullProgram, "src/cli/main.cjs"), ["--help"], 120);
     expect(wide.code).toBe(0);
     expect(wide.stdout.replaceAll("\r\n", "\n")).not.toBe(answers.stdout["--help"]);
     expect(Math.max(...wide.stdout.split(/\r?\n/).map((line) => line.length))).toBeGreaterThan(80);

@@ -62,7 +62,7 @@ describe("the compiled package", () => {
         visit(path.relative(outDir, path.resolve(path.dirname(path.join(outDir, file)), match[1]!)));
       }
     };
-    for (const entry of [...nodeEntries, "src/cli/main.js"]) visit(entry);
+    for (const entry of [...nodeEntries, "src/cli/main.cjs", "src/cli/run.js"]) visit(entry);
     expect([...reached].filter((file) => !loadedByNode(file))).toEqual([]);
     // And as a program sees it: an error thrown through ./config is the Node entry's class, and both entries hand out one function.
     const client = await import(pathToFileURL(path.join(outDir, "src/index.node.js")).href);
