@@ -1,14 +1,14 @@
 /**
  * Start-up cost, side by side: a bare `node -e ""`, importing the package by name as a user's
- * program does (`await import("modelarts-data-annotations")`, which resolves to the compiled
- * out/lib through the package's self-reference), and the CLI's `--help`. Each is a fresh
- * process, spawned in interleaved rounds so that a busy machine slows all alike; medians are
- * reported with the ratio to bare Node, which is what the issue's target (import <= 1.5x bare
- * Node) is about. Process spawning is inside every figure, bare Node's included.
+ * program does (`await import("modelarts-data-annotations")`, which resolves to the built
+ * out/lib through the package's self-reference), the CLI's `--help`, and a command's help for
+ * comparison. Each is a fresh process, spawned in interleaved rounds so that a busy machine
+ * slows all alike; medians are reported with the ratio to bare Node, which is what the issues'
+ * targets (import <= 1.5x bare Node, --help <= 1.2x) are about. Process spawning is inside every figure, bare Node's included.
  *
  *   npm run bench:startup [-- --runs 20]
  *
- * Runs `npm run build` first when out/lib is missing or older than src/ or generated/.
+ * Runs `npm run build` first when out/lib is missing or older than src/, generated/ or the build script.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
@@ -21,8 +21,8 @@ const runs = Number(options.runs);
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const BUILT_ENTRY = join(ROOT, "out/lib/src/index.js");
-const BUILT_CLI = join(ROOT, "out/lib/src/cli/main.js");
-const TARGET_RATIO = 1.5;
+const BUILT_CLI = join(ROOT, "out/lib/src/cli/main.cjs");
+const IMPORT_TARGET_RATIO = 1.5;
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -34,8 +34,8 @@ function newestMtime(dir: string): number {
 }
 
 function buildIfStale(): void {
-  const built = existsSync(BUILT_ENTRY) && existsSync(BUILT_CLI) ? statSync(BUILT_ENTRY).mtimeMs : 0;
-  if (built >= Math.max(newestMtime(join(ROOT, "src")), newestMtime(join(ROOT, "generated")))) return;
+  const built = existsSync(BUILT_ENTRY) && existsSync(BUILT_CLI) ? Math.min(statSync(BUILT_ENTRY).mtimeMs, statSync(BUILT_CLI).mtimeMs) : 0;
+  if (built >= Math.max(newestMtime(join(ROOT, "src")), newestMtime(join(ROOT, "generated")), statSync(join(ROOT, "scripts/build.mjs")).mtimeMs)) return;
   console.log("out/lib is missing or older than the sources: npm run build");
   const result = spawnSync("npm", ["run", "build"], { cwd: ROOT, stdio: "inherit" });
   if (result.status !== 0) throw new Error(`npm run build failed (exit ${result.status})`);
@@ -49,8 +49,12 @@ interface Candidate {
 const CANDIDATES: Candidate[] = [
   { name: 'node -e ""', args: ["-e", ""] },
   { name: 'await import("modelarts-data-annotations")', args: ["--input-type=module", "-e", 'await import("modelarts-data-annotations")'] },
+  // Stdout is a pipe here, so the bin prints the help the build precomputed (src/cli/main.ts).
   { name: "modelarts-annotations --help", args: [BUILT_CLI, "--help"] },
+  // For comparison: a help that loads commander and the command tree, as every command does.
+  { name: "modelarts-annotations images --help", args: [BUILT_CLI, "images", "--help"] },
 ];
+const HELP_TARGET_RATIO = 1.2;
 
 /** Wall-clock milliseconds from spawn to exit; a failed run stops the bench, since its time would mean nothing. */
 function timeRun(candidate: Candidate): number {
@@ -94,4 +98,7 @@ CANDIDATES.forEach((candidate, i) => {
 const importRatio = median(samples[1] as number[]) / median(bare);
 // The fastest runs are the ones least disturbed by other work on a shared machine: a second view, not the target's measure.
 const fastestRatio = Math.min(...(samples[1] as number[])) / Math.min(...bare);
-console.log(`\nimport / bare node: ${importRatio.toFixed(2)}x of medians (${fastestRatio.toFixed(2)}x of the fastest runs): ${importRatio <= TARGET_RATIO ? "meets" : "MISSES"} the target of at most ${TARGET_RATIO}x`);
+console.log(`\nimport / bare node: ${importRatio.toFixed(2)}x of medians (${fastestRatio.toFixed(2)}x of the fastest runs): ${importRatio <= IMPORT_TARGET_RATIO ? "meets" : "MISSES"} the target of at most ${IMPORT_TARGET_RATIO}x`);
+const helpRatio = median(samples[2] as number[]) / median(bare);
+const fastestHelpRatio = Math.min(...(samples[2] as number[])) / Math.min(...bare);
+console.log(`--help / bare node: ${helpRatio.toFixed(2)}x of medians (${fastestHelpRatio.toFixed(2)}x of the fastest runs): ${helpRatio <= HELP_TARGET_RATIO ? "meets" : "MISSES"} the target of at most ${HELP_TARGET_RATIO}x`);

@@ -1,57 +1,43 @@
 #!/usr/bin/env node
 /**
- * `modelarts-annotations`: the package's command line. See program.ts for the commands and
- * exit-codes.ts for what the exit status means.
+ * `modelarts-annotations`, the package's bin. Loading commander and building the command tree
+ * costs more than the rest of a `--help` run, so the build (scripts/build.mjs) runs the built
+ * program once for each of a few one-argument command lines (top-level help and version) and
+ * stores what it printed, at the width commander wraps to when stdout is not a terminal; here
+ * that text is printed as it is. Any
+ * other command line, or a terminal of another width, runs the full program (run.ts). From the
+ * sources (tsx) the file does not exist and everything runs the full program. The build makes
+ * this file CommonJS (main.cjs), so that a precomputed answer never starts the ES module loader.
+ * test/cli/startup.test.ts proves the stored text byte-identical to the full program's output.
  */
-import { CommanderError } from "commander";
-import { createRequire } from "node:module";
+import { readFileSync, realpathSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { EXIT } from "./exit-codes.js";
-import type { CliIo } from "./output.js";
-import { buildProgram, suggestCommands, withoutOptionValues } from "./program.js";
-import { UsageError } from "./usage.js";
 
-async function main(argv: readonly string[], io: CliIo): Promise<number> {
-  // Read through the package's own export, right both in the repository and when installed.
-  const { version } = createRequire(import.meta.url)("modelarts-data-annotations/package.json") as { version: string };
-  let code: number = EXIT.OK;
-  const program = buildProgram(io, version, async (pending) => {
-    code = await pending;
-  });
-  if (argv.length === 0) {
-    program.outputHelp({ error: true });
-    return EXIT.USAGE;
-  }
-  // The emulator parses its own options, so its real usage is what "emulator --help" prints.
-  if (argv[0] === "help" && argv[1] === "emulator") argv = ["emulator", "--help"];
-  const typed = argv[0]!;
-  const names = program.commands.map((command) => command.name());
-  if (!typed.startsWith("-") && typed !== "help" && !names.includes(typed)) {
-    const error_msg = `unknown command '${typed}'`;
-    if (argv.includes("--json")) io.stdout.write(`${JSON.stringify({ is_success: false, error_code: "USAGE", error_msg }, null, 2)}\n`);
-    const similar = suggestCommands(typed, names);
-    const suggestion = similar.length === 0 ? "" : `Did you mean ${similar.join(" or ")}?\n`;
-    io.stderr.write(`error: ${error_msg}\n${suggestion}Run "modelarts-annotations --help" for the commands.\n`);
-    return EXIT.USAGE;
-  }
+/** precomputed.json, beside the built main.js. */
+interface PrecomputedAnswers {
+  /** The width the help was wrapped to. */
+  helpWidth: number;
+  /** For each one-argument command line the build ran, exactly what the full program wrote on stdout (with exit 0). */
+  stdout: Record<string, string>;
+}
+
+/** The width commander wraps help to on stdout: the terminal's columns, or 80 when stdout is not a terminal. */
+function helpWidth(): number {
+  return (process.stdout.isTTY ? process.stdout.columns : undefined) ?? 80;
+}
+
+function precomputedAnswer(argv: readonly string[]): string | undefined {
+  if (argv.length !== 1) return undefined;
+  const only = argv[0]!;
+  let answers: PrecomputedAnswers;
   try {
-    await program.parseAsync([...argv], { from: "user" });
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      if (error.exitCode === 0) return EXIT.OK;
-      // Commander has written its message to stderr; --json still promises a document on stdout.
-      if (argv.includes("--json")) {
-        const error_msg = withoutOptionValues(error.message.replace(/^error: /, ""));
-        io.stdout.write(`${JSON.stringify({ is_success: false, error_code: "USAGE", error_msg }, null, 2)}\n`);
-      }
-      return EXIT.USAGE;
-    }
-    if (error instanceof UsageError) {
-      io.stderr.write(`error: ${error.message}\n${error.hint}\n`);
-      return EXIT.USAGE;
-    }
-    throw error;
+    // Beside the running script (the bin is built as CommonJS, where import.meta does not exist).
+    answers = JSON.parse(readFileSync(join(dirname(realpathSync(process.argv[1]!)), "precomputed.json"), "utf8")) as PrecomputedAnswers;
+  } catch {
+    return undefined;
   }
-  return code;
+  return answers.helpWidth === helpWidth() && Object.hasOwn(answers.stdout, only) ? answers.stdout[only] : undefined;
 }
 
 // Node gets EPIPE where other tools die of SIGPIPE: once the reader of stdout or stderr has
@@ -63,14 +49,22 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    // Not one of the client's typed errors: the emulator failing to start (a port in use, an
-    // obs root that is a file), or a bug. The message alone, as for any other failure.
-    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = EXIT.INTERNAL;
-  },
-);
+const argv = process.argv.slice(2);
+const answer = precomputedAnswer(argv);
+if (answer !== undefined) {
+  process.stdout.write(answer);
+} else {
+  import("./run.js")
+    .then(({ runCli }) => runCli(argv, { stdout: process.stdout, stderr: process.stderr, env: process.env }))
+    .then(
+      (code) => {
+        process.exitCode = code;
+      },
+      (error: unknown) => {
+        // Not one of the client's typed errors: the emulator failing to start (a port in use, an
+        // obs root that is a file), or a bug. The message alone, as for any other failure.
+        process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exitCode = EXIT.INTERNAL;
+      },
+    );
+}

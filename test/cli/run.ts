@@ -9,7 +9,7 @@ import { compiledDir } from "../support/compile.js";
 
 export const REPO = fileURLToPath(new URL("../..", import.meta.url));
 /** The command line that runs the CLI: Node and the compiled bin. */
-export const CLI_COMMAND: readonly string[] = [process.execPath, join(compiledDir(), "src/cli/main.js")];
+export const CLI_COMMAND: readonly string[] = [process.execPath, join(compiledDir(), "src/cli/main.cjs")];
 
 export interface CliRun {
   code: number | null;

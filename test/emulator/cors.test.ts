@@ -176,7 +176,7 @@ describe("the option is checked at start", () => {
 });
 
 describe("modelarts-annotations emulator --cors-origin", () => {
-  const cli = join(compiledDir(), "src/cli/main.js");
+  const cli = join(compiledDir(), "src/cli/main.cjs");
 
   test("answers that origin's preflights and says so", async () => {
     const obs = await TempObsRoot.create({ "bucket/cats/a.png": tinyPng() });

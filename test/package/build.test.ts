@@ -1,18 +1,18 @@
 /**
- * The package as a dependency sees it: the compiled JavaScript, not the TypeScript sources that
- * the other tests import, compiled with the build config into a folder laid out like out/lib
+ * The package as a dependency sees it: the built JavaScript, not the TypeScript sources that
+ * the other tests import, built by scripts/build.mjs into a folder laid out like out/lib
  * (test/support/compile.ts). Checks that package.json's exports point at real files of that layout, and makes a
  * signed call with the compiled client against the compiled emulator.
  */
 import { execFile } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { compiledDir } from "../support/compile.js";
+import { compiledDeclarations, compiledDir } from "../support/compile.js";
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, "../..");
@@ -20,7 +20,8 @@ const root = path.resolve(import.meta.dirname, "../..");
 const outDir = compiledDir();
 
 describe("the compiled package", () => {
-  it("has every file package.json's exports and bin name", () => {
+  it("has every file package.json's exports and bin name", async () => {
+    await compiledDeclarations();
     const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8"));
     const targets: string[] = [pkg.main, pkg.types, pkg.bin["modelarts-annotations"]];
     // Conditions nest ({ node: { types, default }, types, default }): every leaf is a file.
@@ -30,6 +31,52 @@ describe("the compiled package", () => {
       const file = target.startsWith("./out/lib/") ? path.join(outDir, target.slice("./out/lib/".length)) : path.join(root, target);
       expect(existsSync(file), target).toBe(true);
     }
+  }, 120_000);
+
+  it("defines each error class once in the JavaScript Node loads, so instanceof holds across the entries and the CLI", async () => {
+    // The Node entries share chunks and the CLI imports the built entries; the portable entry's modules (src/errors.js among
+    // them), which Node never loads, are the one other copy.
+    const nodeEntries = ["src/index.node.js", "src/config/index.js", "src/emulator/index.js"];
+    const files = readdirSync(outDir, { recursive: true, encoding: "utf8" }).filter((file) => file.endsWith(".js"));
+    const loadedByNode = (file: string) => file.startsWith("chunks/") || file.startsWith("src/cli/") || nodeEntries.includes(file);
+    const definitions = new Map<string, string[]>();
+    for (const file of files) {
+      // esbuild writes `var ModelArtsError = class ...` (a second copy in one file would be ModelArtsError2).
+      for (const match of readFileSync(path.join(outDir, file), "utf8").matchAll(/\b(ModelArts\w*?Error)\d* = class\b|\bclass (ModelArts\w*?Error)\d*\b/g)) {
+        const name = (match[1] ?? match[2])!;
+        definitions.set(name, [...(definitions.get(name) ?? []), file]);
+      }
+    }
+    expect(definitions.size).toBeGreaterThanOrEqual(8);
+    for (const [name, where] of definitions) {
+      expect(where.filter(loadedByNode), name).toHaveLength(1);
+      expect(where.filter((file) => file.startsWith("src/cli/")), name).toEqual([]);
+      expect(where.filter((file) => !loadedByNode(file)), name).toEqual(["src/errors.js"]);
+    }
+    // Nothing Node loads reaches the portable modules: from every Node entry and the bin, relative imports lead only to chunks and entries.
+    const reached = new Set<string>();
+    const visit = (file: string) => {
+      if (reached.has(file)) return;
+      reached.add(file);
+      for (const match of readFileSync(path.join(outDir, file), "utf8").matchAll(/(?:from|import|import\()\s*"(\.\.?\/[^"]+)"/g)) {
+        visit(path.relative(outDir, path.resolve(path.dirname(path.join(outDir, file)), match[1]!)));
+      }
+    };
+    for (const entry of [...nodeEntries, "src/cli/main.cjs", "src/cli/run.js"]) visit(entry);
+    expect([...reached].filter((file) => !loadedByNode(file))).toEqual([]);
+    // And as a program sees it: an error thrown through ./config is the Node entry's class, and both entries hand out one function.
+    const client = await import(pathToFileURL(path.join(outDir, "src/index.node.js")).href);
+    const config = await import(pathToFileURL(path.join(outDir, "src/config/index.js")).href);
+    const thrown = (() => {
+      try {
+        config.loadConfigFile(path.join(outDir, "no-such-config.yaml"));
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(thrown).toBeInstanceOf(client.ModelArtsConfigError);
+    expect(thrown).toBeInstanceOf(client.ModelArtsError);
+    expect(config.resolveContext).toBe(client.resolveContext);
   });
 
   it("signs a call that the compiled emulator accepts", async () => {

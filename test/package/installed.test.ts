@@ -6,6 +6,7 @@
  *     false`, with moduleResolution node16 and bundler, and its `@ts-expect-error` lines all meet errors;
  *   - the consumer, compiled, run against the installed emulator;
  *   - `require()` of the package from CommonJS;
+ *   - one copy of each class across the entries (`instanceof` holds between them);
  *   - a single-file esbuild bundle of `createClient` run in a folder with no node_modules.
  * Type checking uses this repository's pinned TypeScript (and @types/node for the consumer's
  * node: imports) from outside the project, so the footprint counted is the package's alone.
@@ -178,6 +179,19 @@ describe("the packed package, installed into an empty project", () => {
     const { stdout, stderr } = await run(process.execPath, [path.join(app, "src/require.cjs")], { cwd: app });
     expect(JSON.parse(stdout)).toEqual({ status: { is_success: true, sync_status: 0 }, errorClass: "function" });
     expect(stderr).not.toMatch(/ERR_|Error/);
+  });
+
+  it("has one copy of each class across its entries: an error thrown through ./config is instanceof the main entry's class", async () => {
+    const { stdout } = await run(process.execPath, [path.join(app, "src/classes.mjs")], { cwd: app });
+    expect(JSON.parse(stdout)).toEqual({ name: "ModelArtsConfigError", isConfigError: true, isModelArtsError: true, oneResolveContext: true, requireGivesTheSameClass: true });
+  });
+
+  it("a Node bundle of signRequest alone signs synchronously: the user's bundler keeps the Node signer's registration", async () => {
+    const { build } = await import("esbuild");
+    const outfile = path.join(work, "sign-only/index.mjs");
+    await build({ entryPoints: [path.join(app, "src/sign-only.mjs")], absWorkingDir: app, bundle: true, platform: "node", format: "esm", target: "node20", outfile, logLevel: "silent" });
+    const { stdout } = await run(process.execPath, [outfile], { cwd: work });
+    expect(JSON.parse(stdout)).toEqual(["X-Sdk-Date", "Authorization"]);
   });
 
   it("createClient works from a single-file esbuild bundle with no node_modules beside it", async () => {

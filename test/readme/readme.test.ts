@@ -10,7 +10,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compiledDir } from "../support/compile.js";
+import { compiledDeclarations, compiledDir } from "../support/compile.js";
 import { compileTsSnippets, extractSnippets, REPO, runSnippet, snippetWorkspace, startEmulatorSnippet, userEnv, type Snippet, type SnippetWorkspace } from "./snippets.js";
 
 const run = promisify(execFile);
@@ -102,6 +102,8 @@ describe("README.md", () => {
       { image_id: images[1]!.image_id, tags: ["kitten"] },
     ];
     expect(await das.modify_image_info({ data_annotation_id: "282", body: { images: tagged } })).toEqual({ is_success: true });
+    // The snippets type-check against the built package's declarations.
+    await compiledDeclarations();
     compiled = await compileTsSnippets(
       workspace,
       snippets.filter((snippet) => snippet.lang === "ts" && snippet.notRun === undefined),

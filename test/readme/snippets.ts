@@ -77,7 +77,7 @@ export async function snippetWorkspace(compiledDir: string): Promise<SnippetWork
   await writeFile(path.join(dir, "package.json"), JSON.stringify({ name: "readme-snippets", private: true, type: "module" }));
   const bin = path.join(dir, "bin");
   await mkdir(bin);
-  await writeFile(path.join(bin, "modelarts-annotations"), `#!/bin/sh\nexec "${process.execPath}" "${path.join(pkg, "out/lib/src/cli/main.js")}" "$@"\n`);
+  await writeFile(path.join(bin, "modelarts-annotations"), `#!/bin/sh\nexec "${process.execPath}" "${path.join(pkg, "out/lib/src/cli/main.cjs")}" "$@"\n`);
   await chmod(path.join(bin, "modelarts-annotations"), 0o755);
   return { dir, path: `${bin}${path.delimiter}${process.env.PATH ?? ""}` };
 }
