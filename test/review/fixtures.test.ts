@@ -276,10 +276,11 @@ describe("npm run review on spec edits (oasdiff breaking-change gate)", () => {
   beforeAll(() => {
     ensureGoTool("oasdiff");
   }, 600_000);
+  // Sixteen copies of the repository take a while to delete on a loaded machine: 30 s was not always enough.
   afterAll(() => {
     repos.forEach(removeRepository);
     console.log(`review fixture exit codes:\n${outcomes.join("\n")}`);
-  });
+  }, 180_000);
 
   it("reports no changes and exits 0 when the spec did not change", async () => {
     const repo = copyRepository();
