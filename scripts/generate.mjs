@@ -228,7 +228,7 @@ function operationsTable(document, found) {
  * Every operation of the spec, as data: the one place the client, the CLI, config checks and the
  * emulator learn methods, paths, parameters, limits and success statuses from.
  */
-import { compileSchema, type ArgumentValidator } from "../src/validation/json-schema.js";
+import { compileSchemaOnFirstUse, type ArgumentValidator } from "../src/validation/json-schema.js";
 import { ARGUMENTS, DEFINITIONS } from "./validators.js";
 
 export type { ArgumentValidator, ValidationIssue } from "../src/validation/json-schema.js";
@@ -266,7 +266,7 @@ ${types.join("\n")}
 /** [tag, method, path, success status, body (null: none; else whether it is required), query parameters?] */
 type Row = readonly [string, OperationEntry["method"], string, number, boolean | null, (readonly ParameterEntry[])?];
 
-/** The entries of \`rows\`: operation ids from the keys, path parameters from the path template (in its order), validators compiled. */
+/** The entries of \`rows\`: operation ids from the keys, path parameters from the path template (in its order), validators compiled at their first call. */
 function expandTable(rows: Readonly<Record<string, Row>>): Operations {
   const table: Record<string, OperationEntry> = {};
   for (const [operationId, [tag, method, path, successStatus, body, queryParameters = []]] of Object.entries(rows)) {
@@ -279,7 +279,7 @@ function expandTable(rows: Readonly<Record<string, Row>>): Operations {
       queryParameters,
       body: body === null ? null : { required: body },
       successStatus,
-      validate: compileSchema(ARGUMENTS[operationId as keyof typeof ARGUMENTS], DEFINITIONS),
+      validate: compileSchemaOnFirstUse(ARGUMENTS[operationId as keyof typeof ARGUMENTS], DEFINITIONS),
     };
   }
   return table as unknown as Operations;

@@ -34,4 +34,4 @@ export function signRequestOnNode(request: SignableRequest, credentials: Signing
 
 // Only where node:crypto exists: a runtime that resolves the "node" condition without it
 // (an edge runtime, say) keeps signing on Web Crypto.
-if (nodeBuiltin("node:crypto") !== undefined) useSyncSigner(signRequestOnNode);
+useSyncSigner(signRequestOnNode, () => nodeBuiltin("node:crypto") !== undefined);

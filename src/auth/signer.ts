@@ -180,10 +180,22 @@ export function headersToAdd(prepared: Prepared, signature: string): Record<stri
 type SyncSigner = (request: SignableRequest, credentials: SigningCredentials, date?: Date) => Record<string, string>;
 
 let syncSigner: SyncSigner | undefined;
+let syncSignerUsable: (() => boolean) | undefined;
 
-/** Called by ./signer-node.js when it loads: from then on both functions below sign on node:crypto. */
-export function useSyncSigner(signer: SyncSigner): void {
+/**
+ * Called by ./signer-node.js when it loads: from then on both functions below sign on
+ * node:crypto, if `usable()` says it exists. That is asked at the first signature, not at
+ * import, because loading node:crypto costs a third of the package's import time.
+ */
+export function useSyncSigner(signer: SyncSigner, usable: () => boolean): void {
   syncSigner = signer;
+  syncSignerUsable = usable;
+}
+
+function registeredSyncSigner(): SyncSigner | undefined {
+  if (syncSignerUsable !== undefined && !syncSignerUsable()) syncSigner = undefined;
+  syncSignerUsable = undefined;
+  return syncSigner;
 }
 
 /**
@@ -201,6 +213,7 @@ export function useSyncSigner(signer: SyncSigner): void {
  * `signRequestAsync`, which gives the same headers.
  */
 export function signRequest(request: SignableRequest, credentials: SigningCredentials, date?: Date): Record<string, string> {
+  const syncSigner = registeredSyncSigner();
   if (syncSigner === undefined) {
     throw new ModelArtsConfigError("signRequest signs synchronously on node:crypto, which this runtime (or the package's portable entry) does not have; use signRequestAsync");
   }
@@ -209,6 +222,7 @@ export function signRequest(request: SignableRequest, credentials: SigningCreden
 
 /** `signRequest` for any runtime: the same headers, on node:crypto when the Node entry is loaded, on Web Crypto otherwise. */
 export async function signRequestAsync(request: SignableRequest, credentials: SigningCredentials, date?: Date): Promise<Record<string, string>> {
+  const syncSigner = registeredSyncSigner();
   if (syncSigner !== undefined) return syncSigner(request, credentials, date);
   return signRequestWithWebCrypto(request, credentials, date);
 }

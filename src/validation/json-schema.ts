@@ -199,3 +199,19 @@ export function compileSchema(root: Schema, definitions: Readonly<Record<string,
   };
   return validate;
 }
+
+/**
+ * `compileSchema` at the first call instead of now: the operation table holds one validator per
+ * operation, and checking every schema when the package is imported was the largest part of our
+ * own import time. test/codegen checks that each operation's schemas compile.
+ */
+export function compileSchemaOnFirstUse(root: Schema, definitions: Readonly<Record<string, Schema>>): ArgumentValidator {
+  let compiled: ArgumentValidator | undefined;
+  const validate: ArgumentValidator = (data) => {
+    compiled ??= compileSchema(root, definitions);
+    const ok = compiled(data);
+    validate.errors = compiled.errors;
+    return ok;
+  };
+  return validate;
+}

@@ -47,6 +47,15 @@ describe("generated/", () => {
     }
   });
 
+  it("each operation's validator compiles (it does so at its first call) and refuses an empty argument object", () => {
+    // compileSchemaOnFirstUse: an unknown keyword or reference in validators.ts would throw here.
+    for (const [id, entry] of Object.entries(TABLE)) {
+      expect(() => entry.validate({}), id).not.toThrow();
+      expect(entry.validate({}), id).toBe(false);
+      expect(entry.validate.errors?.[0]?.keyword, id).toBe("required");
+    }
+  });
+
   it("schema.ts types every operation", async () => {
     const types = await readFile(path.join(root, "generated/schema.ts"), "utf8");
     expect(types.startsWith("/**\n * GENERATED")).toBe(true);
