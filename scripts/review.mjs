@@ -264,7 +264,9 @@ function documentationChanges(baseFile, headFile, operationIds, log) {
 
 async function tsSurface(spec) {
   const srcHash = treeHash(path.join(REPO_ROOT, "src"));
-  const key = sha256(`${SURFACE_FORMAT}\0${canonical(spec)}\0${srcHash}`).slice(0, 24);
+  // The code that lays out and reads a revision is part of the key: a fix there must not be hidden by a cached surface.
+  const toolHash = sha256(["lib/ts-surface.mjs", "generate.mjs"].map((f) => fs.readFileSync(path.join(REPO_ROOT, "scripts", f), "utf8")).join("\0"));
+  const key = sha256(`${SURFACE_FORMAT}\0${canonical(spec)}\0${srcHash}\0${toolHash}`).slice(0, 24);
   return cached("ts", key, async () => {
     // Inside the repository so that the copy of src/ resolves node_modules like the real one.
     fs.mkdirSync(path.join(REPO_ROOT, "out", "cache"), { recursive: true });

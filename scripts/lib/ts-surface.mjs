@@ -1,16 +1,16 @@
 // The TypeScript client's helper signatures as a given spec types them.
 //
-// The helpers' parameter and result types are computed from generated/schema.d.ts, so the
+// The helpers' parameter and result types are computed from generated/schema.ts, so the
 // surface a spec change gives users is what the type checker resolves, not what the spec
 // suggests. For one revision: copy the working tree's src/ beside that revision's
-// generated/schema.d.ts and openapi.json (inside the repository, so node_modules resolves),
+// generated/ (inside the repository, so node_modules resolves),
 // load a probe through the TypeScript compiler API, and print every public method of
 // DataAnnotationsApi and LabelApi with the types expanded down to the spec's fields.
 
 import fs from "node:fs";
 import path from "node:path";
 import ts from "typescript";
-import openapiTS, { astToString } from "openapi-typescript";
+import { generatedFiles } from "../generate.mjs";
 
 const API_MODULES = { DataAnnotationsApi: "data-annotations", LabelApi: "label" };
 const API_CLASSES = Object.keys(API_MODULES);
@@ -21,9 +21,10 @@ export async function layoutRevision(dir, bundle, { repoRoot }) {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(path.join(dir, "generated"), { recursive: true });
   fs.cpSync(path.join(repoRoot, "src"), path.join(dir, "src"), { recursive: true });
-  const ast = await openapiTS(structuredClone(bundle), { alphabetize: false });
-  fs.writeFileSync(path.join(dir, "generated", "schema.d.ts"), astToString(ast));
-  fs.writeFileSync(path.join(dir, "generated", "openapi.json"), JSON.stringify(bundle, null, 2));
+  // All of generated/ as `npm run generate` would write it for this spec: the facade imports the
+  // operation table and the version as well as the types.
+  const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8"));
+  for (const [name, text] of await generatedFiles(structuredClone(bundle), pkg)) fs.writeFileSync(path.join(dir, "generated", name), text);
   fs.writeFileSync(
     path.join(dir, "probe.ts"),
     // The facade's own modules, not src/index.ts: the rest of src/ does not shape the helpers' types and costs seconds to load.

@@ -342,6 +342,12 @@ describe("npm run review on spec edits (oasdiff breaking-change gate)", () => {
         expect(run.stdout).toContain("Not computed (`--skip python`).");
       }
       if (!fixture.sections.includes("typescript")) expect(run.stdout).toContain("Not computed (`--skip typescript`).");
+      else {
+        // The revision's layout must hold all of generated/: a module it cannot find is the review's fault, not the spec's.
+        expect(run.stdout).not.toMatch(/TS2307/);
+        const expectsBrokenHelpers = (fixture.mentions ?? []).some((m) => m.source.includes("do not compile"));
+        if (!expectsBrokenHelpers) expect(run.stdout).not.toContain("helpers do not compile");
+      }
     }, 300_000);
   });
 });
