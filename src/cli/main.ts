@@ -10,7 +10,7 @@
  * this file CommonJS (main.cjs), so that a precomputed answer never starts the ES module loader.
  * test/cli/startup.test.ts proves the stored text byte-identical to the full program's output.
  */
-import { readFileSync, realpathSync } from "node:fs";
+import { fstatSync, readFileSync, realpathSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { EXIT } from "./exit-codes.js";
 
@@ -22,9 +22,39 @@ interface PrecomputedAnswers {
   stdout: Record<string, string>;
 }
 
-/** The width commander wraps help to on stdout: the terminal's columns, or 80 when stdout is not a terminal. */
+/**
+ * The width commander wraps help to on stdout: the terminal's columns, or 80 when stdout is not
+ * a terminal. `process.stdout` (and node:tty) load the stream and net modules, which cost as
+ * much as the rest of a precomputed answer, so only a character device (every terminal, and
+ * /dev/null, whose stream then has no columns) is asked for them.
+ */
 function helpWidth(): number {
-  return (process.stdout.isTTY ? process.stdout.columns : undefined) ?? 80;
+  let characterDevice = false;
+  try {
+    characterDevice = fstatSync(1).isCharacterDevice();
+  } catch {
+    // No stdout at all: commander would wrap to 80.
+  }
+  return (characterDevice ? process.stdout.columns : undefined) ?? 80;
+}
+
+/**
+ * The whole of `text` on stdout, written to the file descriptor (no stream, for the reason
+ * above). A pipe that is full takes the rest through the stream, which waits for it; a reader
+ * that has gone ends the process as the stream's error handler below would.
+ */
+function writeStdout(text: string): void {
+  const bytes = Buffer.from(text, "utf8");
+  let written = 0;
+  try {
+    while (written < bytes.length) written += writeSync(1, bytes, written);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EPIPE") process.exit(EXIT.PIPE_CLOSED);
+    if (code !== "EAGAIN") process.exit(EXIT.INTERNAL);
+    watchStreams();
+    process.stdout.write(bytes.subarray(written));
+  }
 }
 
 function precomputedAnswer(argv: readonly string[]): string | undefined {
@@ -43,17 +73,20 @@ function precomputedAnswer(argv: readonly string[]): string | undefined {
 // Node gets EPIPE where other tools die of SIGPIPE: once the reader of stdout or stderr has
 // gone (`... | head`), nothing more can be said, so stop at once, without a stack trace, with
 // SIGPIPE's exit code. Any other failure to write (a full disk) is one of "anything else".
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on("error", (error: NodeJS.ErrnoException) => {
-    process.exit(error.code === "EPIPE" ? EXIT.PIPE_CLOSED : EXIT.INTERNAL);
-  });
+function watchStreams(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      process.exit(error.code === "EPIPE" ? EXIT.PIPE_CLOSED : EXIT.INTERNAL);
+    });
+  }
 }
 
 const argv = process.argv.slice(2);
 const answer = precomputedAnswer(argv);
 if (answer !== undefined) {
-  process.stdout.write(answer);
+  writeStdout(answer);
 } else {
+  watchStreams();
   import("./run.js")
     .then(({ runCli }) => runCli(argv, { stdout: process.stdout, stderr: process.stderr, env: process.env }))
     .then(

@@ -90,6 +90,23 @@ test("the bin loads only its exit codes before it knows whether the answer is pr
   expect([...built.matchAll(/\b(?:require|import)\("([^"]+)"\)/g)].map((match) => match[1])).toEqual(["node:fs", "node:path", "./run.js"]);
 });
 
+test("a precomputed answer on a pipe starts no stream: stdout is written to its file descriptor", async () => {
+  // process.stdout (or node:tty) would load Node's stream and net modules, which cost as much as the rest of the answer.
+  const dir = await mkdtemp(join(tmpdir(), "bin-probe-"));
+  try {
+    const probe = join(dir, "probe.cjs");
+    await import("node:fs/promises").then((fs) =>
+      fs.writeFile(probe, `process.on("exit", () => require("node:fs").writeSync(2, JSON.stringify(process.moduleLoadList.filter((m) => /^NativeModule (net|stream|tty)$/.test(m)))));\n`),
+    );
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ["--require", probe, join(compiledDir(), "src/cli/main.cjs"), "--help"]);
+    const answers = JSON.parse(readFileSync(join(compiledDir(), "src/cli/precomputed.json"), "utf8")) as { stdout: Record<string, string> };
+    expect(stdout).toBe(answers.stdout["--help"]);
+    expect(JSON.parse(stderr)).toEqual([]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test("before a command runs, only the command tree, the version and commander are loaded", () => {
   const { files, packages } = staticGraph(join(REPO, "src/cli/run.ts"));
   expect(files).toEqual(["generated/version.ts", "src/cli/exit-codes.ts", "src/cli/program.ts", "src/cli/run.ts", "src/cli/usage.ts"]);
