@@ -7,9 +7,10 @@
  */
 import { describe, expect, it } from "vitest";
 import type { EmulatorJob } from "../../src/emulator/index.js";
-import { createClient, DataAnnotationsApi, type SyncProgressEvent } from "../../src/index.node.js";
-import { TEST_AK, TEST_PROJECT_ID, TEST_SK, useEmulator, withEmulator } from "../support/emulator.js";
+import type { DataAnnotationsApi, SyncProgressEvent } from "../../src/index.node.js";
+import { TEST_PROJECT_ID, useEmulator, withEmulator } from "../support/emulator.js";
 import { FAKE_JPEG } from "../support/images.js";
+import { publicApisFor } from "../support/public-client.js";
 
 const JOB: EmulatorJob = { id: "320", name: "lagging", data_path: "obs://bucket/lag/", project_id: TEST_PROJECT_ID, type: 0 };
 const LAG_MS = 1_000;
@@ -18,7 +19,8 @@ const SYNC_MS = 2_000;
 
 describe("a service whose status lags behind sync_obs", () => {
   const env = useEmulator({ jobs: [JOB], objects: { "bucket/lag/a.jpg": FAKE_JPEG }, statusLagMs: LAG_MS, syncDelayMs: SYNC_MS });
-  const api = () => new DataAnnotationsApi(createClient({ endpoint: env().url, credentials: { ak: TEST_AK, sk: TEST_SK }, projectId: TEST_PROJECT_ID, env: {} }));
+  // Through the fixture's recording fetch, so that every poll is contract-checked too.
+  const api = () => publicApisFor(env()).das;
 
   async function settleFirstSync(das: DataAnnotationsApi): Promise<void> {
     expect(await das.sync_obs({ data_annotation_id: JOB.id })).toMatchObject({ is_success: true });
@@ -79,7 +81,7 @@ describe("a service whose status lags behind sync_obs", () => {
   it("staleStatusMs does not delay a wait on a sync this client did not start", async () => {
     const das = api();
     await settleFirstSync(das);
-    await env().syncAndWait(JOB.id).catch(() => undefined); // another client's sync
+    expect(await env().syncAndWait(JOB.id)).toBe(1); // another client's sync
     await new Promise((resolve) => setTimeout(resolve, SYNC_MS + 500)); // until that sync has settled
     const other = api();
     const started = performance.now();
@@ -92,7 +94,7 @@ describe("a service whose status lags behind sync_obs", () => {
     // which the waiter cannot tell from a leftover.
     const quick = await withEmulator({ jobs: [JOB], objects: { "bucket/lag/a.jpg": FAKE_JPEG }, syncDelayMs: 0 });
     try {
-      const fast = new DataAnnotationsApi(createClient({ endpoint: quick.url, credentials: { ak: TEST_AK, sk: TEST_SK }, projectId: TEST_PROJECT_ID, env: {} }));
+      const fast = publicApisFor(quick).das;
       const started = performance.now();
       await fast.sync_obs({ data_annotation_id: JOB.id });
       await quick.emulator.idle();

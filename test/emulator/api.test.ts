@@ -465,6 +465,8 @@ describe("query_validation", () => {
 
   test("without seeded annotation jobs every job_id is ModelArts.4801", async () => {
     await expectError(await env().client.GET(API.validation, { params: { path: { project_id: TEST_PROJECT_ID, job_id: REVIEW } } }), 400, "ModelArts.4801");
+    // A data-annotation job of this emulator is not an annotation job either (before, its ID was answered).
+    await expectError(await env().client.GET(API.validation, { params: { path: { project_id: TEST_PROJECT_ID, job_id: CATS.id } } }), 400, "ModelArts.4801");
   });
 });
 

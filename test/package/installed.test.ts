@@ -138,8 +138,14 @@ describe("the packed package, installed into an empty project", () => {
       };
       const config = path.join(app, `tsconfig.${resolution}.json`);
       await writeFile(config, JSON.stringify(tsconfig, null, 2));
-      const result = await run(process.execPath, [tsc, "-p", config], { cwd: app }).catch((error: { stdout: string }) => ({ stdout: error.stdout, failed: true }));
+      // A tsc that fails without a diagnostic on stdout (it could not start, a bad config) must fail the test too.
+      const result = await run(process.execPath, [tsc, "-p", config], { cwd: app }).then(
+        ({ stdout, stderr }) => ({ stdout, stderr, failed: false }),
+        (error: { stdout: string; stderr: string }) => ({ stdout: error.stdout, stderr: error.stderr, failed: true }),
+      );
       expect(result.stdout).toBe("");
+      expect(result.stderr).toBe("");
+      expect(result.failed).toBe(false);
     }, 120_000);
   }
 
