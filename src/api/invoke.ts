@@ -7,7 +7,7 @@
 import type { OPERATIONS, OperationEntry } from "../../generated/operations.js";
 import { ModelArtsArgumentError, ModelArtsServiceError, ModelArtsValidationError } from "../errors.js";
 import { checkTimeout, transportOf, type ModelArtsClient } from "./client.js";
-import { isTransientNetworkError, retryAfterMs, retryDelay, sleep, TRANSIENT_STATUSES } from "./retry.js";
+import { isTransientFailure, isTransientNetworkError, retryAfterMs, retryDelay, sleep } from "./retry.js";
 import { sendOperation, type OperationInit, type OperationOutcome } from "./openapi-fetch.js";
 import { argumentNames, operationEntry, validateArguments, type OperationId } from "./operations.js";
 import { toNetworkError } from "./transport.js";
@@ -146,7 +146,7 @@ export async function invoke<O extends OperationId>(
     const transient =
       result === undefined
         ? isTransientNetworkError(thrown, init.signal, write)
-        : failed !== undefined && TRANSIENT_STATUSES.has(failed.http_status) && !failed.error_code.startsWith("CLIENT.");
+        : failed !== undefined && isTransientFailure(failed);
     const wait = transient && (!write || client.retry.retryWrites) ? retryDelay(client.retry, retry, failed?.retry_after_ms, deadline) : undefined;
     if (wait === undefined) {
       if (result === undefined) throw thrown;

@@ -74,6 +74,7 @@ const DEFAULT_PER_PAGE = OPERATIONS.show_images_by_tag.queryParameters.find((par
 async function* walk(fetchPage: FetchPage, params: IterateImagesByTagParams, options: CallOptions): AsyncGenerator<ListedImage, void, undefined> {
   let seen = 0;
   let previous: readonly ListedImage[] = [];
+  let previousIds = idsOf(previous);
   // Image IDs listed since the pages asked for passed the total; kept only from there on.
   let pastTotal: Set<unknown> | undefined;
   const perPage = params.per_page ?? DEFAULT_PER_PAGE;
@@ -81,7 +82,8 @@ async function* walk(fetchPage: FetchPage, params: IterateImagesByTagParams, opt
     const { images, total } = await readPage(fetchPage, { ...params, page }, options);
     // A server that ignores `page` answers the same page for ever while its total promises more:
     // a page that repeats the one before makes no progress, and ends the walk as an invalid answer.
-    if (images.length > 0 && idsOf(images) === idsOf(previous)) throw invalid(`page ${page} repeats page ${page - 1}: the server does not seem to honour page`, page);
+    const ids = idsOf(images);
+    if (images.length > 0 && ids === previousIds) throw invalid(`page ${page} repeats page ${page - 1}: the server does not seem to honour page`, page);
     // A page that starts at or past the total can only come from a server that holds its pages to
     // fewer images than asked, and then it brings images not listed yet. One that brings none
     // (a server cycling through its last pages) makes no progress. It is checked against what was
@@ -95,6 +97,7 @@ async function* walk(fetchPage: FetchPage, params: IterateImagesByTagParams, opt
       for (const image of images) pastTotal.add(idOf(image));
     }
     previous = images;
+    previousIds = ids;
     for (const image of images) yield image;
     seen += images.length;
     // A page shorter than per_page does not end the walk: a server may hold its pages to fewer

@@ -25,6 +25,11 @@ export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 3, baseDelayMs: 500, max
  */
 export const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
 
+/** A failure result worth another try: a transient status from the service, never one the client made up (CLIENT.*). */
+export function isTransientFailure(failure: { http_status: number; error_code: string }): boolean {
+  return TRANSIENT_STATUSES.has(failure.http_status) && !failure.error_code.startsWith("CLIENT.");
+}
+
 /** The client's `retry` option: `false` (no retries), or some fields of RetryPolicy over the defaults. */
 export function checkRetry(value: unknown): RetryPolicy {
   if (value === false) return { ...DEFAULT_RETRY, maxRetries: 0 };

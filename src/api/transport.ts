@@ -70,7 +70,7 @@ function describeCause(error: unknown): string {
 }
 
 /** A redaction of each of `secrets` (the longest first, so that one inside another goes whole). */
-export function redactor(secrets: readonly (string | undefined)[]): Redact {
+function redactor(secrets: readonly (string | undefined)[]): Redact {
   const values = secrets.filter((s): s is string => !!s).sort((a, b) => b.length - a.length);
   return (text) => values.reduce((out, secret) => out.split(secret).join("[REDACTED]"), text);
 }

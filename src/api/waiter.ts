@@ -5,7 +5,7 @@
  */
 import { checkTimeout } from "./client.js";
 import { ModelArtsArgumentError, ModelArtsWaiterTimeoutError, type WaiterFailure } from "../errors.js";
-import { abortError, isTransientNetworkError, sleep, TRANSIENT_STATUSES } from "./retry.js";
+import { abortError, isTransientFailure, isTransientNetworkError, sleep } from "./retry.js";
 import type { CallOptions, FailureResult, HelperParams, Result, SuccessResult } from "./types.js";
 
 const OPERATION = "wait_for_sync_obs";
@@ -163,7 +163,7 @@ export async function waitForSyncObs(
     }
 
     if (result !== undefined && !result.is_success) {
-      if (!TRANSIENT_STATUSES.has(result.http_status) || result.error_code.startsWith("CLIENT.")) return result;
+      if (!isTransientFailure(result)) return result;
       lastFailure = { error_code: result.error_code, http_status: result.http_status, request_id: result.request_id };
       retryAfter = result.retry_after_ms ?? 0;
     } else if (result !== undefined) {

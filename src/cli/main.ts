@@ -57,6 +57,8 @@ function writeStdout(text: string): void {
   }
 }
 
+const VERSION_ARGUMENTS = new Set(["--version", "-V"]);
+
 function precomputedAnswer(argv: readonly string[]): string | undefined {
   if (argv.length !== 1) return undefined;
   const only = argv[0]!;
@@ -67,7 +69,9 @@ function precomputedAnswer(argv: readonly string[]): string | undefined {
   } catch {
     return undefined;
   }
-  return answers.helpWidth === helpWidth() && Object.hasOwn(answers.stdout, only) ? answers.stdout[only] : undefined;
+  if (!Object.hasOwn(answers.stdout, only)) return undefined;
+  // Only help is wrapped to a width; the version is the same line on any terminal.
+  return VERSION_ARGUMENTS.has(only) || answers.helpWidth === helpWidth() ? answers.stdout[only] : undefined;
 }
 
 // Node gets EPIPE where other tools die of SIGPIPE: once the reader of stdout or stderr has

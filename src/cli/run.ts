@@ -26,7 +26,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const names = program.commands.map((command) => command.name());
   if (!typed.startsWith("-") && typed !== "help" && !names.includes(typed)) {
     const error_msg = `unknown command '${typed}'`;
-    if (argv.includes("--json")) io.stdout.write(`${JSON.stringify({ is_success: false, error_code: "USAGE", error_msg }, null, 2)}\n`);
+    if (argv.includes("--json")) writeUsageJson(io, error_msg);
     const similar = suggestCommands(typed, names);
     const suggestion = similar.length === 0 ? "" : `Did you mean ${similar.join(" or ")}?\n`;
     io.stderr.write(`error: ${error_msg}\n${suggestion}Run "modelarts-annotations --help" for the commands.\n`);
@@ -39,8 +39,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       if (error.exitCode === 0) return EXIT.OK;
       // Commander has written its message to stderr; --json still promises a document on stdout.
       if (argv.includes("--json")) {
-        const error_msg = withoutOptionValues(error.message.replace(/^error: /, ""));
-        io.stdout.write(`${JSON.stringify({ is_success: false, error_code: "USAGE", error_msg }, null, 2)}\n`);
+        writeUsageJson(io, withoutOptionValues(error.message.replace(/^error: /, "")));
       }
       return EXIT.USAGE;
     }
@@ -51,4 +50,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     throw error;
   }
   return code;
+}
+
+/** The --json document of a usage error, which the command line promises on stdout whatever went wrong. */
+function writeUsageJson(io: CliIo, error_msg: string): void {
+  io.stdout.write(`${JSON.stringify({ is_success: false, error_code: "USAGE", error_msg }, null, 2)}\n`);
 }

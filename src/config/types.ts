@@ -1,13 +1,13 @@
 import type { Secret } from "../auth/secret.js";
 
-/** Credentials as a caller may pass them; plain strings are wrapped in `Secret` on the way in. */
-export type CredentialsInput =
-  | { ak: string; sk: string | Secret; securityToken?: string | Secret }
-  | { token: string | Secret }
-  | CredentialsProvider;
+/** AK/SK (with a security token when temporary) or a token; plain strings are wrapped in `Secret` on the way in. */
+type FixedCredentialsInput = { ak: string; sk: string | Secret; securityToken?: string | Secret } | { token: string | Secret };
+
+/** Credentials as a caller may pass them: fixed, or a provider of expiring ones. */
+export type CredentialsInput = FixedCredentialsInput | CredentialsProvider;
 
 /** What a credentials provider resolves to: temporary AK/SK (with its security token) or a token, and when it expires. */
-export type ProvidedCredentials = ({ ak: string; sk: string | Secret; securityToken?: string | Secret } | { token: string | Secret }) & {
+export type ProvidedCredentials = FixedCredentialsInput & {
   /** When the credentials stop working (a Date, or milliseconds since the epoch); absent for "until a 401 says so". */
   expiresAt?: Date | number;
 };

@@ -6,7 +6,7 @@
  */
 
 /** Longest stretch of work before the event loop gets a turn. */
-export const SLICE_MS = 8;
+const SLICE_MS = 8;
 
 export class Slices {
   #until = performance.now() + SLICE_MS;

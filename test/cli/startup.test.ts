@@ -195,4 +195,13 @@ describe("precomputed answers (src/cli/main.ts, scripts/build.mjs)", () => {
     expect(wide.stdout.replaceAll("\r\n", "\n")).not.toBe(answers.stdout["--help"]);
     expect(Math.max(...wide.stdout.split(/\r?\n/).map((line) => line.length))).toBeGreaterThan(80);
   });
+
+  test("the version is not wrapped, so it is printed at any width without the program", async () => {
+    const bin = join(isolated, "src/cli/main.cjs");
+    for (const arg of ["--version", "-V"]) {
+      const wide = await runBin(bin, [arg], 120);
+      expect(wide.code, arg).toBe(0);
+      expect(wide.stdout.replaceAll("\r\n", "\n"), arg).toBe(answers.stdout[arg]);
+    }
+  });
 });

@@ -36,9 +36,9 @@ export function connect(flags: ClientFlags): { das: DataAnnotationsApi; label: L
   return { das: new DataAnnotationsApi(client), label: new LabelApi(client) };
 }
 
-/** The service said no: the result itself with --json, one line on stderr either way. */
-export function serviceFailure(out: Output, result: FailureResult): number {
-  if (out.json) out.result(result, () => "");
+/** The service said no: the result itself (and `extra` fields) with --json, one line on stderr either way. */
+export function serviceFailure(out: Output, result: FailureResult, extra: Record<string, unknown> = {}): number {
+  if (out.json) out.result({ ...result, ...extra }, () => "");
   const request = result.request_id === null ? "" : `, request ${result.request_id}`;
   out.error(`${result.error_code}: ${result.error_msg} (HTTP ${result.http_status}${request})`);
   return EXIT.SERVICE;

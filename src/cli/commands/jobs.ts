@@ -93,12 +93,7 @@ export function syncObs(io: CliIo, flags: JobFlags & { wait?: boolean; timeout?:
       }
       throw error;
     }
-    if (!settled.is_success) {
-      if (out.json) out.result({ ...settled, ...which }, () => "");
-      const request = settled.request_id === null ? "" : `, request ${settled.request_id}`;
-      out.error(`${settled.error_code}: ${settled.error_msg} (HTTP ${settled.http_status}${request})`);
-      return EXIT.SERVICE;
-    }
+    if (!settled.is_success) return serviceFailure(out, settled, which);
     const seconds = (settled.elapsedMs / 1000).toFixed(1);
     out.result({ ...settled, ...which }, () => `Sync of job ${id} ${colourStatus(out.out, settled.sync_status)} (${settled.sync_status}) after ${seconds} s.`);
     if (settled.sync_status === 2) {
@@ -332,7 +327,7 @@ export function deleteImages(io: CliIo, given: string[], flags: JobFlags & { dry
   });
 }
 
-const tagNames = (tags: readonly (string | { tag: string })[]): string[] => tags.map((tag) => (typeof tag === "string" ? tag : tag.tag));
+const tagNames = (tags: readonly ImageTag[]): string[] => tags.map((tag) => (typeof tag === "string" ? tag : tag.tag));
 
 /**
  * delete-image: one image by delete_selected_image. Its --json document has the same keys on
