@@ -4,6 +4,7 @@
 //
 //   npm run size                # compiles src/ first (npm run build), then measures out/lib
 //   npm run size -- --no-build  # measures out/lib as it is
+//   npm run size -- --by-file   # contributors per module instead of per folder
 //
 // The build runs by default so that the figure is never that of stale JavaScript.
 
@@ -12,7 +13,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { BUILT_ENTRY, BundleError, GZIP_LIMIT_BYTES, REPO_ROOT, bytesByOrigin, formatKiB, gzipShareByOrigin, measureEntry, measurePackage } from "./lib/bundle-size.mjs";
 
-const { values } = parseArgs({ options: { "no-build": { type: "boolean", default: false }, top: { type: "string", default: "12" } } });
+const { values } = parseArgs({ options: { "no-build": { type: "boolean", default: false }, top: { type: "string", default: "12" }, "by-file": { type: "boolean", default: false } } });
 
 if (!values["no-build"]) {
   // The JavaScript of the build (scripts/build.mjs); the declarations do not change the figure.
@@ -42,9 +43,9 @@ console.log(`ratio to openapi-fetch: ${(ours.gzipBytes / openapiFetch.gzipBytes)
 
 // Gzip is what the limit counts, and it charges little for repeated text: the second column is
 // what each origin's code costs there, measured by leaving it out.
-const shares = new Map((await gzipShareByOrigin(BUILT_ENTRY)).map(({ origin, gzipBytes }) => [origin, gzipBytes]));
+const shares = new Map((await gzipShareByOrigin(BUILT_ENTRY, { byFile: values["by-file"] })).map(({ origin, gzipBytes }) => [origin, gzipBytes]));
 console.log(`\nlargest contributors (minified bytes in the bundle; gzip bytes the bundle would lose without them):`);
-for (const { origin, bytes } of bytesByOrigin(ours.inputs).slice(0, Number(values.top))) {
+for (const { origin, bytes } of bytesByOrigin(ours.inputs, { byFile: values["by-file"] }).slice(0, Number(values.top))) {
   console.log(`  ${formatKiB(bytes).padStart(9)}  ${formatKiB(shares.get(origin) ?? 0).padStart(8)} gz  ${origin}`);
 }
 

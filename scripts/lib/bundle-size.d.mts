@@ -31,5 +31,5 @@ export interface BundleMeasurement {
 /** Throws BundleError (listing esbuild's errors) when the bundle does not build. */
 export declare function measureEntry(entry?: string): Promise<BundleMeasurement>;
 export declare function measurePackage(name: string): Promise<BundleMeasurement>;
-export declare function bytesByOrigin(inputs: readonly BundleInput[]): { origin: string; bytes: number }[];
+export declare function bytesByOrigin(inputs: readonly BundleInput[], options?: { byFile?: boolean }): { origin: string; bytes: number }[];
 export declare function formatKiB(bytes: number): string;

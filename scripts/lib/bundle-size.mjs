@@ -68,8 +68,12 @@ export function measurePackage(name) {
   );
 }
 
-/** Input files grouped by package ("openapi-fetch", "ajv", ...) or, for the repository's own, by second level ("src/api", "generated/validators.js"). */
-export function bytesByOrigin(inputs) {
+/**
+ * Input files grouped by package ("openapi-fetch", "ajv", ...) or, for the repository's own, by
+ * second level ("src/api", "generated/validators.js"); with `byFile`, each of the repository's
+ * own files on its own ("src/api/invoke.js"), which is what a budget per module needs.
+ */
+export function bytesByOrigin(inputs, { byFile = false } = {}) {
   const totals = new Map();
   for (const { file, bytes } of inputs) {
     const parts = file.split(/[\\/]/);
@@ -78,7 +82,7 @@ export function bytesByOrigin(inputs) {
     if (nm !== -1) origin = parts[nm + 1]?.startsWith("@") ? `${parts[nm + 1]}/${parts[nm + 2]}` : parts[nm + 1];
     else {
       const src = parts.findIndex((part) => part === "src" || part === "generated");
-      origin = src === -1 ? file : parts.slice(src, src + 2).join("/");
+      origin = src === -1 ? file : parts.slice(src, byFile ? undefined : src + 2).join("/");
     }
     totals.set(origin, (totals.get(origin) ?? 0) + bytes);
   }
@@ -93,7 +97,7 @@ export function bytesByOrigin(inputs) {
  * longer runs, but still parses) minified and gzipped. Exact for the figure's own text only up to
  * esbuild's choice of short names, which is why totals are not compared with gzipBytes.
  */
-export async function gzipShareByOrigin(entry = BUILT_ENTRY) {
+export async function gzipShareByOrigin(entry = BUILT_ENTRY, { byFile = false } = {}) {
   const result = await build({
     ...BROWSER_BUNDLE_OPTIONS,
     minify: false,
@@ -109,7 +113,7 @@ export async function gzipShareByOrigin(entry = BUILT_ENTRY) {
   const text = result.outputFiles[0].text.replace(/^export \{[^}]*\};?\s*$/m, "");
   const modules = text.split(/^(?=\/\/ \S+$)/m).map((code) => {
     const file = /^\/\/ (\S+)$/m.exec(code.split("\n", 1)[0])?.[1];
-    return { code, origin: file === undefined ? undefined : bytesByOrigin([{ file, bytes: 1 }])[0].origin };
+    return { code, origin: file === undefined ? undefined : bytesByOrigin([{ file, bytes: 1 }], { byFile })[0].origin };
   });
   const gzipOf = async (code) => gzipSize((await transform(code, { minifyWhitespace: true, format: "esm", logLevel: "silent" })).code);
   const whole = await gzipOf(text);
