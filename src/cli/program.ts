@@ -60,11 +60,11 @@ function seconds(value: string): number {
   return parsed;
 }
 
-function examples(...lines: string[]): string {
+export function examples(...lines: string[]): string {
   return `\nExamples:\n${lines.map((line) => (line.startsWith("#") ? `  ${line}` : `  $ modelarts-annotations ${line}`)).join("\n")}\n`;
 }
 
-function withClientOptions(command: Command): Command {
+export function withClientOptions(command: Command): Command {
   // A group of their own, so each command's help shows what is particular to it first.
   return command
     .optionsGroup("Connection and output options:")
@@ -85,21 +85,30 @@ function serviceCommand(parent: Command, name: string, id: readonly [string, str
   return withClientOptions(parent.command(name).requiredOption(id[0], id[1]));
 }
 
-/** The command tree; `run` receives each action's exit code. */
-export function buildProgram(io: CliIo, version: string, run: (code: Promise<number>) => Promise<void>): Command {
-  const program = new Command("modelarts-annotations");
-  program
-    .description("Manage ModelArts manual-annotation (DataAnnotations) jobs: sync OBS data, list and retag images, read tag statistics.")
-    .version(version, "-V, --version", "print the version")
+/**
+ * A root command that writes through `io`, never quotes an option's value in an error, and
+ * throws instead of exiting (run.ts turns what it throws into the exit code); the commands
+ * added to it inherit all of that.
+ */
+export function rootCommand(io: CliIo): Command {
+  return new Command("modelarts-annotations")
     .helpOption("-h, --help", "show help for a command")
-    .helpCommand("help [command]", "show help for a command")
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
       outputError: (text, write) => write(withoutOptionValues(text)),
     })
-    .showHelpAfterError('(run with --help for usage)')
-    .exitOverride()
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride();
+}
+
+/** The command tree; `run` receives each action's exit code. */
+export function buildProgram(io: CliIo, version: string, run: (code: Promise<number>) => Promise<void>): Command {
+  const program = rootCommand(io);
+  program
+    .description("Manage ModelArts manual-annotation (DataAnnotations) jobs: sync OBS data, list and retag images, read tag statistics.")
+    .version(version, "-V, --version", "print the version")
+    .helpCommand("help [command]", "show help for a command")
     // Needed for the emulator command's pass-through; the program's own options all come first anyway.
     .enablePositionalOptions()
     .addHelpText(
@@ -108,6 +117,7 @@ export function buildProgram(io: CliIo, version: string, run: (code: Promise<num
         examples(
           "sync-obs -j 282 --wait",
           "images -j 282 --tag cat --all --json",
+          "call get_tag_statistics -j 282   # any operation by its operationId: see call --help",
           "config set-context dev --region cn-north-4 --project-id <id> --ak <ak> --sk -",
           "emulator --obs-root ./obs --seed jobs.yaml",
         ),
@@ -258,6 +268,18 @@ export function buildProgram(io: CliIo, version: string, run: (code: Promise<num
       ),
     )
     .action((name: string, flags, command: Command) => run(lazyConfig().then((m) => m.setContext(io, name, command.opts()))));
+
+  program
+    .command("call")
+    .summary("Call any operation of the spec by its operationId (see call --help)")
+    .description("Call any operation of the spec by its operationId, with its parameters as options")
+    // The operations are known only once the operation table is loaded, which --help of the other commands must not wait for: call parses its own arguments.
+    .helpOption(false)
+    .passThroughOptions()
+    .allowUnknownOption()
+    .argument("[operation]")
+    .argument("[options...]")
+    .action((operation: string | undefined, args: string[]) => run(import("./commands/call.js").then((m) => m.call(io, operation === undefined ? args : [operation, ...args]))));
 
   program
     .command("emulator")

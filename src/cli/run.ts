@@ -22,6 +22,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   // The emulator parses its own options, so its real usage is what "emulator --help" prints.
   if (argv[0] === "help" && argv[1] === "emulator") argv = ["emulator", "--help"];
+  // The same for call, whose operations are its own subcommands: "help call sync_obs" too.
+  if (argv[0] === "help" && argv[1] === "call") argv = ["call", ...argv.slice(2, 3), "--help"];
   const typed = argv[0]!;
   const names = program.commands.map((command) => command.name());
   if (!typed.startsWith("-") && typed !== "help" && !names.includes(typed)) {

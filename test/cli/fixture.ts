@@ -18,6 +18,8 @@ export const JOBS: EmulatorJob[] = [
   { id: "282", name: "cats", data_path: "obs://bucket/cats/", project_id: TEST_PROJECT_ID, type: 0 },
   { id: "283", name: "many", data_path: "obs://bucket/many/", type: 0 },
   { id: "284", name: "retag", data_path: "obs://bucket/retag/", type: 0 },
+  // Images that `call` deletes (every-operation.test.ts), apart from those of 284 that the other commands delete.
+  { id: "285", name: "calls", data_path: "obs://bucket/calls/", type: 0 },
   { id: "290", name: "boxes", data_path: "obs://bucket/boxes/", type: 1 },
   { id: "291", name: "gone", data_path: "obs://bucket/not-there/", type: 0 },
   // Never synced by the fixture: a sync of it shows that sync-obs did the work.
@@ -29,6 +31,7 @@ export const ANNOTATION_JOBS: EmulatorAnnotationJob[] = [{ id: BOXES_REVIEW, dat
 export const MANY = 25;
 export const cat = (name: string) => imageIdOf("bucket", `cats/${name}`);
 export const retag = (name: string) => imageIdOf("bucket", `retag/${name}`);
+export const called = (name: string) => imageIdOf("bucket", `calls/${name}`);
 export const box = imageIdOf("bucket", "boxes/x.png");
 
 export interface CliFixture {
@@ -56,6 +59,9 @@ export function useCliEmulator({ syncDelayMs = 0 }: { syncDelayMs?: number } = {
       "bucket/retag/one.png": tinyPng(),
       "bucket/retag/two.png": tinyPng(),
       "bucket/retag/three.png": tinyPng(),
+      "bucket/calls/one.png": tinyPng(),
+      "bucket/calls/two.png": tinyPng(),
+      "bucket/calls/three.png": tinyPng(),
       "bucket/boxes/x.png": tinyPng(100, 80),
       "bucket/fresh/one.png": tinyPng(),
       "bucket/fresh/two.png": tinyPng(),
@@ -69,7 +75,7 @@ export function useCliEmulator({ syncDelayMs = 0 }: { syncDelayMs?: number } = {
     await writeFile(config, stringify({ "current-context": "test", contexts: [context] }), { mode: 0o600 });
     const env = { HOME: home, MODELARTS_CONFIG: config };
     // Slow syncs are for watching the syncing state; such a fixture starts with nothing synced.
-    if (syncDelayMs === 0) for (const id of ["282", "283", "284", "290"]) expect(await emulator.syncAndWait(id)).toBe(1);
+    if (syncDelayMs === 0) for (const id of ["282", "283", "284", "285", "290"]) expect(await emulator.syncAndWait(id)).toBe(1);
     const run = (args: string[], options: CliRunOptions = {}) => cli(args, { ...options, env: { ...env, ...options.env } });
     fixture = {
       emulator,

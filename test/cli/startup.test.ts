@@ -27,6 +27,8 @@ const COMMANDS = [
   "tags",
   "tag-stats",
   "validation",
+  "call",
+  "call query_validation",
   "config",
   "config view",
   "config get-contexts",

@@ -2,9 +2,9 @@
  * The commands that call the service: each is a helper call of DataAnnotationsApi or LabelApi,
  * its answer printed as text or JSON, and its outcome turned into an exit code.
  */
-import { readFile } from "node:fs/promises";
 import { ModelArtsWaiterTimeoutError, OPERATIONS, type components, type FailureResult, type HelperParams, type WaitForSyncObsResult } from "../../index.node.js";
 import { EXIT } from "../exit-codes.js";
+import { readBody } from "../body.js";
 import type { Output, CliIo } from "../output.js";
 import { ProgressLine } from "../progress.js";
 import type { ClientFlags } from "../program.js";
@@ -242,21 +242,6 @@ interface ModifyFlags extends JobFlags {
   tag?: string[];
   untag?: boolean;
   body?: string;
-}
-
-async function readBody(source: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = source === "-" ? await readStdin("--body") : await readFile(source, "utf8");
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    throw new UsageError(`cannot read --body ${source}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new UsageError(`--body ${source} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
-  }
 }
 
 /**
