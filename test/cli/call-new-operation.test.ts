@@ -63,8 +63,10 @@ afterAll(async () => {
 });
 
 describe("a twelfth operation in a copy of the spec", () => {
-  test("is in that copy's operation table, beside the eleven", () => {
-    expect(Object.keys(table)).toHaveLength(12);
+  test("is in that copy's operation table, beside the spec's own", async () => {
+    const { OPERATIONS } = await import("../../generated/operations.js");
+    expect(OPERATIONS).not.toHaveProperty("rename_tag");
+    expect(Object.keys(table)).toEqual([...Object.keys(OPERATIONS), "rename_tag"]);
     expect(table.rename_tag).toMatchObject({ method: "post", path: NEW_PATH, pathParameters: ["project_id", "data_annotation_id"], body: { required: true } });
     expect(table.rename_tag!.queryParameters.map((p) => p.name)).toEqual(["dry_run", "max_images", "match"]);
   });
@@ -137,7 +139,7 @@ describe("a twelfth operation in a copy of the spec", () => {
     const files = (await readdir(join(REPO, "src/cli"), { recursive: true })).filter((name) => name.endsWith(".ts"));
     expect(files).toContain("call-command.ts");
     for (const name of files) expect(await readFile(join(REPO, "src/cli", name), "utf8"), name).not.toContain("rename_tag");
-    // The same builder serves the real table: the repository's eleven, without rename_tag.
+    // The same builder serves the real table, without rename_tag.
     const { OPERATIONS } = await import("../../generated/operations.js");
     const io = capture();
     const call = buildCallProgram(OPERATIONS, io, () => {}).commands[0]!;
