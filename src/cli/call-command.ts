@@ -6,7 +6,7 @@
  * body comes from --body. A function of the table alone (no I/O, no client):
  * test/cli/call-new-operation.test.ts hands it a table with an operation the spec lacks.
  */
-import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import type { OperationEntry, ParameterEntry } from "../index.node.js";
 import { BODY_SOURCES } from "./body.js";
 import type { CliIo } from "./output.js";
@@ -251,6 +251,6 @@ export async function parseCall<T>(table: CallableTable<T>, io: CliIo, args: rea
   }
   await root.parseAsync(["call", ...args], { from: "user" });
   // Commander returns without an action only if some option ended the parse without throwing.
-  if (request === undefined) throw new CommanderError(2, "modelarts-annotations.call", "error: no operation was called");
+  if (request === undefined) throw new UsageError("no operation was called", 'Run "modelarts-annotations call --help" for the operations.');
   return request;
 }

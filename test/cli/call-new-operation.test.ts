@@ -17,7 +17,7 @@ import { CommanderError } from "commander";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { OperationEntry } from "../../src/index.node.js";
 import { readBody } from "../../src/cli/body.js";
-import { buildCallProgram, parseCall } from "../../src/cli/call-command.js";
+import { buildCallProgram, parseCall, type CallableOperation } from "../../src/cli/call-command.js";
 import type { CliIo } from "../../src/cli/output.js";
 import { UsageError } from "../../src/cli/usage.js";
 import { REPO } from "./run.js";
@@ -144,5 +144,48 @@ describe("a twelfth operation in a copy of the spec", () => {
     const io = capture();
     const call = buildCallProgram(OPERATIONS, io, () => {}).commands[0]!;
     expect(call.commands.map((command) => command.name())).toEqual(Object.keys(OPERATIONS));
+  });
+});
+
+describe("parameters of any type and name, in a table made by hand", () => {
+  // Every kind of query parameter the table can describe, and names the CLI's own options already have.
+  const entry = {
+    operationId: "list_things",
+    tag: "DataAnnotations",
+    method: "get",
+    path: "/v1/{project_id}/things/{config}",
+    pathParameters: ["project_id", "config"],
+    queryParameters: [
+      { name: "region", type: "string" },
+      { name: "json", type: "boolean" },
+      { name: "ratio", type: "number", minimum: 0, maximum: 1 },
+      { name: "ids", type: "array" },
+      { name: "filter", type: "object" },
+      { name: "sortOrder", type: "string", enum: ["asc", "desc"] },
+    ],
+    body: null,
+  } as const satisfies CallableOperation;
+  const handMade = { list_things: entry };
+
+  test("a parameter named like a client option gets its place as a prefix; the client option keeps its meaning", async () => {
+    const args = ["list_things", "--path-config", "c1", "--query-region", "eu", "--query-json", "false", "--region", "cn-north-4", "--json"];
+    const request = await parseCall(handMade, capture(), args);
+    expect(request).toMatchObject({ params: { config: "c1", region: "eu", json: false }, flags: { region: "cn-north-4", json: true } });
+  });
+
+  test("numbers, repeated array values, JSON objects and enums become the types the table gives", async () => {
+    const args = ["list_things", "--path-config", "c1", "--ratio", "0.25", "--ids", "a", "--ids", "b", "--filter", '{"tag":"cat"}', "--sort-order", "desc"];
+    const request = await parseCall(handMade, capture(), args);
+    expect(request!.params).toEqual({ config: "c1", ratio: 0.25, ids: ["a", "b"], filter: { tag: "cat" }, sortOrder: "desc" });
+    for (const [extra, message] of [
+      [["--ratio", "2"], "must be from 0 to 1."],
+      [["--ratio", "half"], "must be a number."],
+      [["--filter", "[1]"], "must be a JSON object."],
+      [["--sort-order", "up"], "must be one of asc, desc."],
+    ] as const) {
+      const io = capture();
+      await expect(parseCall(handMade, io, ["list_things", "--path-config", "c1", ...extra])).rejects.toBeInstanceOf(CommanderError);
+      expect(io.err()).toContain(message);
+    }
   });
 });
