@@ -4,13 +4,14 @@
  * body, and the outcomes' output and exit codes, which are those of the other commands.
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { OPERATIONS, type OperationEntry } from "../../generated/operations.js";
 import { TEST_SK } from "../support/emulator.js";
 import { cat, useCliEmulator } from "./fixture.js";
-import { jsonOf } from "./run.js";
+import { jsonOf, startCli } from "./run.js";
 
 const cli = useCliEmulator();
 
@@ -152,4 +153,30 @@ describe("outcomes", () => {
     expect(text.stdout).toBe(json.stdout);
     expect(jsonOf(json)).toMatchObject({ is_success: true, tag_count: expect.any(Array), tags_stat: expect.any(Array) });
   });
+});
+
+test("Ctrl+C while the call waits for an answer: exit 130, and with --json the document says so", async () => {
+  // A server that takes the connection and never answers, so the call is still waiting when the signal comes.
+  const sockets: Socket[] = [];
+  let connected!: () => void;
+  const accepted = new Promise<void>((resolve) => (connected = resolve));
+  const silent = createServer((socket) => {
+    sockets.push(socket);
+    connected();
+  });
+  await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+  try {
+    const { port } = silent.address() as { port: number };
+    const env = { HOME: cli().home, MODELARTS_CONFIG: `${cli().home}/config.yaml` };
+    const run = startCli(["call", "sync_obs_status", "-j", "282", "--endpoint", `http://127.0.0.1:${port}`, "--json"], env);
+    await accepted;
+    run.child.kill("SIGINT");
+    const result = await run.done;
+    expect(result.code).toBe(130);
+    expect(jsonOf(result)).toMatchObject({ is_success: false, error_code: "INTERRUPTED" });
+    expect(result.stderr).toMatch(/^error: /);
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => silent.close(resolve));
+  }
 });
