@@ -7,8 +7,6 @@ import { readFile } from "node:fs/promises";
 import { readStdin } from "./stdin.js";
 import { UsageError } from "./usage.js";
 
-export const BODY_SOURCES = 'JSON text, a file (@file.json or file.json), or "-" to read stdin';
-
 /**
  * `source` as --body takes it: "-" reads stdin; text that starts with `{` or `[` is the JSON
  * itself (no file name starts so, and a body is always an object or array); "@path" or any

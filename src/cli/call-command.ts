@@ -8,9 +8,8 @@
  */
 import { Command, InvalidArgumentError, Option } from "commander";
 import type { OperationEntry, ParameterEntry } from "../index.node.js";
-import { BODY_SOURCES } from "./body.js";
 import type { CliIo } from "./output.js";
-import { examples, rootCommand, suggestCommands, withClientOptions, type ClientFlags } from "./program.js";
+import { BODY_SOURCES, examples, rootCommand, suggestCommands, withClientOptions, type ClientFlags } from "./program.js";
 import { UsageError } from "./usage.js";
 
 /** What `call` reads of an operation: its table entry without the validator (the helper validates). */

@@ -78,6 +78,9 @@ export function withClientOptions(command: Command): Command {
     .optionsGroup("Options:");
 }
 
+/** What --body takes (see body.ts, which reads it). */
+export const BODY_SOURCES = 'JSON text, a file (@file.json or file.json), or "-" to read stdin';
+
 /** A command that calls the service; its identifying option comes first in its help. */
 const JOB_OPTION: readonly [string, string] = ["-j, --data-annotation-id <id>", "ID of the manual-annotation job, e.g. 282"];
 
@@ -164,7 +167,7 @@ export function buildProgram(io: CliIo, version: string, run: (code: Promise<num
     .option("--image-id <id>", 'an image to retag (repeatable; "-" reads IDs from stdin, one per line); each gets the --tag set', collect)
     .option("--tag <name>", "a tag the images get (repeatable); replaces their current tags", collect)
     .option("--untag", "remove every tag from the images")
-    .option("--body <file>", 'the whole request body as JSON ("-" reads stdin), for several tag sets or detection boxes')
+    .option("--body <json|@file|->", `the whole request body, for several tag sets or detection boxes: ${BODY_SOURCES}`)
     .addHelpText(
       "after",
       examples(

@@ -119,6 +119,14 @@ describe("the body: inline JSON, a file, or stdin", () => {
     expect(jsonOf(await cli().run([...args, join(dir, "ids.json")]))).toEqual(answer);
     expect(jsonOf(await cli().run([...args, "-"], { input: JSON.stringify({ image_id: [cat("a.png"), cat("b.png")] }) }))).toEqual(answer);
   });
+
+  test("a body that cannot be read points to the operation's help; modify-image takes the same forms", async () => {
+    const bad = await cli().run(["call", "get_image_info_by_ids", "-j", "282", "--body", "[1,"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^error: --body \(inline JSON\) is not valid JSON: .*\nRun "modelarts-annotations call get_image_info_by_ids --help" for its options\.\n$/);
+    const inline = await cli().run(["modify-image", "-j", "282", "--body", JSON.stringify({ images: [{ image_id: cat("c.jpg"), tags: ["cat"] }] })]);
+    expect(inline).toMatchObject({ code: 0, stdout: "Retagged 1 image in job 282.\n" });
+  });
 });
 
 describe("outcomes", () => {

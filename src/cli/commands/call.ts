@@ -8,6 +8,7 @@ import { readBody } from "../body.js";
 import { parseCall, type CallRequest } from "../call-command.js";
 import { EXIT } from "../exit-codes.js";
 import type { CliIo } from "../output.js";
+import { UsageError } from "../usage.js";
 import { connect, guarded, interruptible, outputFor, serviceFailure } from "./common.js";
 
 type AnyHelper = (params: Record<string, unknown>, options: { signal: AbortSignal }) => Promise<{ is_success: boolean }>;
@@ -23,11 +24,19 @@ export async function call(io: CliIo, args: readonly string[]): Promise<number> 
   return request === undefined ? parsed : perform(io, request);
 }
 
+/** A bad --body names the operation's own help, where --body's forms are listed. */
+function pointToHelp(request: CallRequest): (error: unknown) => never {
+  return (error) => {
+    if (error instanceof UsageError) throw new UsageError(error.message, `Run "modelarts-annotations call ${request.operationId} --help" for its options.`);
+    throw error;
+  };
+}
+
 async function perform(io: CliIo, request: CallRequest): Promise<number> {
   const out = outputFor(io, request.flags);
   return guarded(out, async () => {
     // The body is read and parsed before any client exists: a bad one sends nothing.
-    const params = request.body === undefined ? request.params : { ...request.params, body: await readBody(request.body) };
+    const params = request.body === undefined ? request.params : { ...request.params, body: await readBody(request.body).catch(pointToHelp(request)) };
     const { das, label } = connect(request.flags);
     // The helpers are named by operationId, one per operation of each tag (tsc checks it: src/api, HelpersOf).
     const api: object | undefined = { DataAnnotations: das, Label: label }[request.tag];
