@@ -154,11 +154,21 @@ describe("outcomes", () => {
     expect(context.stderr).toMatch(/^error: .*prod/m);
   });
 
-  test("the answer is the helper's result, the same with and without --json", async () => {
+  test("without --json, a control character from the service reaches the terminal escaped, in JSON that still parses", async () => {
+    const body = JSON.stringify({ images: [{ image_id: cat("b.png"), tags: ["evil\u009b2J"] }] });
+    expect(await cli().run(["call", "modify_image_info", "-j", "282", "--body", body])).toMatchObject({ code: 0 });
+    const text = await cli().run(["call", "get_image_info_by_id", "-j", "282", "--image-id", cat("b.png")]);
+    expect(text.stdout).not.toContain("\u009b");
+    expect(text.stdout).toContain('"evil\\u009b2J"');
+    expect(jsonOf(text)).toMatchObject({ tags: ["evil\u009b2J"] });
+  });
+
+  test("the answer is the helper's result, the same document with and without --json", async () => {
     const text = await cli().run(["call", "get_tag_statistics", "-j", "282"]);
     const json = await cli().run(["call", "get_tag_statistics", "-j", "282", "--json"]);
     expect(text).toMatchObject({ code: 0, stderr: "" });
-    expect(text.stdout).toBe(json.stdout);
+    // Equal as JSON: the text escapes C1 control characters that --json leaves as they are (see above).
+    expect(jsonOf(text)).toEqual(jsonOf(json));
     expect(jsonOf(json)).toMatchObject({ is_success: true, tag_count: expect.any(Array), tags_stat: expect.any(Array) });
   });
 });

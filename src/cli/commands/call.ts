@@ -7,7 +7,7 @@ import { OPERATIONS, type FailureResult } from "../../index.node.js";
 import { readBody } from "../body.js";
 import { parseCall, type CallRequest } from "../call-command.js";
 import { EXIT } from "../exit-codes.js";
-import type { CliIo } from "../output.js";
+import { printable, type CliIo } from "../output.js";
 import { UsageError } from "../usage.js";
 import { connect, guarded, interruptible, outputFor, serviceFailure } from "./common.js";
 
@@ -44,7 +44,8 @@ async function perform(io: CliIo, request: CallRequest): Promise<number> {
     if (typeof helper !== "function") throw new Error(`${request.operationId} (tag ${request.tag}) has no helper in DataAnnotationsApi or LabelApi`);
     const result = await interruptible((signal) => (helper as AnyHelper).call(api, params, { signal }));
     if (!result.is_success) return serviceFailure(out, result as FailureResult);
-    out.result(result, () => JSON.stringify(result, null, 2));
+    // JSON escapes C0 controls but not C1 (U+0080 to U+009F, such as a CSI): escaped here too, for a terminal; still valid JSON.
+    out.result(result, () => printable(JSON.stringify(result, null, 2)));
     return EXIT.OK;
   });
 }
