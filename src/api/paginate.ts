@@ -6,8 +6,8 @@
  */
 import { OPERATIONS } from "../../generated/operations.js";
 import type { ModelArtsClient } from "./client.js";
-import { ModelArtsArgumentError, ModelArtsServiceError, ModelArtsValidationError } from "../errors.js";
-import { checkedArguments, checkedCallOptions } from "./invoke.js";
+import { ModelArtsServiceError, ModelArtsValidationError, type ServiceFailure } from "../errors.js";
+import { checkedArguments, checkedCallOptions, invalidAnswer } from "./invoke.js";
 import type { CallOptions, HelperParams, Result, SuccessResult } from "./types.js";
 
 const OPERATION = "iterate_images_by_tag";
@@ -20,44 +20,9 @@ export type ListedImage = SuccessResult<"show_images_by_tag">["images"][number];
 
 type FetchPage = (params: HelperParams<"show_images_by_tag">, options: CallOptions) => Promise<Result<"show_images_by_tag">>;
 
-/**
- * Checks the arguments when the iterator is made rather than at the first `next()`, so that a
- * mistake surfaces where the call is written. The first page request runs the helper's own
- * validation again, which stays the authority.
- */
-function checkArguments(client: ModelArtsClient, params: IterateImagesByTagParams, options: CallOptions): void {
-  if (params === null || typeof params !== "object" || Array.isArray(params)) {
-    throw new ModelArtsArgumentError("params", "must be an object of the operation's parameters", OPERATION);
-  }
-  if ((params as { page?: unknown }).page !== undefined) {
-    throw new ModelArtsValidationError("page", "is chosen by the iterator, which reads every page from 1; leave it out", OPERATION);
-  }
-  checkedCallOptions(client, options, OPERATION);
-  checkedArguments(client, "show_images_by_tag", params);
-}
-
-function invalid(problem: string, number: number): ModelArtsServiceError {
-  return new ModelArtsServiceError(
-    // A success result carries no status; 200 is the only success the spec gives this operation.
-    { error_code: "CLIENT.INVALID_RESPONSE", error_msg: problem, http_status: 200, request_id: null },
-    "show_images_by_tag",
-    `page ${number}`,
-  );
-}
-
-/**
- * One page, or its failure thrown as ModelArtsServiceError. The helper has already retried what
- * the client's retry policy retries. Helpers pass a 2xx body through as it came; the walk relies
- * on `images` and `total`, so a page without them (a proxy's `{}`, a cut-down body) is an invalid
- * answer, not a crash mid-loop.
- */
-async function readPage(fetchPage: FetchPage, params: HelperParams<"show_images_by_tag">, options: CallOptions): Promise<SuccessResult<"show_images_by_tag">> {
-  const result = await fetchPage(params, options);
-  if (!result.is_success) throw new ModelArtsServiceError(result, "show_images_by_tag", `page ${params.page}`);
-  const { images, total } = result as { images?: unknown; total?: unknown };
-  if (Array.isArray(images) && typeof total === "number" && Number.isFinite(total)) return result;
-  throw invalid("the success body has no images list or no numeric total", params.page!);
-}
+/** `failure` as the error of page `page`: a walk has no result to return it in. */
+const pageError = (failure: ServiceFailure, page: number): ModelArtsServiceError => new ModelArtsServiceError(failure, "show_images_by_tag", `page ${page}`);
+const invalid = (problem: string, page: number): ModelArtsServiceError => pageError(invalidAnswer(problem), page);
 
 const idOf = (image: ListedImage): unknown => (image as { image_id?: unknown }).image_id;
 const idsOf = (images: readonly ListedImage[]): string => JSON.stringify(images.map(idOf));
@@ -79,7 +44,13 @@ async function* walk(fetchPage: FetchPage, params: IterateImagesByTagParams, opt
   let pastTotal: Set<unknown> | undefined;
   const perPage = params.per_page ?? DEFAULT_PER_PAGE;
   for (let page = 1; ; page += 1) {
-    const { images, total } = await readPage(fetchPage, { ...params, page }, options);
+    // The helper has already retried what the client's retry policy retries.
+    const result = await fetchPage({ ...params, page }, options);
+    if (!result.is_success) throw pageError(result, page);
+    // Helpers pass a 2xx body through as it came; the walk relies on `images` and `total`, so a
+    // page without them (a proxy's `{}`, a cut-down body) is an invalid answer, not a crash mid-loop.
+    const { images, total } = result;
+    if (!Array.isArray(images) || !Number.isFinite(total)) throw invalid("the success body has no images list or no numeric total", page);
     // A server that ignores `page` answers the same page for ever while its total promises more:
     // a page that repeats the one before makes no progress, and ends the walk as an invalid answer.
     const ids = idsOf(images);
@@ -115,6 +86,12 @@ export function iterateImagesByTag(
   params: IterateImagesByTagParams,
   options: CallOptions = {},
 ): AsyncGenerator<ListedImage, void, undefined> {
-  checkArguments(client, params, options);
+  // Checked when the iterator is made rather than at the first `next()`, so that a mistake
+  // surfaces where the call is written. The first page request checks them again, as every call does.
+  checkedCallOptions(client, options, OPERATION);
+  checkedArguments(client, "show_images_by_tag", params);
+  if ((params as { page?: unknown }).page !== undefined) {
+    throw new ModelArtsValidationError("page", "is chosen by the iterator, which reads every page from 1; leave it out", OPERATION);
+  }
   return walk(fetchPage, params, options);
 }

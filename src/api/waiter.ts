@@ -3,8 +3,8 @@
  * polling loop. This one backs off, retries what is worth retrying, keeps each poll inside the
  * deadline, and can be cancelled without leaving a timer that would keep the process alive.
  */
-import { checkTimeout } from "./client.js";
 import { ModelArtsArgumentError, ModelArtsWaiterTimeoutError, type WaiterFailure } from "../errors.js";
+import { checkedCallOptions, checkParams, checkSignal, invalidAnswer } from "./invoke.js";
 import { abortError, isTransientFailure, isTransientNetworkError, sleep } from "./retry.js";
 import type { CallOptions, FailureResult, HelperParams, Result, SuccessResult } from "./types.js";
 
@@ -80,15 +80,10 @@ type Poll = (params: HelperParams<"sync_obs_status">, options: CallOptions, dead
 // The spec's sync_status values: 0 no scan yet, 3 running, 1 succeeded, 2 failed.
 const STATUSES: readonly unknown[] = [0, 1, 2, 3];
 
-function wholeMs(parameter: string, value: unknown, fallback: number): number {
+function wholeMs(parameter: string, value: unknown, fallback: number, least = 1): number {
   if (value === undefined) return fallback;
-  if (typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= MAX_TIMER_MS) return value;
-  throw new ModelArtsArgumentError(parameter, `must be a whole number of milliseconds from 1 to ${MAX_TIMER_MS}, got ${String(value)}`, OPERATION);
-}
-
-function checkSignal(parameter: string, value: unknown): AbortSignal | undefined {
-  if (value === undefined || value instanceof AbortSignal) return value;
-  throw new ModelArtsArgumentError(parameter, "must be an AbortSignal", OPERATION);
+  if (Number.isInteger(value) && (value as number) >= least && (value as number) <= MAX_TIMER_MS) return value as number;
+  throw new ModelArtsArgumentError(parameter, `must be a whole number of milliseconds from ${least} to ${MAX_TIMER_MS}, got ${String(value)}`, OPERATION);
 }
 
 /**
@@ -102,26 +97,20 @@ export async function waitForSyncObs(
   options: CallOptions = {},
   syncStartedAt: (params: HelperParams<"sync_obs_status">) => number | undefined = () => undefined,
 ): Promise<WaitForSyncObsResult> {
-  if (params === null || typeof params !== "object" || Array.isArray(params)) {
-    throw new ModelArtsArgumentError("params", "must be an object of the operation's parameters", OPERATION);
-  }
-  if (options === null || typeof options !== "object") throw new ModelArtsArgumentError("options", "must be an object { signal?, timeoutMs? }", OPERATION);
+  checkParams(params, OPERATION);
+  const pollTimeoutMs = checkedCallOptions({ timeoutMs: clientTimeoutMs }, options, OPERATION);
   // The rest is sync_obs_status's own arguments, which its validation checks at the first poll,
   // before anything is sent (an unknown key lands there too, so typos are not ignored).
   const { timeoutMs: timeoutParam, intervalMs: intervalParam, maxIntervalMs: maxParam, signal: signalParam, onProgress, staleStatusMs: staleParam, ...statusParams } = params;
-  const staleStatusMs = staleParam === 0 ? 0 : wholeMs("staleStatusMs", staleParam, DEFAULT_STALE_STATUS_MS);
+  const staleStatusMs = wholeMs("staleStatusMs", staleParam, DEFAULT_STALE_STATUS_MS, 0);
   const timeoutMs = wholeMs("timeoutMs", timeoutParam, DEFAULT_TIMEOUT_MS);
   const intervalMs = wholeMs("intervalMs", intervalParam, DEFAULT_INTERVAL_MS);
-  const maxIntervalMs = wholeMs("maxIntervalMs", maxParam, Math.max(DEFAULT_MAX_INTERVAL_MS, intervalMs));
-  if (maxIntervalMs < intervalMs) {
-    throw new ModelArtsArgumentError("maxIntervalMs", `must not be less than intervalMs (${intervalMs}), got ${maxIntervalMs}`, OPERATION);
-  }
+  const maxIntervalMs = wholeMs("maxIntervalMs", maxParam, Math.max(DEFAULT_MAX_INTERVAL_MS, intervalMs), intervalMs);
   if (onProgress !== undefined && typeof onProgress !== "function") {
     throw new ModelArtsArgumentError("onProgress", "must be a function (event) => void", OPERATION);
   }
-  const signals = [checkSignal("signal", signalParam), checkSignal("options.signal", options.signal)].filter((s) => s !== undefined);
+  const signals = [checkSignal(signalParam, OPERATION), options.signal].filter((s) => s !== undefined);
   const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
-  const pollTimeoutMs = options.timeoutMs === undefined ? clientTimeoutMs : checkTimeout(options.timeoutMs, OPERATION);
 
   const started = performance.now();
   const elapsed = (): number => Math.round(performance.now() - started);
@@ -171,14 +160,7 @@ export async function waitForSyncObs(
       // A status outside the spec ("1", null, 7) is an invalid answer, reported at once: taking
       // it for "not settled yet" would poll to the deadline for nothing.
       if (!STATUSES.includes(status)) {
-        return {
-          is_success: false,
-          error_code: "CLIENT.INVALID_RESPONSE",
-          error_msg: `sync_status ${JSON.stringify(status) ?? "(missing)"} is not one of the spec's 0, 1, 2, 3`.slice(0, 200),
-          // A success result carries no status; 200 is the only success the spec gives this operation.
-          http_status: 200,
-          request_id: null,
-        };
+        return invalidAnswer(`sync_status ${JSON.stringify(status) ?? "(missing)"} is not one of the spec's 0, 1, 2, 3`.slice(0, 200));
       }
       if (status !== lastStatus) {
         const previous = lastStatus;
