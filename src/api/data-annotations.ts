@@ -48,7 +48,7 @@ export class DataAnnotationsApi implements HelpersOf<"DataAnnotations"> {
    * past the deadline.
    */
   wait_for_sync_obs(params: WaitForSyncObsParams, options?: CallOptions): Promise<WaitForSyncObsResult> {
-    return waitForSyncObs((p, o, deadline) => invoke(this.#client, "sync_obs_status", p, o, deadline), this.#client.timeoutMs, params, options, (p) =>
+    return waitForSyncObs((p, o, deadline) => invoke(this.#client, "sync_obs_status", p, o, deadline), params, options, (p) =>
       this.#syncStarted.get(this.#jobKey(p)),
     );
   }

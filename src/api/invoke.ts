@@ -13,11 +13,9 @@ import { operationEntry, validateArguments, type OperationId } from "./operation
 import { toNetworkError } from "./transport.js";
 import type { CallOptions, FailureResult, HelperParams, Result } from "./types.js";
 
-/** Throws unless `params` is an argument object: the first check of every helper, the waiter and the iterator. */
-export function checkParams(params: unknown, operation: string): asserts params is Record<string, unknown> {
-  if (params === null || typeof params !== "object" || Array.isArray(params)) {
-    throw new ModelArtsArgumentError("params", "must be an object of the operation's parameters", operation);
-  }
+/** Throws unless `value` (params, options) is an object. */
+export function checkObject(value: unknown, argument: string, operation: string): asserts value is Record<string, unknown> {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) throw new ModelArtsArgumentError(argument, "must be an object", operation);
 }
 
 /**
@@ -26,10 +24,19 @@ export function checkParams(params: unknown, operation: string): asserts params 
  * is made rather than at its first page.
  */
 export function checkedArguments<O extends OperationId>(client: ModelArtsClient, operationId: O, params: HelperParams<O>): Record<string, unknown> {
-  checkParams(params, operationId);
+  checkObject(params, "params", operationId);
   const entry = operationEntry(operationId);
-  // A key set to undefined is a key left out, as in JSON.
-  const args = Object.fromEntries(Object.entries(params).filter((pair) => pair[1] !== undefined));
+  const args: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(params)) {
+    // The spec's patterns say nothing of this, but a URL cannot carry it: a lone surrogate would
+    // make percent-encoding throw deep inside the request builder. (A body is an object, so only
+    // path and query values are strings here.)
+    if (typeof value === "string" && !(value as string & { isWellFormed(): boolean }).isWellFormed()) {
+      throw new ModelArtsValidationError(name, "must be well-formed Unicode (a lone surrogate cannot go in a URL)", operationId);
+    }
+    // A key set to undefined is a key left out, as in JSON.
+    if (value !== undefined) args[name] = value;
+  }
   if (args.project_id === undefined && entry.pathParameters.includes("project_id")) {
     if (client.projectId === undefined) {
       throw new ModelArtsValidationError(
@@ -41,14 +48,6 @@ export function checkedArguments<O extends OperationId>(client: ModelArtsClient,
     args.project_id = client.projectId;
   }
   validateArguments(entry, args);
-  // The spec's patterns say nothing of this, but a URL cannot carry it: a lone surrogate would
-  // make percent-encoding throw deep inside the request builder. (A body is an object here, so
-  // only path and query values are strings.)
-  for (const [name, value] of Object.entries(args)) {
-    if (typeof value === "string" && !(value as string & { isWellFormed(): boolean }).isWellFormed()) {
-      throw new ModelArtsValidationError(name, "must be well-formed Unicode (it holds a lone surrogate, which no URL can carry)", operationId);
-    }
-  }
   return args;
 }
 
@@ -58,11 +57,19 @@ export function checkSignal(signal: unknown, operation: string): AbortSignal | u
   throw new ModelArtsArgumentError("signal", "must be an AbortSignal", operation);
 }
 
-/** A call's options, checked; the timeout it gets, its own or the client's. */
-export function checkedCallOptions(client: Pick<ModelArtsClient, "timeoutMs">, options: CallOptions, operation: string): number {
-  if (options === null || typeof options !== "object") throw new ModelArtsArgumentError("options", "must be an object { signal?, timeoutMs? }", operation);
+/** Throws unless `options` are a call's options. */
+export function checkOptions(options: CallOptions, operation: string): void {
+  checkObject(options, "options", operation);
   checkSignal(options.signal, operation);
-  return checkTimeout(options.timeoutMs ?? client.timeoutMs, operation);
+  if (options.timeoutMs !== undefined) checkTimeout(options.timeoutMs, operation);
+}
+
+/**
+ * The timeout of one attempt: the call's (0 for none), cut to the time left before `deadline`
+ * (performance.now() time; the waiter's), so that no attempt, a retry's included, outlives it.
+ */
+export function attemptTimeout(timeoutMs: number, deadline: number): number {
+  return deadline === Infinity ? timeoutMs : Math.min(timeoutMs || Infinity, Math.max(1, Math.ceil(deadline - performance.now())));
 }
 
 /** The answer to a success status whose body is not there to read, as the service itself cannot give it. */
@@ -76,12 +83,8 @@ export function invalidAnswer(error_msg: string): FailureResult {
  * for anything else (a proxy's HTML page, a truncated body, a 2xx whose body is not JSON, whose
  * effect is then unknown), a failure that quotes it.
  */
-function resultOf(operationId: string, response: Response, data: unknown, error: unknown): FailureResult | { is_success: true } {
+function resultOf(response: Response, data: unknown, error: unknown): FailureResult | { is_success: true } {
   const { ok, status, statusText, headers } = response;
-  const failure = (error_code: string, error_msg: string): FailureResult => {
-    const after = retryAfterMs(headers.get("retry-after"));
-    return { is_success: false, error_code, error_msg, http_status: status, request_id: headers.get("x-request-id"), ...(after === undefined ? {} : { retry_after_ms: after }) };
-  };
   const body = error as { error_code?: unknown; error_msg?: unknown } | undefined;
   if (ok) {
     try {
@@ -89,20 +92,23 @@ function resultOf(operationId: string, response: Response, data: unknown, error:
     } catch {
       // quoted below
     }
-  } else if (typeof body?.error_code === "string") {
-    return failure(body.error_code, typeof body.error_msg === "string" ? body.error_msg : "");
   }
   const text = ok ? data : error;
-  const snippet = String((typeof text === "string" ? text : JSON.stringify(text)) ?? "")
-    .replace(/\s+/g, " ")
-    .trim()
-    .slice(0, 200);
-  return failure(
-    ok ? "CLIENT.INVALID_RESPONSE" : `HTTP.${status}`,
-    `HTTP ${status}${statusText ? ` ${statusText}` : ""}${status > 299 && status < 400 ? " (redirect not followed: credentials go only to the configured endpoint)" : ""}${
-      ok ? `: the success body of ${operationId} is not valid JSON` : ""
-    }${snippet ? `: ${snippet}` : " with no error body"}`,
-  );
+  const snippet = (typeof text === "string" ? text : "").replace(/\s+/g, " ").trim().slice(0, 200);
+  const known = !ok && typeof body?.error_code === "string";
+  const after = retryAfterMs(headers.get("retry-after"));
+  return {
+    is_success: false,
+    error_code: known ? (body!.error_code as string) : ok ? "CLIENT.INVALID_RESPONSE" : `HTTP.${status}`,
+    error_msg: known
+      ? String(body!.error_msg ?? "")
+      : `HTTP ${status}${statusText && ` ${statusText}`}${status > 299 && status < 400 ? " (redirect not followed: credentials go only to the configured endpoint)" : ""}${
+          ok ? ", a body that is not JSON" : ""
+        }: ${snippet || "(no body)"}`,
+    http_status: status,
+    request_id: headers.get("x-request-id"),
+    ...(after === undefined ? {} : { retry_after_ms: after }),
+  };
 }
 
 /**
@@ -120,7 +126,8 @@ export async function invoke<O extends OperationId>(
 ): Promise<Result<O>> {
   const entry = operationEntry(operationId);
   const { body, ...args } = checkedArguments(client, operationId, params);
-  const timeoutMs = checkedCallOptions(client, options, operationId);
+  checkOptions(options, operationId);
+  const timeoutMs = options.timeoutMs ?? client.timeoutMs;
   // Validation has refused every name the operation does not take.
   const path: Record<string, string> = {};
   const query: Record<string, unknown> = {};
@@ -139,11 +146,9 @@ export async function invoke<O extends OperationId>(
         headers: path.project_id ? { "X-Project-Id": path.project_id } : {},
         parseAs: "text",
         signal,
-        // No attempt, a retry's included, outlives the caller's deadline (the waiter's).
-        fetch: (request) =>
-          transport((sent = request), deadline === Infinity ? timeoutMs : Math.min(timeoutMs || Infinity, Math.max(1, Math.ceil(deadline - performance.now())))),
+        fetch: (request) => transport((sent = request), attemptTimeout(timeoutMs, deadline)),
       });
-      result = resultOf(operationId, response, data, error);
+      result = resultOf(response, data, error);
     } catch (error) {
       // Thrown before the transport ran: building the request failed, which no retry can mend.
       if (!sent) throw error;

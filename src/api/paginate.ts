@@ -7,7 +7,7 @@
 import { OPERATIONS } from "../../generated/operations.js";
 import type { ModelArtsClient } from "./client.js";
 import { ModelArtsServiceError, ModelArtsValidationError, type ServiceFailure } from "../errors.js";
-import { checkedArguments, checkedCallOptions, invalidAnswer } from "./invoke.js";
+import { checkedArguments, checkOptions, invalidAnswer } from "./invoke.js";
 import type { CallOptions, HelperParams, Result, SuccessResult } from "./types.js";
 
 const OPERATION = "iterate_images_by_tag";
@@ -88,7 +88,7 @@ export function iterateImagesByTag(
 ): AsyncGenerator<ListedImage, void, undefined> {
   // Checked when the iterator is made rather than at the first `next()`, so that a mistake
   // surfaces where the call is written. The first page request checks them again, as every call does.
-  checkedCallOptions(client, options, OPERATION);
+  checkOptions(options, OPERATION);
   checkedArguments(client, "show_images_by_tag", params);
   if ((params as { page?: unknown }).page !== undefined) {
     throw new ModelArtsValidationError("page", "is chosen by the iterator, which reads every page from 1; leave it out", OPERATION);
