@@ -41,7 +41,7 @@ export function checkedArguments<O extends OperationId>(client: ModelArtsClient,
     if (client.projectId === undefined) {
       throw new ModelArtsValidationError(
         "project_id",
-        "is required: pass it, or set projectId in the client options, HUAWEICLOUD_SDK_PROJECT_ID or the context's project_id",
+        "is required: pass it, or set the client's projectId (option, HUAWEICLOUD_SDK_PROJECT_ID or context)",
         operationId,
       );
     }
@@ -102,7 +102,7 @@ function resultOf(response: Response, data: unknown, error: unknown): FailureRes
     error_code: known ? (body!.error_code as string) : ok ? "CLIENT.INVALID_RESPONSE" : `HTTP.${status}`,
     error_msg: known
       ? String(body!.error_msg ?? "")
-      : `HTTP ${status}${statusText && ` ${statusText}`}${status > 299 && status < 400 ? " (redirect not followed: credentials go only to the configured endpoint)" : ""}${
+      : `HTTP ${status}${statusText && ` ${statusText}`}${status > 299 && status < 400 ? " (redirect not followed: credentials go to the endpoint only)" : ""}${
           ok ? ", a body that is not JSON" : ""
         }: ${snippet || "(no body)"}`,
     http_status: status,
@@ -143,7 +143,8 @@ export async function invoke<O extends OperationId>(
       const { data, error, response } = await sendOperation(client.raw, entry, {
         params: { path, query },
         body,
-        headers: path.project_id ? { "X-Project-Id": path.project_id } : {},
+        // Left out by openapi-fetch when undefined (an operation without project_id).
+        headers: { "X-Project-Id": path.project_id! },
         parseAs: "text",
         signal,
         fetch: (request) => transport((sent = request), attemptTimeout(timeoutMs, deadline)),

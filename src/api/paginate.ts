@@ -50,11 +50,11 @@ async function* walk(fetchPage: FetchPage, params: IterateImagesByTagParams, opt
     // Helpers pass a 2xx body through as it came; the walk relies on `images` and `total`, so a
     // page without them (a proxy's `{}`, a cut-down body) is an invalid answer, not a crash mid-loop.
     const { images, total } = result;
-    if (!Array.isArray(images) || !Number.isFinite(total)) throw invalid("the success body has no images list or no numeric total", page);
+    if (!Array.isArray(images) || !Number.isFinite(total)) throw invalid("no images list or numeric total", page);
     // A server that ignores `page` answers the same page for ever while its total promises more:
     // a page that repeats the one before makes no progress, and ends the walk as an invalid answer.
     const ids = idsOf(images);
-    if (images.length > 0 && ids === previousIds) throw invalid(`page ${page} repeats page ${page - 1}: the server does not seem to honour page`, page);
+    if (images.length > 0 && ids === previousIds) throw invalid(`page ${page} repeats page ${page - 1}: the server ignores page`, page);
     // A page that starts at or past the total can only come from a server that holds its pages to
     // fewer images than asked, and then it brings images not listed yet. One that brings none
     // (a server cycling through its last pages) makes no progress. It is checked against what was
@@ -63,7 +63,7 @@ async function* walk(fetchPage: FetchPage, params: IterateImagesByTagParams, opt
     if (images.length > 0 && (page - 1) * perPage >= total) {
       pastTotal ??= new Set(previous.map(idOf));
       if (images.every((image) => pastTotal!.has(idOf(image)))) {
-        throw invalid(`page ${page} lies past the total of ${total} images (${perPage} per page) and lists no image not listed already`, page);
+        throw invalid(`page ${page} is past the total of ${total} (${perPage} per page) and lists no new image`, page);
       }
       for (const image of images) pastTotal.add(idOf(image));
     }
@@ -91,7 +91,7 @@ export function iterateImagesByTag(
   checkOptions(options, OPERATION);
   checkedArguments(client, "show_images_by_tag", params);
   if ((params as { page?: unknown }).page !== undefined) {
-    throw new ModelArtsValidationError("page", "is chosen by the iterator, which reads every page from 1; leave it out", OPERATION);
+    throw new ModelArtsValidationError("page", "is chosen by the iterator; leave it out", OPERATION);
   }
   return walk(fetchPage, params, options);
 }
