@@ -51,16 +51,10 @@ export function checkedArguments<O extends OperationId>(client: ModelArtsClient,
   return args;
 }
 
-/** Throws unless `signal` is undefined or an AbortSignal. */
-export function checkSignal(signal: unknown, operation: string): AbortSignal | undefined {
-  if (signal === undefined || signal instanceof AbortSignal) return signal;
-  throw new ModelArtsArgumentError("signal", "must be an AbortSignal", operation);
-}
-
 /** Throws unless `options` are a call's options. */
 export function checkOptions(options: CallOptions, operation: string): void {
   checkObject(options, "options", operation);
-  checkSignal(options.signal, operation);
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw new ModelArtsArgumentError("signal", "must be an AbortSignal", operation);
   if (options.timeoutMs !== undefined) checkTimeout(options.timeoutMs, operation);
 }
 

@@ -4,7 +4,7 @@
  * deadline, and can be cancelled without leaving a timer that would keep the process alive.
  */
 import { ModelArtsArgumentError, ModelArtsWaiterTimeoutError, type WaiterFailure } from "../errors.js";
-import { checkObject, checkOptions, checkSignal, invalidAnswer } from "./invoke.js";
+import { checkObject, checkOptions, invalidAnswer } from "./invoke.js";
 import { abortError, isTransientFailure, isTransientNetworkError, sleep } from "./retry.js";
 import type { CallOptions, FailureResult, HelperParams, Result, SuccessResult } from "./types.js";
 
@@ -80,12 +80,6 @@ type Poll = (params: HelperParams<"sync_obs_status">, options: CallOptions, dead
 // The spec's sync_status values: 0 no scan yet, 3 running, 1 succeeded, 2 failed.
 const STATUSES: readonly unknown[] = [0, 1, 2, 3];
 
-function wholeMs(parameter: string, value: unknown, fallback: number, least = 1): number {
-  if (value === undefined) return fallback;
-  if (Number.isInteger(value) && (value as number) >= least && (value as number) <= MAX_TIMER_MS) return value as number;
-  throw new ModelArtsArgumentError(parameter, `must be a whole number of milliseconds from ${least} to ${MAX_TIMER_MS}, got ${String(value)}`, OPERATION);
-}
-
 /**
  * Polls `poll` (sync_obs_status) until the scan settles. Each poll gets the call's options and
  * the deadline, which the helper cuts its timeout to (src/api/invoke.ts).
@@ -100,13 +94,26 @@ export async function waitForSyncObs(
   checkOptions(options, OPERATION);
   // The rest is sync_obs_status's own arguments, which its validation checks at the first poll,
   // before anything is sent (an unknown key lands there too, so typos are not ignored).
-  const { timeoutMs: timeoutParam, intervalMs: intervalParam, maxIntervalMs: maxParam, signal: signalParam, onProgress, staleStatusMs: staleParam, ...statusParams } = params;
-  const staleStatusMs = wholeMs("staleStatusMs", staleParam, DEFAULT_STALE_STATUS_MS, 0);
-  const timeoutMs = wholeMs("timeoutMs", timeoutParam, DEFAULT_TIMEOUT_MS);
-  const intervalMs = wholeMs("intervalMs", intervalParam, DEFAULT_INTERVAL_MS);
-  const maxIntervalMs = wholeMs("maxIntervalMs", maxParam, Math.max(DEFAULT_MAX_INTERVAL_MS, intervalMs), intervalMs);
+  const {
+    timeoutMs = DEFAULT_TIMEOUT_MS,
+    intervalMs = DEFAULT_INTERVAL_MS,
+    maxIntervalMs = Math.max(DEFAULT_MAX_INTERVAL_MS, intervalMs),
+    staleStatusMs = DEFAULT_STALE_STATUS_MS,
+    signal: signalParam,
+    onProgress,
+    ...statusParams
+  } = params;
+  // One rule for the four durations, as data: whole milliseconds a timer can take, from 1, except
+  // staleStatusMs (0 turns its rule off) and maxIntervalMs (not below intervalMs, checked first).
+  const durations = [["timeoutMs", timeoutMs, 1], ["intervalMs", intervalMs, 1], ["maxIntervalMs", maxIntervalMs, intervalMs], ["staleStatusMs", staleStatusMs, 0]] as const;
+  for (const [name, value, least] of durations) {
+    if (!(Number.isInteger(value) && value >= least && value <= MAX_TIMER_MS)) {
+      throw new ModelArtsArgumentError(name, `must be a whole number of milliseconds from ${least} to ${MAX_TIMER_MS}, got ${String(value)}`, OPERATION);
+    }
+  }
   if (onProgress !== undefined && typeof onProgress !== "function") throw new ModelArtsArgumentError("onProgress", "must be a function", OPERATION);
-  const signals = [checkSignal(signalParam, OPERATION), options.signal].filter((s) => s !== undefined);
+  checkOptions({ signal: signalParam }, OPERATION);
+  const signals = [signalParam, options.signal].filter((s) => s !== undefined);
   const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
 
   const started = performance.now();
