@@ -32,7 +32,7 @@ export function checkedArguments<O extends OperationId>(client: ModelArtsClient,
     // make percent-encoding throw deep inside the request builder. (A body is an object, so only
     // path and query values are strings here.)
     if (typeof value === "string" && !(value as string & { isWellFormed(): boolean }).isWellFormed()) {
-      throw new ModelArtsValidationError(name, "must be well-formed Unicode (a lone surrogate cannot go in a URL)", operationId);
+      throw new ModelArtsValidationError(name, "must be well-formed Unicode (no lone surrogate)", operationId);
     }
     // A key set to undefined is a key left out, as in JSON.
     if (value !== undefined) args[name] = value;
@@ -41,7 +41,7 @@ export function checkedArguments<O extends OperationId>(client: ModelArtsClient,
     if (client.projectId === undefined) {
       throw new ModelArtsValidationError(
         "project_id",
-        "is required: pass it, or set the client's projectId (option, HUAWEICLOUD_SDK_PROJECT_ID or context)",
+        "is required: pass it, or give the client a projectId",
         operationId,
       );
     }
@@ -78,7 +78,7 @@ export function invalidAnswer(error_msg: string): FailureResult {
  * effect is then unknown), a failure that quotes it.
  */
 function resultOf(response: Response, data: unknown, error: unknown): FailureResult | { is_success: true } {
-  const { ok, status, statusText, headers } = response;
+  const { ok, status, headers } = response;
   const body = error as { error_code?: unknown; error_msg?: unknown } | undefined;
   if (ok) {
     try {
@@ -96,7 +96,7 @@ function resultOf(response: Response, data: unknown, error: unknown): FailureRes
     error_code: known ? (body!.error_code as string) : ok ? "CLIENT.INVALID_RESPONSE" : `HTTP.${status}`,
     error_msg: known
       ? String(body!.error_msg ?? "")
-      : `HTTP ${status}${statusText && ` ${statusText}`}${status > 299 && status < 400 ? " (redirect not followed: credentials go to the endpoint only)" : ""}${
+      : `HTTP ${status}${status > 299 && status < 400 ? " (redirect not followed: credentials go to the endpoint only)" : ""}${
           ok ? ", a body that is not JSON" : ""
         }: ${snippet || "(no body)"}`,
     http_status: status,
@@ -156,9 +156,8 @@ export async function invoke<O extends OperationId>(
         thrown = toNetworkError(error, sent, { caller: signal ?? null }, operationId, transport.redact);
       }
     }
-    const failed = result?.is_success === false ? result : undefined;
-    const transient = result ? failed !== undefined && isTransientFailure(failed) : isTransientNetworkError(thrown, signal, write);
-    const wait = transient && (!write || client.retry.retryWrites) ? retryDelay(client.retry, retry, failed?.retry_after_ms, deadline) : undefined;
+    const transient = result ? !result.is_success && isTransientFailure(result) : isTransientNetworkError(thrown, signal, write);
+    const wait = transient && (!write || client.retry.retryWrites) ? retryDelay(client.retry, retry, (result as FailureResult | undefined)?.retry_after_ms, deadline) : undefined;
     if (wait === undefined) {
       if (result) return result as Result<O>;
       throw thrown;

@@ -91,7 +91,7 @@ export function iterateImagesByTag(
   checkOptions(options, OPERATION);
   checkedArguments(client, "show_images_by_tag", params);
   if ((params as { page?: unknown }).page !== undefined) {
-    throw new ModelArtsValidationError("page", "is chosen by the iterator; leave it out", OPERATION);
+    throw new ModelArtsValidationError("page", "is chosen by the iterator", OPERATION);
   }
   return walk(fetchPage, params, options);
 }
