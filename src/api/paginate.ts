@@ -24,9 +24,6 @@ type FetchPage = (params: HelperParams<"show_images_by_tag">, options: CallOptio
 const pageError = (failure: ServiceFailure, page: number): ModelArtsServiceError => new ModelArtsServiceError(failure, "show_images_by_tag", `page ${page}`);
 const invalid = (problem: string, page: number): ModelArtsServiceError => pageError(invalidAnswer(problem), page);
 
-const idOf = (image: ListedImage): unknown => (image as { image_id?: unknown }).image_id;
-const idsOf = (images: readonly ListedImage[]): string => JSON.stringify(images.map(idOf));
-
 const DEFAULT_PER_PAGE = OPERATIONS.show_images_by_tag.queryParameters.find((parameter) => parameter.name === "per_page")!.default as number;
 
 /**
@@ -38,8 +35,8 @@ const DEFAULT_PER_PAGE = OPERATIONS.show_images_by_tag.queryParameters.find((par
  */
 async function* walk(fetchPage: FetchPage, params: IterateImagesByTagParams, options: CallOptions): AsyncGenerator<ListedImage, void, undefined> {
   let seen = 0;
-  let previous: readonly ListedImage[] = [];
-  let previousIds = idsOf(previous);
+  // The previous page's image IDs, as JSON.
+  let previousIds = "[]";
   // Image IDs listed since the pages asked for passed the total; kept only from there on.
   let pastTotal: Set<unknown> | undefined;
   const perPage = params.per_page ?? DEFAULT_PER_PAGE;
@@ -51,32 +48,31 @@ async function* walk(fetchPage: FetchPage, params: IterateImagesByTagParams, opt
     // page without them (a proxy's `{}`, a cut-down body) is an invalid answer, not a crash mid-loop.
     const { images, total } = result;
     if (!Array.isArray(images) || !Number.isFinite(total)) throw invalid("no images list or numeric total", page);
+    // The empty page the spec promises past the last one ends the walk, should the total overstate.
+    if (images.length === 0) return;
+    const ids = images.map((image) => (image as { image_id?: unknown }).image_id);
+    const idsJson = JSON.stringify(ids);
     // A server that ignores `page` answers the same page for ever while its total promises more:
     // a page that repeats the one before makes no progress, and ends the walk as an invalid answer.
-    const ids = idsOf(images);
-    if (images.length > 0 && ids === previousIds) throw invalid(`page ${page} repeats page ${page - 1}: the server ignores page`, page);
+    if (idsJson === previousIds) throw invalid(`page ${page} repeats page ${page - 1}: the server ignores page`, page);
     // A page that starts at or past the total can only come from a server that holds its pages to
     // fewer images than asked, and then it brings images not listed yet. One that brings none
     // (a server cycling through its last pages) makes no progress. It is checked against what was
     // listed from the page before the total on, not the whole walk: the IDs are kept only past the
     // total, which a server reaches only when its pages are shorter than asked.
-    if (images.length > 0 && (page - 1) * perPage >= total) {
-      pastTotal ??= new Set(previous.map(idOf));
-      if (images.every((image) => pastTotal!.has(idOf(image)))) {
-        throw invalid(`page ${page} is past the total of ${total} (${perPage} per page) and lists no new image`, page);
-      }
-      for (const image of images) pastTotal.add(idOf(image));
+    if ((page - 1) * perPage >= total) {
+      pastTotal ??= new Set(JSON.parse(previousIds) as unknown[]);
+      const listed = pastTotal.size;
+      for (const id of ids) pastTotal.add(id);
+      if (pastTotal.size === listed) throw invalid(`page ${page} is past the total of ${total} (${perPage} per page) and lists no new image`, page);
     }
-    previous = images;
-    previousIds = ids;
-    for (const image of images) yield image;
+    previousIds = idsJson;
+    yield* images;
     seen += images.length;
     // A page shorter than per_page does not end the walk: a server may hold its pages to fewer
     // images than were asked for, and stopping there would drop the rest without a word. The
-    // total (as of the latest page, so that it follows images added or removed meanwhile) ends
-    // it, and so does the empty page the spec promises past the last one, should the total
-    // overstate.
-    if (images.length === 0 || seen >= total) return;
+    // total (as of the latest page, so that it follows images added or removed meanwhile) ends it.
+    if (seen >= total) return;
   }
 }
 
