@@ -65,7 +65,7 @@ export class DataAnnotationsApi implements HelpersOf<"DataAnnotations"> {
    * shifts images between pages (see paginate.ts).
    */
   iterate_images_by_tag(params: IterateImagesByTagParams, options?: CallOptions): AsyncGenerator<ListedImage, void, undefined> {
-    return iterateImagesByTag(this.#client, (p, o) => this.show_images_by_tag(p, o), params, options);
+    return iterateImagesByTag(this.#client, this.show_images_by_tag, params, options);
   }
 
   /** Replaces the tag sets of the listed images, all or nothing. */

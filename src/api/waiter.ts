@@ -113,8 +113,8 @@ export async function waitForSyncObs(
   }
   if (onProgress !== undefined && typeof onProgress !== "function") throw new ModelArtsArgumentError("onProgress", "must be a function", OPERATION);
   checkOptions({ signal: signalParam }, OPERATION);
-  const signals = [signalParam, options.signal].filter((s) => s !== undefined);
-  const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+  // Either signal cancels the wait (a signal made of none never fires).
+  const signal = AbortSignal.any([signalParam, options.signal].filter((s) => s !== undefined));
 
   const started = performance.now();
   const deadline = started + timeoutMs;
@@ -127,7 +127,7 @@ export async function waitForSyncObs(
   let interval = intervalMs;
 
   for (;;) {
-    if (signal?.aborted) throw abortError(signal, OPERATION);
+    if (signal.aborted) throw abortError(signal, OPERATION);
     // The first poll always goes out, however short the caller made the deadline: a wait that
     // never asked could report nothing. A later one would be cut off; the wait still lasts to the
     // deadline, as promised, rather than giving up early.
