@@ -1,7 +1,6 @@
 import { checkClient, type ModelArtsClient } from "./client.js";
-import { invoke, type Helper, type HelpersOf } from "./invoke.js";
+import { addHelpers, invoke, type Helper, type HelpersOf } from "./invoke.js";
 import { iterateImagesByTag, type IterateImagesByTagParams, type ListedImage } from "./paginate.js";
-import type { OperationId } from "./operations.js";
 import type { CallOptions } from "./types.js";
 import { waitForSyncObs, type WaitForSyncObsParams, type WaitForSyncObsResult } from "./waiter.js";
 
@@ -12,36 +11,34 @@ import { waitForSyncObs, type WaitForSyncObsParams, type WaitForSyncObsResult } 
  * error_msg, http_status, request_id }`, and reject only for bad arguments
  * (ModelArtsValidationError, ModelArtsArgumentError), no answer (ModelArtsNetworkError) and the
  * caller's cancellation (ModelArtsAbortError). Method, path and parameters of each come from the
- * generated operation table; a helper is one line, and `implements` makes `tsc` check that every
- * DataAnnotations operation of the spec has its helper, of its own types.
+ * generated operation table, which also makes the helpers (addHelpers); `implements` makes `tsc`
+ * check that every DataAnnotations operation of the spec is declared here, of its own types.
  */
 export class DataAnnotationsApi implements HelpersOf<"DataAnnotations"> {
   readonly #client: ModelArtsClient;
+  // When this client last started each job's sync (performance.now()), for the waiter's staleStatusMs rule.
+  readonly #syncStarted = new Map<string, number>();
 
   constructor(client: ModelArtsClient) {
     this.#client = checkClient(client);
+    addHelpers(this, this.#client, "DataAnnotations");
+    const startSync = this.sync_obs;
+    this.sync_obs = async (params, options) => {
+      const result = await startSync(params, options);
+      if (result.is_success) this.#syncStarted.set(this.#jobKey(params), performance.now());
+      return result;
+    };
   }
 
-  // The client is read at call time: fields are set before the constructor body runs.
-  #helper<O extends OperationId>(operationId: O): Helper<O> {
-    return (params, options) => invoke(this.#client, operationId, params, options);
-  }
-
-  // When this client last started each job's sync (performance.now()), for the waiter's staleStatusMs rule.
-  readonly #syncStarted = new Map<string, number>();
   #jobKey(params: { project_id?: string; data_annotation_id: string }): string {
     return `${params.project_id ?? this.#client.projectId}/${params.data_annotation_id}`;
   }
 
   /** Starts a background scan of the job's OBS folder; poll `sync_obs_status` for its end. */
-  readonly sync_obs: Helper<"sync_obs"> = async (params, options) => {
-    const result = await invoke(this.#client, "sync_obs", params, options);
-    if (result.is_success) this.#syncStarted.set(this.#jobKey(params), performance.now());
-    return result;
-  };
+  declare readonly sync_obs: Helper<"sync_obs">;
 
   /** State of the latest scan: 0 none yet, 3 running, 1 succeeded, 2 failed. */
-  readonly sync_obs_status = this.#helper("sync_obs_status");
+  declare readonly sync_obs_status: Helper<"sync_obs_status">;
 
   /**
    * Polls `sync_obs_status` with backoff until the scan settles (1 succeeded, 2 failed), and
@@ -51,13 +48,13 @@ export class DataAnnotationsApi implements HelpersOf<"DataAnnotations"> {
    * past the deadline.
    */
   wait_for_sync_obs(params: WaitForSyncObsParams, options?: CallOptions): Promise<WaitForSyncObsResult> {
-    return waitForSyncObs((p, o, deadline) => invoke(this.#client, "sync_obs_status", p, o, deadline), this.#client.timeoutMs, params, options, (p) =>
+    return waitForSyncObs((p, o, deadline) => invoke(this.#client, "sync_obs_status", p, o, deadline), params, options, (p) =>
       this.#syncStarted.get(this.#jobKey(p)),
     );
   }
 
   /** One page of the job's images with a tag, every labelled image, or (`tag_name: "__none__"`) the unlabelled ones. */
-  readonly show_images_by_tag = this.#helper("show_images_by_tag");
+  declare readonly show_images_by_tag: Helper<"show_images_by_tag">;
 
   /**
    * Every image of a `show_images_by_tag` listing, page after page, requesting a page only when
@@ -68,22 +65,22 @@ export class DataAnnotationsApi implements HelpersOf<"DataAnnotations"> {
    * shifts images between pages (see paginate.ts).
    */
   iterate_images_by_tag(params: IterateImagesByTagParams, options?: CallOptions): AsyncGenerator<ListedImage, void, undefined> {
-    return iterateImagesByTag(this.#client, (p, o) => this.show_images_by_tag(p, o), params, options);
+    return iterateImagesByTag(this.#client, this.show_images_by_tag, params, options);
   }
 
   /** Replaces the tag sets of the listed images, all or nothing. */
-  readonly modify_image_info = this.#helper("modify_image_info");
+  declare readonly modify_image_info: Helper<"modify_image_info">;
 
-  readonly delete_selected_image = this.#helper("delete_selected_image");
+  declare readonly delete_selected_image: Helper<"delete_selected_image">;
 
   /** Deletes several images, all or nothing. */
-  readonly delete_selected_images = this.#helper("delete_selected_images");
+  declare readonly delete_selected_images: Helper<"delete_selected_images">;
 
-  readonly get_image_info_by_id = this.#helper("get_image_info_by_id");
+  declare readonly get_image_info_by_id: Helper<"get_image_info_by_id">;
 
-  readonly get_image_info_by_ids = this.#helper("get_image_info_by_ids");
+  declare readonly get_image_info_by_ids: Helper<"get_image_info_by_ids">;
 
-  readonly query_tag_list = this.#helper("query_tag_list");
+  declare readonly query_tag_list: Helper<"query_tag_list">;
 
-  readonly get_tag_statistics = this.#helper("get_tag_statistics");
+  declare readonly get_tag_statistics: Helper<"get_tag_statistics">;
 }

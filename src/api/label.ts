@@ -1,14 +1,12 @@
 import { checkClient, type ModelArtsClient } from "./client.js";
-import { invoke, type Helper, type HelpersOf } from "./invoke.js";
+import { addHelpers, type Helper, type HelpersOf } from "./invoke.js";
 
-/** The Label operations, like the legacy SDK's `LabelApi`. */
+/** The Label operations, like the legacy SDK's `LabelApi`; the helpers come from the operation table (addHelpers). */
 export class LabelApi implements HelpersOf<"Label"> {
-  readonly #client: ModelArtsClient;
-
   constructor(client: ModelArtsClient) {
-    this.#client = checkClient(client);
+    addHelpers(this, checkClient(client), "Label");
   }
 
   /** The labelled images a reviewer validates, and the previous validation's outcome. */
-  readonly query_validation: Helper<"query_validation"> = (params, options) => invoke(this.#client, "query_validation", params, options);
+  declare readonly query_validation: Helper<"query_validation">;
 }

@@ -6,8 +6,8 @@
  */
 import { OPERATIONS } from "../../generated/operations.js";
 import type { ModelArtsClient } from "./client.js";
-import { ModelArtsArgumentError, ModelArtsServiceError, ModelArtsValidationError } from "../errors.js";
-import { checkedArguments, checkedCallOptions } from "./invoke.js";
+import { ModelArtsServiceError, ModelArtsValidationError, type ServiceFailure } from "../errors.js";
+import { checkedArguments, checkOptions, invalidAnswer } from "./invoke.js";
 import type { CallOptions, HelperParams, Result, SuccessResult } from "./types.js";
 
 const OPERATION = "iterate_images_by_tag";
@@ -20,47 +20,9 @@ export type ListedImage = SuccessResult<"show_images_by_tag">["images"][number];
 
 type FetchPage = (params: HelperParams<"show_images_by_tag">, options: CallOptions) => Promise<Result<"show_images_by_tag">>;
 
-/**
- * Checks the arguments when the iterator is made rather than at the first `next()`, so that a
- * mistake surfaces where the call is written. The first page request runs the helper's own
- * validation again, which stays the authority.
- */
-function checkArguments(client: ModelArtsClient, params: IterateImagesByTagParams, options: CallOptions): void {
-  if (params === null || typeof params !== "object" || Array.isArray(params)) {
-    throw new ModelArtsArgumentError("params", "must be an object of the operation's parameters", OPERATION);
-  }
-  if ((params as { page?: unknown }).page !== undefined) {
-    throw new ModelArtsValidationError("page", "is chosen by the iterator, which reads every page from 1; leave it out", OPERATION);
-  }
-  checkedCallOptions(client, options, OPERATION);
-  checkedArguments(client, "show_images_by_tag", params);
-}
-
-function invalid(problem: string, number: number): ModelArtsServiceError {
-  return new ModelArtsServiceError(
-    // A success result carries no status; 200 is the only success the spec gives this operation.
-    { error_code: "CLIENT.INVALID_RESPONSE", error_msg: problem, http_status: 200, request_id: null },
-    "show_images_by_tag",
-    `page ${number}`,
-  );
-}
-
-/**
- * One page, or its failure thrown as ModelArtsServiceError. The helper has already retried what
- * the client's retry policy retries. Helpers pass a 2xx body through as it came; the walk relies
- * on `images` and `total`, so a page without them (a proxy's `{}`, a cut-down body) is an invalid
- * answer, not a crash mid-loop.
- */
-async function readPage(fetchPage: FetchPage, params: HelperParams<"show_images_by_tag">, options: CallOptions): Promise<SuccessResult<"show_images_by_tag">> {
-  const result = await fetchPage(params, options);
-  if (!result.is_success) throw new ModelArtsServiceError(result, "show_images_by_tag", `page ${params.page}`);
-  const { images, total } = result as { images?: unknown; total?: unknown };
-  if (Array.isArray(images) && typeof total === "number" && Number.isFinite(total)) return result;
-  throw invalid("the success body has no images list or no numeric total", params.page!);
-}
-
-const idOf = (image: ListedImage): unknown => (image as { image_id?: unknown }).image_id;
-const idsOf = (images: readonly ListedImage[]): string => JSON.stringify(images.map(idOf));
+/** `failure` as the error of page `page`: a walk has no result to return it in. */
+const pageError = (failure: ServiceFailure, page: number): ModelArtsServiceError => new ModelArtsServiceError(failure, "show_images_by_tag", `page ${page}`);
+const invalid = (problem: string, page: number): ModelArtsServiceError => pageError(invalidAnswer(problem), page);
 
 const DEFAULT_PER_PAGE = OPERATIONS.show_images_by_tag.queryParameters.find((parameter) => parameter.name === "per_page")!.default as number;
 
@@ -73,39 +35,44 @@ const DEFAULT_PER_PAGE = OPERATIONS.show_images_by_tag.queryParameters.find((par
  */
 async function* walk(fetchPage: FetchPage, params: IterateImagesByTagParams, options: CallOptions): AsyncGenerator<ListedImage, void, undefined> {
   let seen = 0;
-  let previous: readonly ListedImage[] = [];
-  let previousIds = idsOf(previous);
+  // The previous page's image IDs, as JSON.
+  let previousIds = "[]";
   // Image IDs listed since the pages asked for passed the total; kept only from there on.
   let pastTotal: Set<unknown> | undefined;
   const perPage = params.per_page ?? DEFAULT_PER_PAGE;
   for (let page = 1; ; page += 1) {
-    const { images, total } = await readPage(fetchPage, { ...params, page }, options);
+    // The helper has already retried what the client's retry policy retries.
+    const result = await fetchPage({ ...params, page }, options);
+    if (!result.is_success) throw pageError(result, page);
+    // Helpers pass a 2xx body through as it came; the walk relies on `images` and `total`, so a
+    // page without them (a proxy's `{}`, a cut-down body) is an invalid answer, not a crash mid-loop.
+    const { images, total } = result;
+    if (!Array.isArray(images) || !Number.isFinite(total)) throw invalid("no images list or numeric total", page);
+    // The empty page the spec promises past the last one ends the walk, should the total overstate.
+    if (images.length === 0) return;
+    const ids = images.map((image) => (image as { image_id?: unknown }).image_id);
+    const idsJson = JSON.stringify(ids);
     // A server that ignores `page` answers the same page for ever while its total promises more:
     // a page that repeats the one before makes no progress, and ends the walk as an invalid answer.
-    const ids = idsOf(images);
-    if (images.length > 0 && ids === previousIds) throw invalid(`page ${page} repeats page ${page - 1}: the server does not seem to honour page`, page);
+    if (idsJson === previousIds) throw invalid(`page ${page} repeats page ${page - 1}: the server ignores page`, page);
     // A page that starts at or past the total can only come from a server that holds its pages to
     // fewer images than asked, and then it brings images not listed yet. One that brings none
     // (a server cycling through its last pages) makes no progress. It is checked against what was
     // listed from the page before the total on, not the whole walk: the IDs are kept only past the
     // total, which a server reaches only when its pages are shorter than asked.
-    if (images.length > 0 && (page - 1) * perPage >= total) {
-      pastTotal ??= new Set(previous.map(idOf));
-      if (images.every((image) => pastTotal!.has(idOf(image)))) {
-        throw invalid(`page ${page} lies past the total of ${total} images (${perPage} per page) and lists no image not listed already`, page);
-      }
-      for (const image of images) pastTotal.add(idOf(image));
+    if ((page - 1) * perPage >= total) {
+      pastTotal ??= new Set(JSON.parse(previousIds) as unknown[]);
+      const listed = pastTotal.size;
+      for (const id of ids) pastTotal.add(id);
+      if (pastTotal.size === listed) throw invalid(`page ${page} is past the total of ${total} (${perPage} per page) and lists no new image`, page);
     }
-    previous = images;
-    previousIds = ids;
-    for (const image of images) yield image;
+    previousIds = idsJson;
+    yield* images;
     seen += images.length;
     // A page shorter than per_page does not end the walk: a server may hold its pages to fewer
     // images than were asked for, and stopping there would drop the rest without a word. The
-    // total (as of the latest page, so that it follows images added or removed meanwhile) ends
-    // it, and so does the empty page the spec promises past the last one, should the total
-    // overstate.
-    if (images.length === 0 || seen >= total) return;
+    // total (as of the latest page, so that it follows images added or removed meanwhile) ends it.
+    if (seen >= total) return;
   }
 }
 
@@ -115,6 +82,12 @@ export function iterateImagesByTag(
   params: IterateImagesByTagParams,
   options: CallOptions = {},
 ): AsyncGenerator<ListedImage, void, undefined> {
-  checkArguments(client, params, options);
+  // Checked when the iterator is made rather than at the first `next()`, so that a mistake
+  // surfaces where the call is written. The first page request checks them again, as every call does.
+  checkOptions(options, OPERATION);
+  checkedArguments(client, "show_images_by_tag", params);
+  if ((params as { page?: unknown }).page !== undefined) {
+    throw new ModelArtsValidationError("page", "is chosen by the iterator", OPERATION);
+  }
   return walk(fetchPage, params, options);
 }

@@ -3,8 +3,8 @@
  * polling loop. This one backs off, retries what is worth retrying, keeps each poll inside the
  * deadline, and can be cancelled without leaving a timer that would keep the process alive.
  */
-import { checkTimeout } from "./client.js";
 import { ModelArtsArgumentError, ModelArtsWaiterTimeoutError, type WaiterFailure } from "../errors.js";
+import { checkObject, checkOptions, invalidAnswer } from "./invoke.js";
 import { abortError, isTransientFailure, isTransientNetworkError, sleep } from "./retry.js";
 import type { CallOptions, FailureResult, HelperParams, Result, SuccessResult } from "./types.js";
 
@@ -80,83 +80,69 @@ type Poll = (params: HelperParams<"sync_obs_status">, options: CallOptions, dead
 // The spec's sync_status values: 0 no scan yet, 3 running, 1 succeeded, 2 failed.
 const STATUSES: readonly unknown[] = [0, 1, 2, 3];
 
-function wholeMs(parameter: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= MAX_TIMER_MS) return value;
-  throw new ModelArtsArgumentError(parameter, `must be a whole number of milliseconds from 1 to ${MAX_TIMER_MS}, got ${String(value)}`, OPERATION);
-}
-
-function checkSignal(parameter: string, value: unknown): AbortSignal | undefined {
-  if (value === undefined || value instanceof AbortSignal) return value;
-  throw new ModelArtsArgumentError(parameter, "must be an AbortSignal", OPERATION);
-}
-
 /**
- * Polls `poll` (sync_obs_status) until the scan settles. `clientTimeoutMs` is the client's
- * per-call timeout, which each poll keeps unless the deadline is nearer.
+ * Polls `poll` (sync_obs_status) until the scan settles. Each poll gets the call's options and
+ * the deadline, which the helper cuts its timeout to (src/api/invoke.ts).
  */
 export async function waitForSyncObs(
   poll: Poll,
-  clientTimeoutMs: number,
   params: WaitForSyncObsParams,
   options: CallOptions = {},
   syncStartedAt: (params: HelperParams<"sync_obs_status">) => number | undefined = () => undefined,
 ): Promise<WaitForSyncObsResult> {
-  if (params === null || typeof params !== "object" || Array.isArray(params)) {
-    throw new ModelArtsArgumentError("params", "must be an object of the operation's parameters", OPERATION);
-  }
-  if (options === null || typeof options !== "object") throw new ModelArtsArgumentError("options", "must be an object { signal?, timeoutMs? }", OPERATION);
+  checkObject(params, "params", OPERATION);
+  checkOptions(options, OPERATION);
   // The rest is sync_obs_status's own arguments, which its validation checks at the first poll,
   // before anything is sent (an unknown key lands there too, so typos are not ignored).
-  const { timeoutMs: timeoutParam, intervalMs: intervalParam, maxIntervalMs: maxParam, signal: signalParam, onProgress, staleStatusMs: staleParam, ...statusParams } = params;
-  const staleStatusMs = staleParam === 0 ? 0 : wholeMs("staleStatusMs", staleParam, DEFAULT_STALE_STATUS_MS);
-  const timeoutMs = wholeMs("timeoutMs", timeoutParam, DEFAULT_TIMEOUT_MS);
-  const intervalMs = wholeMs("intervalMs", intervalParam, DEFAULT_INTERVAL_MS);
-  const maxIntervalMs = wholeMs("maxIntervalMs", maxParam, Math.max(DEFAULT_MAX_INTERVAL_MS, intervalMs));
-  if (maxIntervalMs < intervalMs) {
-    throw new ModelArtsArgumentError("maxIntervalMs", `must not be less than intervalMs (${intervalMs}), got ${maxIntervalMs}`, OPERATION);
+  const {
+    timeoutMs = DEFAULT_TIMEOUT_MS,
+    intervalMs = DEFAULT_INTERVAL_MS,
+    maxIntervalMs = Math.max(DEFAULT_MAX_INTERVAL_MS, intervalMs),
+    staleStatusMs = DEFAULT_STALE_STATUS_MS,
+    signal: signalParam,
+    onProgress,
+    ...statusParams
+  } = params;
+  // One rule for the four durations, as data: whole milliseconds a timer can take, from 1, except
+  // staleStatusMs (0 turns its rule off) and maxIntervalMs (not below intervalMs, checked first).
+  const durations = [["timeoutMs", timeoutMs, 1], ["intervalMs", intervalMs, 1], ["maxIntervalMs", maxIntervalMs, intervalMs], ["staleStatusMs", staleStatusMs, 0]] as const;
+  for (const [name, value, least] of durations) {
+    if (!(Number.isInteger(value) && value >= least && value <= MAX_TIMER_MS)) {
+      throw new ModelArtsArgumentError(name, `must be a whole number of milliseconds from ${least} to ${MAX_TIMER_MS}, got ${String(value)}`, OPERATION);
+    }
   }
-  if (onProgress !== undefined && typeof onProgress !== "function") {
-    throw new ModelArtsArgumentError("onProgress", "must be a function (event) => void", OPERATION);
-  }
-  const signals = [checkSignal("signal", signalParam), checkSignal("options.signal", options.signal)].filter((s) => s !== undefined);
-  const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
-  const pollTimeoutMs = options.timeoutMs === undefined ? clientTimeoutMs : checkTimeout(options.timeoutMs, OPERATION);
+  if (onProgress !== undefined && typeof onProgress !== "function") throw new ModelArtsArgumentError("onProgress", "must be a function", OPERATION);
+  checkOptions({ signal: signalParam }, OPERATION);
+  // Either signal cancels the wait (a signal made of none never fires).
+  const signal = AbortSignal.any([signalParam, options.signal].filter((s) => s !== undefined));
 
   const started = performance.now();
+  const deadline = started + timeoutMs;
   const elapsed = (): number => Math.round(performance.now() - started);
+  const left = (): number => Math.ceil(deadline - performance.now());
   let polls = 0;
   let lastStatus: SyncObsStatus | undefined;
   let lastFailure: WaiterFailure | undefined;
   let seenRunning = false;
   let interval = intervalMs;
-  const timeout = (): ModelArtsWaiterTimeoutError =>
-    new ModelArtsWaiterTimeoutError({ operation: OPERATION, timeoutMs, lastStatus, elapsedMs: elapsed(), polls, lastFailure });
 
   for (;;) {
-    if (signal?.aborted) throw abortError(signal, OPERATION);
-    const remaining = timeoutMs - (performance.now() - started);
-    if (remaining <= 0) throw timeout();
+    if (signal.aborted) throw abortError(signal, OPERATION);
     // The first poll always goes out, however short the caller made the deadline: a wait that
     // never asked could report nothing. A later one would be cut off; the wait still lasts to the
     // deadline, as promised, rather than giving up early.
-    if (polls > 0 && remaining < MIN_POLL_MS) {
-      await sleep(Math.ceil(remaining), signal, OPERATION);
-      throw timeout();
+    if (left() <= 0 || (polls > 0 && left() < MIN_POLL_MS)) {
+      await sleep(left(), signal, OPERATION);
+      throw new ModelArtsWaiterTimeoutError({ operation: OPERATION, timeoutMs, lastStatus, elapsedMs: elapsed(), polls, lastFailure });
     }
-    // A poll must not outlive the deadline: a hung connection would otherwise hold the wait
-    // for the client's whole timeout after the caller's budget is spent.
-    const budget = Math.ceil(remaining);
-    const callTimeoutMs = pollTimeoutMs === 0 ? budget : Math.min(pollTimeoutMs, budget);
 
     polls += 1;
     let result: Result<"sync_obs_status"> | undefined;
     // The poll itself retries what the client's retry policy retries, within the deadline; what
     // is still failing after that is waited out here, at the poll's own pace.
-    let retryAfter = 0;
-    let leftoverEndsIn = Infinity;
+    let wait = interval;
     try {
-      result = await poll(statusParams, { timeoutMs: callTimeoutMs, ...(signal ? { signal } : {}) }, started + timeoutMs);
+      result = await poll(statusParams, { ...options, signal }, deadline);
     } catch (error) {
       if (!isTransientNetworkError(error, signal)) throw error;
       lastFailure = { error_code: error.code, http_status: undefined, request_id: null };
@@ -164,22 +150,14 @@ export async function waitForSyncObs(
 
     if (result !== undefined && !result.is_success) {
       if (!isTransientFailure(result)) return result;
-      lastFailure = { error_code: result.error_code, http_status: result.http_status, request_id: result.request_id };
-      retryAfter = result.retry_after_ms ?? 0;
+      const { error_code, http_status, request_id, retry_after_ms } = result;
+      lastFailure = { error_code, http_status, request_id };
+      wait = Math.max(wait, retry_after_ms ?? 0);
     } else if (result !== undefined) {
       const status = result.sync_status;
       // A status outside the spec ("1", null, 7) is an invalid answer, reported at once: taking
       // it for "not settled yet" would poll to the deadline for nothing.
-      if (!STATUSES.includes(status)) {
-        return {
-          is_success: false,
-          error_code: "CLIENT.INVALID_RESPONSE",
-          error_msg: `sync_status ${JSON.stringify(status) ?? "(missing)"} is not one of the spec's 0, 1, 2, 3`.slice(0, 200),
-          // A success result carries no status; 200 is the only success the spec gives this operation.
-          http_status: 200,
-          request_id: null,
-        };
-      }
+      if (!STATUSES.includes(status)) return invalidAnswer(`sync_status ${JSON.stringify(status)} is not one of the spec's 0, 1, 2, 3`.slice(0, 200));
       if (status !== lastStatus) {
         const previous = lastStatus;
         lastStatus = status;
@@ -189,16 +167,15 @@ export async function waitForSyncObs(
       const startedAt = syncStartedAt(statusParams);
       const staleFor = seenRunning || startedAt === undefined ? 0 : startedAt + staleStatusMs - performance.now();
       if (status === 1 || status === 2) {
-        if (staleFor <= 0) return { ...result, sync_status: status, elapsedMs: elapsed(), polls };
+        if (staleFor <= 0) return { ...result, elapsedMs: elapsed(), polls } as WaitForSyncObsSettled;
         // The next poll comes no later than the end of the leftover window, so that a sync which
         // really ended between two polls costs at most staleStatusMs, not a backoff step beyond it.
-        leftoverEndsIn = Math.ceil(staleFor);
+        wait = Math.min(wait, Math.ceil(staleFor));
       }
     }
 
-    const left = timeoutMs - (performance.now() - started);
-    if (left <= 0) throw timeout();
-    await sleep(Math.min(Math.max(interval, retryAfter), leftoverEndsIn, Math.ceil(left)), signal, OPERATION);
+    // Never past the deadline: the loop's first check then reports the timeout.
+    await sleep(Math.min(wait, left()), signal, OPERATION);
     interval = Math.min(maxIntervalMs, Math.round(interval * GROWTH));
   }
 }

@@ -6,6 +6,7 @@
  */
 import type { ServerResponse } from "node:http";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { attemptTimeout } from "../../src/api/invoke.js";
 import { waitForSyncObs } from "../../src/api/waiter.js";
 import type { CallOptions, Result } from "../../src/api/types.js";
 import { createClient, DataAnnotationsApi, ModelArtsNetworkError, ModelArtsWaiterTimeoutError, type CreateClientOptions } from "../../src/index.node.js";
@@ -28,11 +29,17 @@ function api(endpoint: string, options: CreateClientOptions = {}) {
 const status = (sync_status: 0 | 1 | 2 | 3): Result<"sync_obs_status"> => ({ is_success: true, sync_status });
 
 describe("the schedule", () => {
-  /** A status source that is always 3, recording when each poll came and what it was given. */
-  function stuckInThree() {
-    const calls: Array<{ at: number; options: CallOptions }> = [];
-    const poll = async (_params: unknown, options: CallOptions) => {
-      calls.push({ at: performance.now(), options });
+  /**
+   * The timeout a poll's request gets: the helper (src/api/invoke.ts) takes the call's or the
+   * client's, and cuts it to the time left before the deadline the waiter passed.
+   */
+  const requestTimeout = (options: CallOptions, deadline: number, clientTimeoutMs: number) => attemptTimeout(options.timeoutMs ?? clientTimeoutMs, deadline);
+
+  /** A status source that is always 3, recording when each poll came and the timeout its request got. */
+  function stuckInThree(clientTimeoutMs = 30_000) {
+    const calls: Array<{ at: number; timeoutMs: number }> = [];
+    const poll = async (_params: unknown, options: CallOptions, deadline: number) => {
+      calls.push({ at: performance.now(), timeoutMs: requestTimeout(options, deadline, clientTimeoutMs) });
       return status(3);
     };
     return { calls, poll };
@@ -41,7 +48,7 @@ describe("the schedule", () => {
   it("waits intervalMs, grows 1.5x per poll up to maxIntervalMs, and never sleeps past the deadline", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance", "Date"] });
     const { calls, poll } = stuckInThree();
-    const waiting = waitForSyncObs(poll, 30_000, { data_annotation_id: "282", timeoutMs: 40_000 }).catch((e: unknown) => e);
+    const waiting = waitForSyncObs(poll, { data_annotation_id: "282", timeoutMs: 40_000 }).catch((e: unknown) => e);
     await vi.runAllTimersAsync();
     const error = await waiting;
     const start = calls[0]!.at;
@@ -53,20 +60,20 @@ describe("the schedule", () => {
     expect(calls.at(-1)!.at - start).toBe(30_783);
   });
 
-  it("gives each poll the client's timeout, or the time left when that is shorter", async () => {
+  it("gives each poll the client's timeout, or the time left when that is shorter (the deadline it passes, applied by the helper)", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance", "Date"] });
-    const { calls, poll } = stuckInThree();
-    const waiting = waitForSyncObs(poll, 3_000, { data_annotation_id: "282", timeoutMs: 5_000, intervalMs: 1_000 }).catch(() => undefined);
+    const { calls, poll } = stuckInThree(3_000);
+    const waiting = waitForSyncObs(poll, { data_annotation_id: "282", timeoutMs: 5_000, intervalMs: 1_000 }).catch(() => undefined);
     await vi.runAllTimersAsync();
     await waiting;
-    expect(calls.map((c) => c.options.timeoutMs)).toEqual([3_000, 3_000, 2_500, 250]);
+    expect(calls.map((c) => c.timeoutMs)).toEqual([3_000, 3_000, 2_500, 250]);
 
     // A per-call timeout of 0 (none) is still bounded by the deadline.
     calls.length = 0;
-    const unbounded = waitForSyncObs(poll, 30_000, { data_annotation_id: "282", timeoutMs: 2_000, intervalMs: 1_000 }, { timeoutMs: 0 }).catch(() => undefined);
+    const unbounded = waitForSyncObs(poll, { data_annotation_id: "282", timeoutMs: 2_000, intervalMs: 1_000 }, { timeoutMs: 0 }).catch(() => undefined);
     await vi.runAllTimersAsync();
     await unbounded;
-    expect(calls.map((c) => c.options.timeoutMs)).toEqual([2_000, 1_000]);
+    expect(calls.map((c) => c.timeoutMs)).toEqual([2_000, 1_000]);
   });
 
   /**
@@ -74,12 +81,13 @@ describe("the schedule", () => {
    * at the poll's timeout the way the transport cuts a request.
    */
   function slowAfterFirst(latencyMs: number) {
-    const calls: Array<{ at: number; options: CallOptions }> = [];
-    const poll = (_params: unknown, options: CallOptions): Promise<Result<"sync_obs_status">> => {
-      calls.push({ at: performance.now(), options });
+    const calls: Array<{ at: number; timeoutMs: number }> = [];
+    const poll = (_params: unknown, options: CallOptions, deadline: number): Promise<Result<"sync_obs_status">> => {
+      const timeoutMs = requestTimeout(options, deadline, 30_000);
+      calls.push({ at: performance.now(), timeoutMs });
       if (calls.length === 1) return Promise.resolve(status(3));
       return new Promise((resolve, reject) => {
-        if (options.timeoutMs! < latencyMs) setTimeout(() => reject(new ModelArtsNetworkError("GET /sync-status timed out", "timeout")), options.timeoutMs);
+        if (timeoutMs < latencyMs) setTimeout(() => reject(new ModelArtsNetworkError("GET /sync-status timed out", "timeout")), timeoutMs);
         else setTimeout(() => resolve(status(3)), latencyMs);
       });
     };
@@ -90,7 +98,7 @@ describe("the schedule", () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance", "Date"] });
     const { calls, poll } = slowAfterFirst(30);
     // The second poll would be due 1 000 ms in, with 20 ms left: too little for its 30 ms.
-    const waiting = waitForSyncObs(poll, 30_000, { data_annotation_id: "282", timeoutMs: 1_020, intervalMs: 1_000 }).catch((e: unknown) => e);
+    const waiting = waitForSyncObs(poll, { data_annotation_id: "282", timeoutMs: 1_020, intervalMs: 1_000 }).catch((e: unknown) => e);
     await vi.runAllTimersAsync();
     const error = await waiting;
     expect(error).toBeInstanceOf(ModelArtsWaiterTimeoutError);
@@ -102,22 +110,22 @@ describe("the schedule", () => {
   it("still polls with 50 ms left, and always makes the first poll, even under a shorter deadline", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance", "Date"] });
     const edge = slowAfterFirst(30);
-    const atFloor = waitForSyncObs(edge.poll, 30_000, { data_annotation_id: "282", timeoutMs: 1_050, intervalMs: 1_000 }).catch((e: unknown) => e);
+    const atFloor = waitForSyncObs(edge.poll, { data_annotation_id: "282", timeoutMs: 1_050, intervalMs: 1_000 }).catch((e: unknown) => e);
     await vi.runAllTimersAsync();
     expect(await atFloor).toMatchObject({ polls: 2, lastStatus: 3, lastFailure: undefined });
-    expect(edge.calls.map((c) => c.options.timeoutMs)).toEqual([1_050, 50]);
+    expect(edge.calls.map((c) => c.timeoutMs)).toEqual([1_050, 50]);
 
     const short = stuckInThree();
-    const tiny = waitForSyncObs(short.poll, 30_000, { data_annotation_id: "282", timeoutMs: 20 }).catch((e: unknown) => e);
+    const tiny = waitForSyncObs(short.poll, { data_annotation_id: "282", timeoutMs: 20 }).catch((e: unknown) => e);
     await vi.runAllTimersAsync();
     expect(await tiny).toMatchObject({ polls: 1, lastStatus: 3, elapsedMs: 20 });
-    expect(short.calls.map((c) => c.options.timeoutMs)).toEqual([20]);
+    expect(short.calls.map((c) => c.timeoutMs)).toEqual([20]);
   });
 
   it("a larger intervalMs raises the default cap instead of failing validation", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance", "Date"] });
     const { calls, poll } = stuckInThree();
-    const waiting = waitForSyncObs(poll, 30_000, { data_annotation_id: "282", timeoutMs: 100_000, intervalMs: 20_000 }).catch((e: unknown) => e);
+    const waiting = waitForSyncObs(poll, { data_annotation_id: "282", timeoutMs: 100_000, intervalMs: 20_000 }).catch((e: unknown) => e);
     await vi.runAllTimersAsync();
     expect(await waiting).toBeInstanceOf(ModelArtsWaiterTimeoutError);
     expect(calls.slice(1).map((c, i) => c.at - calls[i]!.at)).toEqual([20_000, 20_000, 20_000, 20_000]);

@@ -305,7 +305,7 @@ describe("errors", () => {
 
   test("a missing project_id, with no default in the client, is refused the same way", () => {
     const { das, requests } = apiFor(env(), { projectId: undefined });
-    expect(() => das.iterate_images_by_tag({ data_annotation_id: BIG.id })).toThrow(/project_id.*is required: pass it, or set projectId/);
+    expect(() => das.iterate_images_by_tag({ data_annotation_id: BIG.id })).toThrow(/project_id.*is required: pass it, or give the client a projectId/);
     expect(requests).toHaveLength(0);
   });
 });

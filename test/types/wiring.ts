@@ -45,3 +45,10 @@ export class LabelApiWithAnotherOperation implements HelpersOf<"Label"> {
   // @ts-expect-error query_validation wired to sync_obs
   readonly query_validation: Helper<"sync_obs"> = (params, options) => invoke(this.client, "sync_obs", params, options);
 }
+
+// The API classes declare their helpers and let addHelpers make them from the operation table: a
+// declaration of another operation's type fails as well.
+export class LabelApiDeclaringAnotherOperation implements HelpersOf<"Label"> {
+  // @ts-expect-error query_validation declared as sync_obs
+  declare readonly query_validation: Helper<"sync_obs">;
+}
