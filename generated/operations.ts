@@ -336,151 +336,50 @@ export const PARAMETERS = {
   "ProjectId": parameters_ProjectId
 } as const;
 
-/** The JSON Schema of each operation's argument object: its parameters by name, plus body, nothing else. */
-export const ARGUMENTS: { readonly [O in OperationName]: Schema } = {
-  "show_images_by_tag": {
-    "type": "object",
-    "properties": {
-      "project_id": parameters_ProjectId,
-      "data_annotation_id": parameters_DataAnnotationId,
-      "tag_name": parameters_TagName,
-      "per_page": parameters_PerPage,
-      "page": parameters_Page
-    },
-    "required": ["project_id", "data_annotation_id"],
-    "additionalProperties": false
-  },
-  "modify_image_info": {
-    "type": "object",
-    "properties": {
-      "project_id": parameters_ProjectId,
-      "data_annotation_id": parameters_DataAnnotationId,
-      "body": schemas_ModifyImageInfoRequest
-    },
-    "required": ["project_id", "data_annotation_id", "body"],
-    "additionalProperties": false
-  },
-  "delete_selected_images": {
-    "type": "object",
-    "properties": {
-      "project_id": parameters_ProjectId,
-      "data_annotation_id": parameters_DataAnnotationId,
-      "body": schemas_ImageIdList
-    },
-    "required": ["project_id", "data_annotation_id", "body"],
-    "additionalProperties": false
-  },
-  "delete_selected_image": {
-    "type": "object",
-    "properties": {
-      "project_id": parameters_ProjectId,
-      "data_annotation_id": parameters_DataAnnotationId,
-      "image_id": parameters_ImageId
-    },
-    "required": ["project_id", "data_annotation_id", "image_id"],
-    "additionalProperties": false
-  },
-  "get_image_info_by_id": {
-    "type": "object",
-    "properties": {
-      "project_id": parameters_ProjectId,
-      "data_annotation_id": parameters_DataAnnotationId,
-      "image_id": parameters_ImageId
-    },
-    "required": ["project_id", "data_annotation_id", "image_id"],
-    "additionalProperties": false
-  },
-  "query_tag_list": {
-    "type": "object",
-    "properties": {
-      "project_id": parameters_ProjectId,
-      "data_annotation_id": parameters_DataAnnotationId
-    },
-    "required": ["project_id", "data_annotation_id"],
-    "additionalProperties": false
-  },
-  "get_image_info_by_ids": {
-    "type": "object",
-    "properties": {
-      "project_id": parameters_ProjectId,
-      "data_annotation_id": parameters_DataAnnotationId,
-      "body": schemas_ImageIdList
-    },
-    "required": ["project_id", "data_annotation_id", "body"],
-    "additionalProperties": false
-  },
-  "get_tag_statistics": {
-    "type": "object",
-    "properties": {
-      "project_id": parameters_ProjectId,
-      "data_annotation_id": parameters_DataAnnotationId
-    },
-    "required": ["project_id", "data_annotation_id"],
-    "additionalProperties": false
-  },
-  "sync_obs": {
-    "type": "object",
-    "properties": {
-      "project_id": parameters_ProjectId,
-      "data_annotation_id": parameters_DataAnnotationId
-    },
-    "required": ["project_id", "data_annotation_id"],
-    "additionalProperties": false
-  },
-  "sync_obs_status": {
-    "type": "object",
-    "properties": {
-      "project_id": parameters_ProjectId,
-      "data_annotation_id": parameters_DataAnnotationId
-    },
-    "required": ["project_id", "data_annotation_id"],
-    "additionalProperties": false
-  },
-  "query_validation": {
-    "type": "object",
-    "properties": {
-      "project_id": parameters_ProjectId,
-      "job_id": parameters_JobId
-    },
-    "required": ["project_id", "job_id"],
-    "additionalProperties": false
-  }
-};
+/**
+ * [tag, method, path, success status, parameters (path and query), body schema?, required names?
+ * (when not just the path parameters and the body)]
+ */
+type Row = readonly [string, OperationEntry["method"], string, number, readonly ParameterEntry[], (Schema | null)?, (readonly string[])?];
 
-/** [tag, method, path, success status, body (null: none; else whether it is required), query parameters?] */
-type Row = readonly [string, OperationEntry["method"], string, number, boolean | null, (readonly ParameterEntry[])?];
-
-/** The entries of `rows`: operation ids from the keys, path parameters from the path template (in its order). */
+/**
+ * The entries of `rows`: operation ids from the keys, path parameters from the path template
+ * (in its order), and the validator of the argument object: each parameter by name, plus body.
+ */
 function expandTable(rows: Readonly<Record<OperationName, Row>>): Operations {
   const table: Record<string, OperationEntry> = {};
-  for (const [operationId, [tag, method, path, successStatus, body, queryParameters = []]] of Object.entries(rows)) {
+  for (const [operationId, [tag, method, path, successStatus, parameters, body, required]] of Object.entries(rows)) {
+    const pathParameters = Array.from(path.matchAll(/\{(\w+)\}/g), (m) => m[1]!);
+    const properties: Record<string, Schema> = Object.fromEntries(parameters.map((p) => [p.name, p as Schema]));
+    if (body) properties.body = body;
+    const requiredNames = required ?? [...pathParameters, ...(body ? ["body"] : [])];
     table[operationId] = {
       operationId,
       tag,
       method,
       path,
-      pathParameters: Array.from(path.matchAll(/\{(\w+)\}/g), (m) => m[1]!),
-      queryParameters,
-      body: body === null ? null : { required: body },
+      pathParameters,
+      queryParameters: parameters.filter((p) => !pathParameters.includes(p.name)),
+      body: body ? { required: requiredNames.includes("body") } : null,
       successStatus,
-      validate: validatorOf(ARGUMENTS[operationId as OperationName]),
+      validate: validatorOf({ type: "object", properties, required: requiredNames, additionalProperties: false }),
     };
   }
   return table as unknown as Operations;
 }
 
 export const OPERATIONS: Operations = expandTable({
-  "show_images_by_tag": ["DataAnnotations", "get", "/v1/{project_id}/data-annotations/{data_annotation_id}/images", 200, null, [parameters_TagName, parameters_PerPage, parameters_Page]],
-  "modify_image_info": ["DataAnnotations", "put", "/v1/{project_id}/data-annotations/{data_annotation_id}/images", 204, true],
-  "delete_selected_images": ["DataAnnotations", "post", "/v1/{project_id}/data-annotations/{data_annotation_id}/images/delete", 200, true],
-  "delete_selected_image": ["DataAnnotations", "delete", "/v1/{project_id}/data-annotations/{data_annotation_id}/images/{image_id}", 204, null],
-  "get_image_info_by_id": ["DataAnnotations", "get", "/v1/{project_id}/data-annotations/{data_annotation_id}/images/{image_id}/tags", 200, null],
-  "query_tag_list": ["DataAnnotations", "get", "/v1/{project_id}/data-annotations/{data_annotation_id}/tags", 200, null],
-  "get_image_info_by_ids": ["DataAnnotations", "post", "/v1/{project_id}/data-annotations/{data_annotation_id}/tags/show", 200, true],
-  "get_tag_statistics": ["DataAnnotations", "get", "/v1/{project_id}/data-annotations/{data_annotation_id}/tags/stats", 200, null],
-  "sync_obs": ["DataAnnotations", "post", "/v1/{project_id}/data-annotations/{data_annotation_id}/obs/sync", 202, null],
-  "sync_obs_status": ["DataAnnotations", "get", "/v1/{project_id}/data-annotations/{data_annotation_id}/obs/sync-status", 200, null],
-  "query_validation": ["Label", "get", "/v1/{project_id}/annotation-jobs/{job_id}/validation", 200, null]
+  "show_images_by_tag": ["DataAnnotations", "get", "/v1/{project_id}/data-annotations/{data_annotation_id}/images", 200, [parameters_ProjectId, parameters_DataAnnotationId, parameters_TagName, parameters_PerPage, parameters_Page]],
+  "modify_image_info": ["DataAnnotations", "put", "/v1/{project_id}/data-annotations/{data_annotation_id}/images", 204, [parameters_ProjectId, parameters_DataAnnotationId], schemas_ModifyImageInfoRequest],
+  "delete_selected_images": ["DataAnnotations", "post", "/v1/{project_id}/data-annotations/{data_annotation_id}/images/delete", 200, [parameters_ProjectId, parameters_DataAnnotationId], schemas_ImageIdList],
+  "delete_selected_image": ["DataAnnotations", "delete", "/v1/{project_id}/data-annotations/{data_annotation_id}/images/{image_id}", 204, [parameters_ProjectId, parameters_DataAnnotationId, parameters_ImageId]],
+  "get_image_info_by_id": ["DataAnnotations", "get", "/v1/{project_id}/data-annotations/{data_annotation_id}/images/{image_id}/tags", 200, [parameters_ProjectId, parameters_DataAnnotationId, parameters_ImageId]],
+  "query_tag_list": ["DataAnnotations", "get", "/v1/{project_id}/data-annotations/{data_annotation_id}/tags", 200, [parameters_ProjectId, parameters_DataAnnotationId]],
+  "get_image_info_by_ids": ["DataAnnotations", "post", "/v1/{project_id}/data-annotations/{data_annotation_id}/tags/show", 200, [parameters_ProjectId, parameters_DataAnnotationId], schemas_ImageIdList],
+  "get_tag_statistics": ["DataAnnotations", "get", "/v1/{project_id}/data-annotations/{data_annotation_id}/tags/stats", 200, [parameters_ProjectId, parameters_DataAnnotationId]],
+  "sync_obs": ["DataAnnotations", "post", "/v1/{project_id}/data-annotations/{data_annotation_id}/obs/sync", 202, [parameters_ProjectId, parameters_DataAnnotationId]],
+  "sync_obs_status": ["DataAnnotations", "get", "/v1/{project_id}/data-annotations/{data_annotation_id}/obs/sync-status", 200, [parameters_ProjectId, parameters_DataAnnotationId]],
+  "query_validation": ["Label", "get", "/v1/{project_id}/annotation-jobs/{job_id}/validation", 200, [parameters_ProjectId, parameters_JobId]]
 });
 
 /** The operationIds in the spec's order. */

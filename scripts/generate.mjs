@@ -214,26 +214,14 @@ function operationsModule(document, found) {
   const pathComponents = Object.entries(document.components.parameters ?? {}).filter(([, p]) => p.in === "path");
   const parameters = Object.fromEntries(pathComponents.map(([name, p]) => [name, reference(parameter({ ...p, component: name }, `#/components/parameters/${name}`))]));
   const table = {};
-  const argumentSchemas = {};
   const rows = [];
   for (const entry of found) {
     const { operation } = entry;
     const id = operation.operationId;
-    // One object schema per operation: its parameters by name, plus `body`, nothing else.
-    const properties = {};
-    const required = [];
-    const query = [];
-    for (const p of entry.parameters) {
-      const ref = reference(parameter(p, `${id}/${p.in}/${p.name}`));
-      properties[p.name] = ref;
-      if (p.in === "query") query.push(ref);
-      if (p.required) required.push(p.name);
-    }
-    if (entry.bodySchema !== undefined) {
-      properties.body = toJsonSchema(entry.bodySchema, `${id}/requestBody`, define);
-      if (entry.bodyRequired) required.push("body");
-    }
-    argumentSchemas[id] = { type: "object", properties, required, additionalProperties: false };
+    const refs = entry.parameters.map((p) => reference(parameter(p, `${id}/${p.in}/${p.name}`)));
+    const required = entry.parameters.filter((p) => p.required).map((p) => p.name);
+    const body = entry.bodySchema === undefined ? undefined : toJsonSchema(entry.bodySchema, `${id}/requestBody`, define);
+    if (body !== undefined && entry.bodyRequired) required.push("body");
     const value = {
       operationId: id,
       tag: operation.tags?.[0],
@@ -242,8 +230,8 @@ function operationsModule(document, found) {
       // Path parameters are all required strings, whose patterns and lengths live in the
       // validator (and in PARAMETERS); the table keeps their names, in path order.
       pathParameters: entry.parameters.filter((p) => p.in === "path").map((p) => p.name),
-      queryParameters: query.map((ref) => consts.get(ref[REFERENCE])),
-      body: entry.bodySchema === undefined ? null : { required: entry.bodyRequired },
+      queryParameters: refs.filter((_, i) => entry.parameters[i].in === "query").map((ref) => consts.get(ref[REFERENCE])),
+      body: body === undefined ? null : { required: entry.bodyRequired },
       successStatus: entry.successStatus,
     };
     const templateOrder = [...value.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
@@ -251,8 +239,11 @@ function operationsModule(document, found) {
       throw new Error(`${id}: path parameters ${value.pathParameters.join(", ")} are not declared in the order of the path ${value.path}`);
     }
     table[id] = value;
-    const row = [value.tag, value.method, value.path, value.successStatus, value.body === null ? null : value.body.required];
-    if (query.length > 0) row.push(query);
+    // What expandTable assumes when a row gives no list: the path parameters and the body are required, query parameters are not.
+    const usual = [...value.pathParameters, ...(body === undefined ? [] : ["body"])];
+    const row = [value.tag, value.method, value.path, value.successStatus, refs];
+    if (body !== undefined || JSON.stringify(required) !== JSON.stringify(usual)) row.push(body ?? null);
+    if (JSON.stringify(required) !== JSON.stringify(usual)) row.push(required);
     rows.push(`  ${JSON.stringify(id)}: ${source(row, null)}`);
   }
   // The table's type holds every field as its literal (what `tsc` checks the wiring against,
@@ -310,26 +301,33 @@ ${constSource.join("\n")}
 /** The spec's shared path parameters (components.parameters), by component name: the IDs that config and the emulator check. */
 export const PARAMETERS = ${source(parameters)} as const;
 
-/** The JSON Schema of each operation's argument object: its parameters by name, plus body, nothing else. */
-export const ARGUMENTS: { readonly [O in OperationName]: Schema } = ${source(argumentSchemas)};
+/**
+ * [tag, method, path, success status, parameters (path and query), body schema?, required names?
+ * (when not just the path parameters and the body)]
+ */
+type Row = readonly [string, OperationEntry["method"], string, number, readonly ParameterEntry[], (Schema | null)?, (readonly string[])?];
 
-/** [tag, method, path, success status, body (null: none; else whether it is required), query parameters?] */
-type Row = readonly [string, OperationEntry["method"], string, number, boolean | null, (readonly ParameterEntry[])?];
-
-/** The entries of \`rows\`: operation ids from the keys, path parameters from the path template (in its order). */
+/**
+ * The entries of \`rows\`: operation ids from the keys, path parameters from the path template
+ * (in its order), and the validator of the argument object: each parameter by name, plus body.
+ */
 function expandTable(rows: Readonly<Record<OperationName, Row>>): Operations {
   const table: Record<string, OperationEntry> = {};
-  for (const [operationId, [tag, method, path, successStatus, body, queryParameters = []]] of Object.entries(rows)) {
+  for (const [operationId, [tag, method, path, successStatus, parameters, body, required]] of Object.entries(rows)) {
+    const pathParameters = Array.from(path.matchAll(/\\{(\\w+)\\}/g), (m) => m[1]!);
+    const properties: Record<string, Schema> = Object.fromEntries(parameters.map((p) => [p.name, p as Schema]));
+    if (body) properties.body = body;
+    const requiredNames = required ?? [...pathParameters, ...(body ? ["body"] : [])];
     table[operationId] = {
       operationId,
       tag,
       method,
       path,
-      pathParameters: Array.from(path.matchAll(/\\{(\\w+)\\}/g), (m) => m[1]!),
-      queryParameters,
-      body: body === null ? null : { required: body },
+      pathParameters,
+      queryParameters: parameters.filter((p) => !pathParameters.includes(p.name)),
+      body: body ? { required: requiredNames.includes("body") } : null,
       successStatus,
-      validate: validatorOf(ARGUMENTS[operationId as OperationName]),
+      validate: validatorOf({ type: "object", properties, required: requiredNames, additionalProperties: false }),
     };
   }
   return table as unknown as Operations;

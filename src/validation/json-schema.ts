@@ -34,10 +34,11 @@ export interface ValidationIssue {
   problem: string;
 }
 
-/** A predicate in Ajv's shape: `errors` says why it last said no. */
+/** A predicate in Ajv's shape: `errors` says why it last said no; `schema` is what it checks. */
 export interface ArgumentValidator {
   (data: unknown): boolean;
   errors?: ValidationIssue[] | null;
+  readonly schema: Schema;
 }
 
 const isObject = (data: unknown): data is Record<string, unknown> => typeof data == "object" && data !== null && !Array.isArray(data);
@@ -117,10 +118,13 @@ export function firstIssue(schema: Schema, data: unknown, path = ""): Validation
 
 /** `schema`'s validator: a predicate, with the problem it found in `errors`. */
 export function validatorOf(schema: Schema): ArgumentValidator {
-  const validate: ArgumentValidator = (data) => {
-    const issue = firstIssue(schema, data);
-    validate.errors = issue ? [issue] : null;
-    return !issue;
-  };
+  const validate: ArgumentValidator = Object.assign(
+    (data: unknown): boolean => {
+      const issue = firstIssue(schema, data);
+      validate.errors = issue ? [issue] : null;
+      return !issue;
+    },
+    { schema },
+  );
   return validate;
 }
