@@ -113,7 +113,7 @@ describe("the shared validator agrees with Ajv", () => {
     const theirs = ajv().compile(schema as object);
     const inputs = fc.oneof(
       value,
-      fc.constantFrom("image", "detection", 0.5, 1, 2, 1.5, "2026-12-01T10:00:00Z", "2026-12-01 10:00", { a: 1, b: "xy" }, { a: 1, b: "xyz" }, [{}, {}], [{ a: 1 }, { a: 2 }], [{ a: 1, b: 2 }, { b: 2, a: 1 }], [[1, "x"], [1, "x"]]),
+      fc.constantFrom("image", "detection", 0.5, 1, 2, 1.5, "2026-12-01T10:00:00Z", "2026-12-01 10:00", { a: 1, b: "xy" }, { a: 1, b: "xyz" }, [{}, {}], [{ a: 1 }, { a: 2 }], [{ a: 1, b: 2 }, { b: 2, a: 1 }], [[1, "x"], [1, "x"]], ["{}", {}], [1, "1"], [0, -0], [null, "null"]),
     );
     fc.assert(
       fc.property(inputs, (data) => {
