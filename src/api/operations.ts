@@ -27,9 +27,9 @@ export function operationEntry<O extends OperationId>(operationId: O): Operation
   return WIRED[operationId] as unknown as OperationEntry & WiredTo<O>;
 }
 
-/** The argument names an operation takes, for messages: path and query parameters, then body. */
+/** The argument names an operation takes: its parameters as the spec declares them, then body. */
 export function argumentNames(entry: OperationEntry): string[] {
-  return [...entry.pathParameters, ...entry.queryParameters.map((p) => p.name)].concat(entry.body ? ["body"] : []);
+  return Object.keys(entry.validate.schema.properties!);
 }
 
 /**
