@@ -43,14 +43,18 @@ export interface ArgumentValidator {
 
 const isObject = (data: unknown): data is Record<string, unknown> => typeof data == "object" && data !== null && !Array.isArray(data);
 
-// Every other type name is that of `typeof`: string, boolean.
-const TYPE_TESTS: Readonly<Record<string, (data: unknown) => boolean>> = {
-  integer: Number.isInteger,
-  number: Number.isFinite, // NaN and Infinity too are refused: JSON cannot carry them
-  null: (data) => data === null,
-  array: Array.isArray,
-  object: isObject,
-};
+const hasType = (data: unknown, type: string): boolean =>
+  type == "integer"
+    ? Number.isInteger(data)
+    : type == "number"
+      ? Number.isFinite(data) // NaN and Infinity too are refused: JSON cannot carry them
+      : type == "null"
+        ? data === null
+        : type == "array"
+          ? Array.isArray(data)
+          : type == "object"
+            ? isObject(data)
+            : typeof data == type; // string, boolean
 
 /**
  * A JSON value as text with every object's keys in one order: values that JSON Schema calls
@@ -73,8 +77,7 @@ const member = (path: string, key: string): string => (path ? `${path}.${key}` :
 export function firstIssue(schema: Schema, data: unknown, path = ""): ValidationIssue | undefined {
   const issue = (problem: string, at = path): ValidationIssue => ({ path: at, problem });
   const { type, pattern, items, required = [], properties = {}, additionalProperties, oneOf } = schema;
-  const types = [type ?? []].flat();
-  if (types.length > 0 && !types.some((t) => (TYPE_TESTS[t] ?? ((d) => typeof d == t))(data))) return issue(`must be ${types.join(" or ")}`);
+  if (type && ![type].flat().some((t) => hasType(data, t))) return issue(`must be ${[type].flat().join(" or ")}`);
   const text = typeof data == "string";
   // Length in code points, as JSON Schema counts it (an emoji is one character).
   const [size, min, max, unit] = text
