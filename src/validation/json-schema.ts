@@ -61,7 +61,7 @@ const hasType = (data: unknown, type: string): boolean =>
  * equal (enum, uniqueItems) give the same text, so a list's duplicates are found in one pass.
  */
 const canonical = (value: unknown): string =>
-  // Scalars without the replacer, which would slow down a list of 1,000 IDs several times.
+  // Scalars (a list of IDs, the common case) skip the call to the replacer per value.
   JSON.stringify(value, typeof value == "object" ? (_, v: unknown) => (isObject(v) ? Object.fromEntries(Object.keys(v).sort().map((key) => [key, v[key]])) : v) : undefined);
 
 // Each pattern compiled once, however many values and calls it checks.
