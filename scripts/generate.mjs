@@ -2,13 +2,13 @@
 // Compiles spec/ (the hand-written, split OpenAPI document) into generated/:
 //   generated/openapi.json   the bundled single-file spec (consumers, other-language generators, docs)
 //   generated/schema.ts      openapi-typescript types for the openapi-fetch client (types only)
-//   generated/validators.ts  JSON Schemas of each operation's arguments (refs as named definitions,
-//                            formats turned into keywords), which the shared validator in
-//                            src/validation/json-schema.ts runs: nothing compiles code at run time
-//                            (it refuses, at each validator's first call, any keyword it does not implement)
 //   generated/operations.ts  the operation table: per operationId its method, path, parameters
-//                            with defaults and limits, success status and validator. The facade,
-//                            the CLI, config checks and the emulator read the spec only through it.
+//                            with defaults and limits, success status, argument schema and
+//                            validator. The facade, the CLI, config checks and the emulator read
+//                            the spec only through it. The schemas are data that the shared
+//                            validator (src/validation/json-schema.ts) interprets: nothing compiles
+//                            code at run time, and a keyword it does not implement stops the
+//                            generator here rather than being ignored there.
 //   generated/version.ts     the package's name and version, fixed at build time (no package.json
 //                            read at run time, so a single-file bundle works)
 // With --check nothing is written: it exits 1 naming each stale file, which is how CI catches drift.
@@ -62,27 +62,61 @@ const FORMATS = {
   "date-time": (s) => ({ ...s, pattern: RFC3339_DATE_TIME }),
 };
 
-// Annotations that do not constrain a value; dropping them keeps the compiled code small.
-const ANNOTATIONS = new Set(["description", "example", "examples", "title", "deprecated", "externalDocs", "xml", "readOnly", "writeOnly", "summary"]);
+// Annotations that do not constrain a value; dropped, so that the bundle carries only what is enforced.
+const ANNOTATIONS = new Set(["description", "example", "examples", "title", "deprecated", "externalDocs", "xml", "readOnly", "writeOnly", "summary", "default", "format", "nullable"]);
 
-function toJsonSchema(node) {
-  if (Array.isArray(node)) return node.map(toJsonSchema);
-  if (node === null || typeof node !== "object") return node;
+// What src/validation/json-schema.ts implements: any other keyword stops the build here, where
+// it can name the place, rather than being ignored by the validator at run time.
+const VALUE_KEYWORDS = new Set(["enum", "minLength", "maxLength", "minimum", "maximum", "minItems", "maxItems", "uniqueItems", "required"]);
+const JSON_TYPES = new Set(["string", "number", "integer", "boolean", "array", "object", "null"]);
+
+/** A value that `source` writes as the name of a const of the generated module. */
+const REFERENCE = Symbol("reference");
+const reference = (identifier) => ({ [REFERENCE]: identifier });
+
+/**
+ * The JSON Schema the validator runs for an OpenAPI schema object. `$ref`s become references
+ * to consts (`define` returns the const's name), so that each shared schema is written once and
+ * the validator follows plain object references; a one-element `allOf` (how the spec puts a
+ * description beside a `$ref`) is that element.
+ */
+function toJsonSchema(node, at, define) {
   let out = {};
+  let whole;
   for (const [key, value] of Object.entries(node)) {
-    if (ANNOTATIONS.has(key) || key.startsWith("x-") || key === "format" || key === "nullable") continue;
-    // Each shared schema is its own Ajv schema (see compileValidators), so that it compiles once.
-    if (key === "$ref") out.$ref = value.replace(/^#\/components\/schemas\//, "/schemas/");
-    else if (key === "properties") out.properties = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toJsonSchema(v)]));
-    else out[key] = toJsonSchema(value);
+    if (ANNOTATIONS.has(key) || key.startsWith("x-")) continue;
+    const where = `${at}/${key}`;
+    if (key === "$ref") whole = reference(define(value));
+    else if (key === "allOf" && value.length === 1) whole = toJsonSchema(value[0], `${where}/0`, define);
+    else if (key === "type") {
+      const unknown = [value].flat().find((type) => !JSON_TYPES.has(type));
+      if (unknown !== undefined) throw new Error(`${where}: "${unknown}" is not a JSON Schema type`);
+      out.type = value;
+    } else if (key === "pattern") {
+      try {
+        new RegExp(value, "u");
+      } catch (error) {
+        throw new Error(`${where}: the validator cannot compile this pattern with the "u" flag: ${error.message}`);
+      }
+      out.pattern = value;
+    } else if (VALUE_KEYWORDS.has(key)) out[key] = value;
+    else if (key === "items" && !Array.isArray(value)) out.items = toJsonSchema(value, where, define);
+    else if (key === "additionalProperties") {
+      if (value !== true) out.additionalProperties = value === false ? false : toJsonSchema(value, where, define);
+    } else if (key === "properties") {
+      out.properties = Object.fromEntries(Object.entries(value).map(([name, v]) => [name, toJsonSchema(v, `${where}/${name}`, define)]));
+    } else if (key === "oneOf") out.oneOf = value.map((v, i) => toJsonSchema(v, `${where}/${i}`, define));
+    else throw new Error(`${where}: the JSON Schema keyword "${key}" is not one the shared validator (src/validation/json-schema.ts) implements`);
   }
   if (typeof node.format === "string") {
     const convert = FORMATS[node.format];
-    if (convert === undefined) throw new Error(`the spec uses format "${node.format}", which scripts/generate.mjs does not know how to enforce`);
+    if (convert === undefined) throw new Error(`${at}: the spec uses format "${node.format}", which scripts/generate.mjs does not know how to enforce`);
     out = convert(out);
   }
   if (node.nullable === true && typeof out.type === "string") out.type = [out.type, "null"];
-  return out;
+  if (whole === undefined) return out;
+  if (Object.keys(out).length > 0) throw new Error(`${at}: constraints beside a $ref or a one-element allOf are not merged by the generator; move them into one schema`);
+  return whole;
 }
 
 function resolve(document, node) {
@@ -120,116 +154,112 @@ function operationsOf(document) {
   return found;
 }
 
-/**
- * One object schema per operation: its parameters by name, plus `body`, nothing else. Shared
- * parameters are referenced, not copied, so that each compiles to one function all operations call.
- */
-function argumentsSchema({ parameters, bodySchema, bodyRequired }) {
-  const properties = {};
-  const required = [];
-  for (const p of parameters) {
-    properties[p.name] = p.component !== undefined ? { $ref: `/parameters/${p.component}` } : toJsonSchema(p.schema);
-    if (p.required) required.push(p.name);
-  }
-  if (bodySchema !== undefined) {
-    properties.body = toJsonSchema(bodySchema);
-    if (bodyRequired) required.push("body");
-  }
-  return { type: "object", properties, required, additionalProperties: false };
-}
+/** A JavaScript identifier for a const named after a component ("schemas", "ImageTag" → schemas_ImageTag). */
+const identifierOf = (section, name) => `${section}_${name.replace(/\W/g, "_")}`;
 
 /**
- * The JSON Schemas of each operation's argument object, with shared schemas as named
- * definitions: data that src/validation/json-schema.ts runs, so nothing compiles code at run time.
+ * The consts of the generated module's schemas, each after those it refers to. `define` names
+ * the const of a `$ref` (writing it first if needed); `parameter` that of an operation's
+ * parameter: its JSON Schema with `name` beside the keywords (which the validator ignores), plus
+ * the spec's `default` of a query parameter and `example` of a path parameter, so that one object
+ * is the table's parameter entry, config's pattern source and the validator's schema.
  */
-function argumentSchemas(document, found) {
-  const definitions = {};
-  for (const [name, schema] of Object.entries(document.components.schemas ?? {})) definitions[`/schemas/${name}`] = toJsonSchema(schema);
-  for (const [name, p] of Object.entries(document.components.parameters ?? {})) definitions[`/parameters/${name}`] = toJsonSchema(p.schema);
-  // Only what some operation's arguments reach: response schemas are not validated by the client.
-  const reachable = new Set();
-  const walk = (node) => {
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (node === null || typeof node !== "object") return;
-    if (typeof node.$ref === "string" && !reachable.has(node.$ref)) {
-      reachable.add(node.$ref);
-      walk(definitions[node.$ref]);
-    }
-    Object.values(node).forEach(walk);
-  };
-  const byOperation = {};
-  for (const entry of found) {
-    const schema = argumentsSchema(entry);
-    walk(schema);
-    byOperation[entry.operation.operationId] = schema;
+function schemaConsts(document) {
+  const consts = new Map();
+  const inProgress = new Set();
+  function add(identifier, build) {
+    if (consts.has(identifier)) return identifier;
+    if (inProgress.has(identifier)) throw new Error(`${identifier} refers to itself: the shared validator takes no recursive schemas`);
+    inProgress.add(identifier);
+    const value = build();
+    inProgress.delete(identifier);
+    consts.set(identifier, value);
+    return identifier;
   }
-  const used = Object.fromEntries([...reachable].sort().map((name) => [name, definitions[name]]));
-  return [
-    `/**\n * ${NOTICE}\n *\n * JSON Schemas of each operation's argument object (its parameters by name, plus body), and\n * the shared definitions they reference, for the validator in src/validation/json-schema.ts.\n */`,
-    `import type { Schema } from "../src/validation/json-schema.js";`,
-    "",
-    `export const DEFINITIONS: Readonly<Record<string, Schema>> = ${JSON.stringify(used, null, 2)};`,
-    "",
-    `export const ARGUMENTS = ${JSON.stringify(byOperation, null, 2)} as const satisfies Readonly<Record<string, Schema>>;`,
-    "",
-  ].join("\n");
+  function define(ref) {
+    const match = /^#\/components\/schemas\/([^/]+)$/.exec(ref);
+    if (match === null) throw new Error(`${ref}: schemas may refer only to #/components/schemas/*`);
+    return add(identifierOf("schemas", match[1]), () => toJsonSchema(document.components.schemas[match[1]], ref, define));
+  }
+  function parameter(p, at) {
+    const identifier = p.component === undefined ? identifierOf("parameter", at) : identifierOf("parameters", p.component);
+    return add(identifier, () => {
+      const entry = { name: p.name, ...toJsonSchema(p.schema ?? {}, `${at}/schema`, define) };
+      if (p.in === "query" && p.schema?.default !== undefined) entry.default = p.schema.default;
+      if (p.in === "path" && p.schema?.example !== undefined) entry.example = p.schema.example;
+      return entry;
+    });
+  }
+  return { consts, define, parameter };
+}
+
+/** `value` as TypeScript source: JSON, except that references are written as the names they hold; on one line when `indent` is null. */
+function source(value, indent = "") {
+  if (value !== null && typeof value === "object" && REFERENCE in value) return value[REFERENCE];
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  const inner = indent === null ? null : `${indent}  `;
+  const items = Array.isArray(value) ? value.map((v) => source(v, inner)) : Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${source(v, inner)}`);
+  const [open, close] = Array.isArray(value) ? ["[", "]"] : ["{", "}"];
+  if (items.length === 0) return open + close;
+  if (inner === null || (Array.isArray(value) && value.every((v) => v === null || typeof v !== "object"))) return `${open}${items.join(", ")}${close}`;
+  return `${open}\n${items.map((item) => inner + item).join(",\n")}\n${indent}${close}`;
 }
 
 // ---------------------------------------------------------------------------
 // The operation table
 
-function parameterEntry(p, keys = ["default", "minimum", "maximum", "minLength", "maxLength", "pattern", "enum", "example"]) {
-  const schema = p.schema ?? {};
-  const entry = { name: p.name, type: schema.type };
-  for (const key of keys) {
-    if (schema[key] !== undefined) entry[key] = schema[key];
-  }
-  return entry;
-}
-
-function operationsTable(document, found) {
+function operationsModule(document, found) {
+  const { consts, define, parameter } = schemaConsts(document);
+  // The spec's shared path parameters, for config and the emulator's options (and any that no operation uses).
+  const pathComponents = Object.entries(document.components.parameters ?? {}).filter(([, p]) => p.in === "path");
+  const parameters = Object.fromEntries(pathComponents.map(([name, p]) => [name, reference(parameter({ ...p, component: name }, `#/components/parameters/${name}`))]));
   const table = {};
+  const rows = [];
   for (const entry of found) {
     const { operation } = entry;
-    table[operation.operationId] = {
-      operationId: operation.operationId,
+    const id = operation.operationId;
+    const refs = entry.parameters.map((p) => reference(parameter(p, `${id}/${p.in}/${p.name}`)));
+    const required = entry.parameters.filter((p) => p.required).map((p) => p.name);
+    const body = entry.bodySchema === undefined ? undefined : toJsonSchema(entry.bodySchema, `${id}/requestBody`, define);
+    if (body !== undefined && entry.bodyRequired) required.push("body");
+    const value = {
+      operationId: id,
       tag: operation.tags?.[0],
       method: entry.method,
       path: entry.pathTemplate,
       // Path parameters are all required strings, whose patterns and lengths live in the
       // validator (and in PARAMETERS); the table keeps their names, in path order.
       pathParameters: entry.parameters.filter((p) => p.in === "path").map((p) => p.name),
-      queryParameters: entry.parameters.filter((p) => p.in === "query").map((p) => parameterEntry(p, ["default", "minimum", "maximum", "enum"])),
-      body: entry.bodySchema === undefined ? null : { required: entry.bodyRequired },
+      queryParameters: refs.filter((_, i) => entry.parameters[i].in === "query").map((ref) => consts.get(ref[REFERENCE])),
+      body: body === undefined ? null : { required: entry.bodyRequired },
       successStatus: entry.successStatus,
     };
-  }
-  const parameters = Object.fromEntries(
-    Object.entries(document.components.parameters ?? {})
-      .filter(([, p]) => p.in === "path")
-      .map(([name, p]) => [name, parameterEntry(p, ["minLength", "maxLength", "pattern", "example"])]),
-  );
-  // The table's type holds every field as its literal (what `tsc` checks the wiring against,
-  // src/api/operations.ts); the value is a compact row per operation that `expandTable` turns
-  // into the same entries when the module loads, so that a browser bundle carries little data.
-  const types = Object.entries(table).map(([id, value]) => `  readonly ${JSON.stringify(id)}: ${literalType({ ...value, validate: TYPE_ONLY("ArgumentValidator") }, "  ")};`);
-  const rows = Object.entries(table).map(([id, value]) => {
     const templateOrder = [...value.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
     if (JSON.stringify(templateOrder) !== JSON.stringify(value.pathParameters)) {
       throw new Error(`${id}: path parameters ${value.pathParameters.join(", ")} are not declared in the order of the path ${value.path}`);
     }
-    const row = [value.tag, value.method, value.path, value.successStatus, value.body === null ? null : value.body.required];
-    if (value.queryParameters.length > 0) row.push(value.queryParameters);
-    return `  ${JSON.stringify(id)}: ${JSON.stringify(row)}`;
-  });
+    table[id] = value;
+    // What expandTable assumes when a row gives no list: the path parameters and the body are required, query parameters are not.
+    const usual = [...value.pathParameters, ...(body === undefined ? [] : ["body"])];
+    const row = [value.tag, value.method, value.path, value.successStatus, refs];
+    if (body !== undefined || JSON.stringify(required) !== JSON.stringify(usual)) row.push(body ?? null);
+    if (JSON.stringify(required) !== JSON.stringify(usual)) row.push(required);
+    rows.push(`  ${JSON.stringify(id)}: ${source(row, null)}`);
+  }
+  // The table's type holds every field as its literal (what `tsc` checks the wiring against,
+  // src/api/operations.ts); the value is a compact row per operation that `expandTable` turns
+  // into the same entries when the module loads, so that a browser bundle carries little data.
+  const types = Object.entries(table).map(([id, value]) => `  readonly ${JSON.stringify(id)}: ${literalType({ ...value, validate: TYPE_ONLY("ArgumentValidator") }, "  ")};`);
+  const constSource = [...consts].map(([identifier, value]) =>
+    identifier.startsWith("schemas_") ? `const ${identifier}: Schema = ${source(value)};` : `const ${identifier} = ${source(value)} as const;`,
+  );
   return `/**
  * ${NOTICE}
  *
  * Every operation of the spec, as data: the one place the client, the CLI, config checks and the
- * emulator learn methods, paths, parameters, limits and success statuses from.
+ * emulator learn methods, paths, parameters, limits, success statuses and argument schemas from.
  */
-import { compileSchemaOnFirstUse, type ArgumentValidator } from "../src/validation/json-schema.js";
-import { ARGUMENTS, DEFINITIONS } from "./validators.js";
+import { validatorOf, type ArgumentValidator, type Schema } from "../src/validation/json-schema.js";
 
 export type { ArgumentValidator, ValidationIssue } from "../src/validation/json-schema.js";
 
@@ -263,23 +293,41 @@ export interface Operations {
 ${types.join("\n")}
 }
 
-/** [tag, method, path, success status, body (null: none; else whether it is required), query parameters?] */
-type Row = readonly [string, OperationEntry["method"], string, number, boolean | null, (readonly ParameterEntry[])?];
+export type OperationName = keyof Operations;
 
-/** The entries of \`rows\`: operation ids from the keys, path parameters from the path template (in its order), validators compiled at their first call. */
-function expandTable(rows: Readonly<Record<string, Row>>): Operations {
+// Parameters (JSON Schemas with their name) and request-body schemas, each written once, after those it uses.
+${constSource.join("\n")}
+
+/** The spec's shared path parameters (components.parameters), by component name: the IDs that config and the emulator check. */
+export const PARAMETERS = ${source(parameters)} as const;
+
+/**
+ * [tag, method, path, success status, parameters (path and query), body schema?, required names?
+ * (when not just the path parameters and the body)]
+ */
+type Row = readonly [string, OperationEntry["method"], string, number, readonly ParameterEntry[], (Schema | null)?, (readonly string[])?];
+
+/**
+ * The entries of \`rows\`: operation ids from the keys, path parameters from the path template
+ * (in its order), and the validator of the argument object: each parameter by name, plus body.
+ */
+function expandTable(rows: Readonly<Record<OperationName, Row>>): Operations {
   const table: Record<string, OperationEntry> = {};
-  for (const [operationId, [tag, method, path, successStatus, body, queryParameters = []]] of Object.entries(rows)) {
+  for (const [operationId, [tag, method, path, successStatus, parameters, body, required]] of Object.entries(rows)) {
+    const pathParameters = Array.from(path.matchAll(/\\{(\\w+)\\}/g), (m) => m[1]!);
+    const properties: Record<string, Schema> = Object.fromEntries(parameters.map((p) => [p.name, p as Schema]));
+    if (body) properties.body = body;
+    const requiredNames = required ?? [...pathParameters, ...(body ? ["body"] : [])];
     table[operationId] = {
       operationId,
       tag,
       method,
       path,
-      pathParameters: Array.from(path.matchAll(/\\{(\\w+)\\}/g), (m) => m[1]!),
-      queryParameters,
-      body: body === null ? null : { required: body },
+      pathParameters,
+      queryParameters: parameters.filter((p) => !pathParameters.includes(p.name)),
+      body: body ? { required: requiredNames.includes("body") } : null,
       successStatus,
-      validate: compileSchemaOnFirstUse(ARGUMENTS[operationId as keyof typeof ARGUMENTS], DEFINITIONS),
+      validate: validatorOf({ type: "object", properties, required: requiredNames, additionalProperties: false }),
     };
   }
   return table as unknown as Operations;
@@ -288,11 +336,6 @@ function expandTable(rows: Readonly<Record<string, Row>>): Operations {
 export const OPERATIONS: Operations = expandTable({
 ${rows.join(",\n")}
 });
-
-/** The spec's shared path parameters (components.parameters), by component name: the IDs that config and the emulator check. */
-export const PARAMETERS = ${JSON.stringify(parameters, null, 2)} as const;
-
-export type OperationName = keyof Operations;
 
 /** The operationIds in the spec's order. */
 export const OPERATION_IDS = Object.keys(OPERATIONS) as OperationName[];
@@ -325,8 +368,7 @@ export async function generatedFiles(document, pkg) {
   return new Map([
     ["openapi.json", json],
     ["schema.ts", types],
-    ["validators.ts", argumentSchemas(document, found)],
-    ["operations.ts", operationsTable(document, found)],
+    ["operations.ts", operationsModule(document, found)],
     ["version.ts", version],
   ]);
 }

@@ -108,44 +108,10 @@ export function queryWithDefaults(entry: OperationEntry, args: Record<string, un
 // ---------------------------------------------------------------------------
 // The one-line detail of ModelArts.0104
 
-/** "/body/images/0/tags/1" → "images[0].tags[1]"; "/per_page" → "per_page". Body fields go without "body.". */
-function fieldName(instancePath: string): string {
-  const parts = instancePath
-    .split("/")
-    .slice(1)
-    .map((p) => p.replaceAll("~1", "/").replaceAll("~0", "~"));
-  const rest = parts[0] === "body" ? parts.slice(1) : parts;
-  if (parts[0] === "body" && rest.length === 0) return "body";
-  let name = "";
-  for (const part of rest) name += /^\d+$/.test(part) ? `[${part}]` : name === "" ? part : `.${part}`;
-  return name || "request";
-}
-
-function describeOne(issue: ValidationIssue): string {
-  const field = fieldName(issue.instancePath);
-  if (issue.keyword === "required") {
-    const missing = String(issue.params.missingProperty);
-    return `${field === "request" || field === "body" ? missing : `${field}.${missing}`}: is required`;
-  }
-  if (issue.keyword === "additionalProperties") {
-    const extra = String(issue.params.additionalProperty);
-    // At the top only query keys can be unknown: path parameters come from the route, the body is "body".
-    return field === "request" ? `${extra}: is not a query parameter of this operation` : `${field === "body" ? "" : `${field}.`}${extra}: is not allowed`;
-  }
-  if (issue.keyword === "oneOf" && /\.tags\[\d+\]$|^tags\[\d+\]$/.test(field)) {
-    return `${field}: must be a tag name (image classification) or an object with tag and pos (object detection)`;
-  }
-  return `${field}: ${issue.message ?? "is invalid"}`;
-}
-
 /**
- * A short description naming the failing parameter or field. Issues from inside a `oneOf`'s
- * alternatives are dropped when the `oneOf` itself is reported: they say why each alternative
- * failed, which is noise next to "matches none".
+ * The validator's problem, naming the field as the service does: body fields without "body."
+ * ("images[0].tags: is required"), parameters by name.
  */
-export function describeIssues(issues: readonly ValidationIssue[]): string {
-  const oneOfPaths = issues.filter((e) => e.keyword === "oneOf").map((e) => e.instancePath);
-  const relevant = issues.filter((e) => e.keyword === "oneOf" || !(e.schemaPath.includes("/oneOf/") && oneOfPaths.some((p) => e.instancePath.startsWith(p))));
-  const descriptions = [...new Set(relevant.map(describeOne))];
-  return descriptions.slice(0, 3).join("; ") + (descriptions.length > 3 ? `; and ${descriptions.length - 3} more` : "");
+export function describeIssue({ path, problem }: ValidationIssue): string {
+  return `${path.replace(/^body\./, "")}: ${problem}`;
 }

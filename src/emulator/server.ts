@@ -14,7 +14,7 @@ import type { Gateway } from "./auth.js";
 import { InjectedFault, type FaultQueue } from "./faults.js";
 import type { OperationId, OperationRequest, OperationResult } from "./handlers.js";
 import type { CorsPolicy } from "./options.js";
-import { argumentsOf, describeIssues, matchOperation, queryWithDefaults, type Matched } from "./router.js";
+import { argumentsOf, describeIssue, matchOperation, queryWithDefaults, type Matched } from "./router.js";
 
 interface RequestListenerOptions {
   gateway: Gateway;
@@ -163,7 +163,7 @@ export function createRequestListener(options: RequestListenerOptions): RequestL
 
     const json = entry.body === null ? undefined : parseJsonBody(req, body);
     const args = argumentsOf({ entry, params }, search, json);
-    if (!entry.validate(args)) throw apiErrors.parameter(describeIssues(entry.validate.errors ?? []));
+    if (!entry.validate(args)) throw apiErrors.parameter(describeIssue(entry.validate.errors![0]!));
 
     // Here, and not earlier: a fault goes only to a request the service would have accepted,
     // so a client's retry of it is a call that can succeed, and requests refused at the

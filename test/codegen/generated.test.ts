@@ -5,7 +5,8 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { afterAll, describe, expect, it } from "vitest";
-import { OPERATIONS as TABLE, OPERATION_IDS } from "../../generated/operations.js";
+import { OPERATIONS as TABLE, OPERATION_IDS, PARAMETERS } from "../../generated/operations.js";
+import { generatedFiles } from "../../scripts/generate.mjs";
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, "../..");
@@ -48,12 +49,34 @@ describe("generated/", () => {
     }
   });
 
-  it("each operation's validator compiles (it does so at its first call) and refuses an empty argument object", () => {
-    // compileSchemaOnFirstUse: an unknown keyword or reference in validators.ts would throw here.
+  it("each operation's validator refuses an empty argument object, asking for a path parameter first", () => {
     for (const [id, entry] of Object.entries(TABLE)) {
-      expect(() => entry.validate({}), id).not.toThrow();
       expect(entry.validate({}), id).toBe(false);
-      expect(entry.validate.errors?.[0]?.keyword, id).toBe("required");
+      expect(entry.validate.errors, id).toEqual([{ path: entry.pathParameters[0], problem: "is required" }]);
+    }
+  });
+
+  it("a parameter object is the validator's schema, the table's entry and config's pattern source at once", () => {
+    const perPage = TABLE.show_images_by_tag.queryParameters.find((p) => p.name === "per_page");
+    expect(perPage).toMatchObject({ type: "integer", minimum: 1, maximum: 100, default: 10 });
+    expect(TABLE.show_images_by_tag.validate.schema.properties?.per_page).toBe(perPage);
+    expect(TABLE.sync_obs.validate.schema.properties?.project_id).toBe(PARAMETERS.ProjectId);
+  });
+
+  it("each argument schema takes the operation's parameters and body by name, requiring the path parameters and a required body", async () => {
+    const document = JSON.parse(await readFile(path.join(root, "generated/openapi.json"), "utf8"));
+    for (const [id, entry] of Object.entries(TABLE)) {
+      const { properties, required, additionalProperties } = entry.validate.schema;
+      const operation = document.paths[entry.path][entry.method];
+      const declared = [...(document.paths[entry.path].parameters ?? []), ...(operation.parameters ?? [])].map(
+        (p: { $ref?: string; name?: string; required?: boolean }) => (p.$ref ? document.components.parameters[p.$ref.split("/").pop()!] : p),
+      );
+      const names = declared.map((p: { name: string }) => p.name).concat(operation.requestBody ? ["body"] : []);
+      expect(Object.keys(properties ?? {}).sort(), id).toEqual([...new Set(names)].sort());
+      const requiredNames = declared.filter((p: { required?: boolean }) => p.required).map((p: { name: string }) => p.name).concat(operation.requestBody?.required ? ["body"] : []);
+      expect([...(required ?? [])].sort(), id).toEqual([...new Set(requiredNames)].sort());
+      expect(additionalProperties, id).toBe(false);
+      expect(entry.body, id).toEqual(operation.requestBody ? { required: operation.requestBody.required === true } : null);
     }
   });
 
@@ -61,6 +84,55 @@ describe("generated/", () => {
     const types = await readFile(path.join(root, "generated/schema.ts"), "utf8");
     expect(types.startsWith("/**\n * GENERATED")).toBe(true);
     for (const id of OPERATIONS) expect(types).toMatch(new RegExp(`^    ${id}: \\{$`, "m"));
+  });
+});
+
+describe("the generator, on edited specs", () => {
+  const after: string[] = [];
+  afterAll(async () => {
+    await Promise.all(after.map((dir) => rm(dir, { recursive: true, force: true })));
+  });
+  const PKG = { name: "modelarts-data-annotations", version: "0.0.0" };
+  type Spec = { components: { schemas: Record<string, { properties?: object }> } };
+  async function specWith(edit: (document: Spec) => void): Promise<object> {
+    const document = JSON.parse(await readFile(path.join(root, "generated/openapi.json"), "utf8"));
+    edit(document);
+    return document;
+  }
+
+  it.each([
+    ["a keyword it does not implement", (d: Spec) => Object.assign(d.components.schemas.ImageSize!, { multipleOf: 2 }), /#\/components\/schemas\/ImageSize\/multipleOf: the JSON Schema keyword "multipleOf" is not one the shared validator/],
+    ["a format it does not know", (d: Spec) => Object.assign(d.components.schemas.DetectionTag!.properties!, { tag: { type: "string", format: "uuid" } }), /DetectionTag\/properties\/tag: the spec uses format "uuid"/],
+    ["a pattern JavaScript cannot compile", (d: Spec) => Object.assign(d.components.schemas.DetectionTag!.properties!, { tag: { type: "string", pattern: "(?<x" } }), /DetectionTag\/properties\/tag\/pattern: the validator cannot compile this pattern/],
+    ["a recursive schema", (d: Spec) => Object.assign(d.components.schemas.DetectionTag!.properties!, { tag: { $ref: "#/components/schemas/ImageTag" } }), /refers to itself/],
+  ])("%s", async (_label, edit, message) => {
+    await expect(generatedFiles(await specWith(edit), PKG)).rejects.toThrow(message);
+  });
+
+  it("a required query parameter or an optional body is written out, and the table follows it", async () => {
+    const document = (await specWith(() => {})) as { components: { parameters: Record<string, { required?: boolean }> }; paths: Record<string, Record<string, { requestBody?: { required?: boolean } }>> };
+    document.components.parameters.PerPage!.required = true;
+    document.paths["/v1/{project_id}/data-annotations/{data_annotation_id}/images/delete"]!.post!.requestBody!.required = false;
+    const text = (await generatedFiles(document, PKG)).get("operations.ts")!;
+    // The module as a program of its own, its one import pointed at the validator in src/.
+    const dir = await mkdtemp(path.join(tmpdir(), "table-"));
+    after.push(dir);
+    const file = path.join(dir, "operations.ts");
+    await writeFile(file, text.replace('"../src/validation/json-schema.js"', JSON.stringify(path.join(root, "src/validation/json-schema.ts"))));
+    const { OPERATIONS: table } = (await import(file)) as { OPERATIONS: typeof TABLE };
+    expect(table.show_images_by_tag.validate.schema.required).toEqual(["project_id", "data_annotation_id", "per_page"]);
+    expect(table.show_images_by_tag.validate({ project_id: "p", data_annotation_id: "282" })).toBe(false);
+    expect(table.show_images_by_tag.validate.errors).toEqual([{ path: "per_page", problem: "is required" }]);
+    expect(table.delete_selected_images.body).toEqual({ required: false });
+    expect(table.delete_selected_images.validate({ project_id: "p", data_annotation_id: "282" })).toBe(true);
+    expect(table.delete_selected_images.validate({ project_id: "p", data_annotation_id: "282", body: { image_id: [] } })).toBe(false);
+    // Operations as the spec has them keep the short row.
+    expect(table.sync_obs.validate.schema.required).toEqual(["project_id", "data_annotation_id"]);
+  });
+
+  it("the spec as it is generates", async () => {
+    const files = await generatedFiles(await specWith(() => {}), PKG);
+    expect(files.get("operations.ts")).toBe(await readFile(path.join(root, "generated/operations.ts"), "utf8"));
   });
 });
 

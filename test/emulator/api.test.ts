@@ -202,7 +202,7 @@ describe("show_images_by_tag", () => {
     const { client } = env();
     await expectError(await client.GET(API.images, { params: { path: job(CATS.id), query: { per_page: 0 } } }), 400, "ModelArts.0104", "per_page");
     const tooMany = await expectError(await client.GET(API.images, { params: { path: job(CATS.id), query: { per_page: 101 } } }), 400, "ModelArts.0104");
-    expect(tooMany.error_msg).toBe("Parameter error. per_page: must be <= 100");
+    expect(tooMany.error_msg).toBe("Parameter error. per_page: must be at most 100");
     await expectError(await client.GET(API.images, { params: { path: job(CATS.id), query: { page: 0 } } }), 400, "ModelArts.0104", "page");
     await expectError(await env().send({ method: "GET", path: `/v1/${TEST_PROJECT_ID}/data-annotations/282/images?per_page=ten` }).then(asResult), 400, "ModelArts.0104", "per_page: must be integer");
     // Unknown parameters are refused rather than ignored, so that a misspelt one cannot go unnoticed.

@@ -1,7 +1,7 @@
 /**
  * The bundled spec loaded into openapi-backend, a third-party validator that the tests use as
  * an independent oracle of the contract: the emulator and the client validate with the
- * generated validators (generated/validators.ts), and this checks both against the spec from
+ * argument schemas of the operation table (generated/operations.ts), and this checks both against the spec from
  * outside. Test-only; nothing the package ships imports it.
  *
  * Loaded once per process: quick mode compiles each operation's validators on first use.
