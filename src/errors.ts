@@ -31,11 +31,12 @@ export class ModelArtsError extends Error {
   declare readonly operation: string | undefined;
 
   constructor(code: ModelArtsErrorCode, message: string, options: Own = {}) {
-    const { cause, ...own } = options;
-    super(message, cause !== undefined ? { cause } : undefined);
+    // Error takes `cause` from the options and leaves the rest.
+    super(message, options);
     // One constructor sets every class's name and fields (own and enumerable, so JSON.stringify
     // shows them): a subclass passes them in `options`, which is less code than a field each.
-    Object.assign(this, { name: "ModelArtsError", code, operation: undefined }, own);
+    // (`cause`, already set, stays as Error made it: not enumerable.)
+    Object.assign(this, { name: "ModelArtsError", code, operation: undefined }, options);
   }
 }
 

@@ -13,9 +13,10 @@ import { ModelArtsArgumentError, ModelArtsConfigError, ModelArtsError, ModelArts
 
 /**
  * A fetch that takes the timeout of this one call (the default is the client's), and the
- * redaction of every credential it holds, for whoever turns a lower layer's error into ours.
+ * redaction of every credential it holds, for whoever turns a lower layer's error into ours, and
+ * the kind of credentials it has (what a client shows of them).
  */
-export type Transport = ((request: Request, timeoutMs?: number) => Promise<Response>) & { redact: Redact };
+export type Transport = ((request: Request, timeoutMs?: number) => Promise<Response>) & { redact: Redact; auth: ClientCredentials["kind"] };
 
 /** Replaces every credential the client holds with "[REDACTED]". */
 export type Redact = (text: string) => string;
@@ -97,7 +98,7 @@ export function toNetworkError(
   request: Pick<Request, "method" | "url">,
   signals: { timeout?: AbortSignal | undefined; caller?: AbortSignal | null },
   operation?: string,
-  redact: Redact = (text) => text,
+  redact: Redact = String,
 ): ModelArtsError {
   if (error instanceof ModelArtsError) {
     (error as { operation?: string }).operation ??= operation;
@@ -119,15 +120,16 @@ export function toNetworkError(
  * stream cancels the source, which drops the connection.
  */
 function capped(response: Response, limit: number, target: string): Response {
-  // A null-body status (204, 304) cannot be rebuilt with a stream, even an empty one as browsers give.
-  if (limit === 0 || response.body === null || [101, 103, 204, 205, 304].includes(response.status)) return response;
+  // A null-body status (204, 304) cannot be rebuilt with a stream, even an empty one as browsers give
+  // (fetch never returns 101 or 103).
+  if (limit === 0 || response.body === null || [204, 205, 304].includes(response.status)) return response;
   let received = 0;
   const tooLarge = (controller: TransformStreamDefaultController): void =>
     controller.error(
       new ModelArtsServiceError(
         {
           error_code: "CLIENT.RESPONSE_TOO_LARGE",
-          error_msg: `the body is larger than maxResponseBytes (${limit} bytes); it was not read further`,
+          error_msg: `the body is larger than maxResponseBytes (${limit} bytes)`,
           http_status: response.status,
           request_id: response.headers.get("x-request-id"),
         },
@@ -160,19 +162,21 @@ interface Held {
  * too), fills until shortly before `expiresAt`, by one call however many requests wait.
  */
 export function createTransport({ credentials: given, timeoutMs: defaultTimeoutMs, userAgent, fetch, maxResponseBytes }: TransportOptions): Transport {
-  // The credentials of the last two refreshes, so that an error about a request signed with the
-  // previous ones is redacted too; the longest first, so that one inside another goes whole.
-  let recent: (string | undefined)[][] = [];
+  // The credentials of the last refreshes, newest first (six values: two sets of AK, SK and security
+  // token, or six tokens), so that an error about a request signed with the previous ones is
+  // redacted too.
   let secrets: string[] = [];
   let current: Held | undefined;
   let pending: Promise<Held> | undefined;
-  const redact: Redact = (text) => secrets.reduce((out, secret) => out.split(secret).join("[REDACTED]"), text);
+  // The longest first, so that one inside another goes whole.
+  const redact: Redact = (text) => [...secrets].sort((a, b) => b.length - a.length).reduce((out, secret) => out.split(secret).join("[REDACTED]"), text);
   const fail = (field: string, problem: string): ModelArtsConfigError =>
     new ModelArtsConfigError(`the credentials provider returned unusable ${field}: ${problem}`, { field });
 
   const hold = (credentials: ResolvedCredentials, expiresAt = Infinity): Held => {
-    recent = [credentials.kind === "token" ? [credentials.token.reveal()] : [credentials.ak, credentials.sk.reveal(), credentials.securityToken?.reveal()], recent[0] ?? []];
-    secrets = recent.flat().filter((secret): secret is string => !!secret).sort((a, b) => b.length - a.length);
+    secrets = [...(credentials.kind === "token" ? [credentials.token.reveal()] : [credentials.ak, credentials.sk.reveal(), credentials.securityToken?.reveal()]), ...secrets]
+      .filter((secret): secret is string => !!secret)
+      .slice(0, 6);
     // Temporary credentials are replaced 60 s before their expiresAt, so that a request signed just
     // before it is not refused on arrival (clock skew, a slow upload).
     return { credentials, refreshAt: performance.now() + expiresAt - Date.now() - 60_000 };
@@ -223,5 +227,5 @@ export function createTransport({ credentials: given, timeoutMs: defaultTimeoutM
       return response;
     }
   };
-  return Object.assign(transport, { redact });
+  return Object.assign(transport, { redact, auth: given.kind });
 }
