@@ -131,7 +131,7 @@ export class ModelArtsServiceError extends ModelArtsError implements ServiceFail
     // The service's text is escaped in the message (kept as sent in the fields): an ANSI escape or a
     // line break in it must not drive the terminal or forge log lines of whoever prints the error.
     const text = `${error_code} (HTTP ${http_status}): ${error_msg}`.replace(
-      /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
+      /[\0-\x1f\x7f-\x9f\u2028\u2029]/g,
       (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
     );
     super("SERVICE_ERROR", `${operation}${context ? ` (${context})` : ""}: ${text}`, {

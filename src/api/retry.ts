@@ -88,16 +88,16 @@ export function abortError(signal: AbortSignal, operation: string | undefined, w
  */
 export function sleep(ms: number, signal: AbortSignal | undefined, operation: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
+    // One ending for both the timer and the signal: whichever comes first clears the other.
+    const end = (): void => {
       clearTimeout(timer);
-      reject(abortError(signal!, operation));
+      signal?.removeEventListener("abort", end);
+      if (signal?.aborted) reject(abortError(signal, operation));
+      else resolve();
     };
     // A referenced timer on purpose: a script that awaits the wait must not exit in the middle of it.
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    if (signal?.aborted) onAbort();
-    else signal?.addEventListener("abort", onAbort, { once: true });
+    const timer = setTimeout(end, ms);
+    if (signal?.aborted) end();
+    else signal?.addEventListener("abort", end);
   });
 }

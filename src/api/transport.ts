@@ -150,12 +150,6 @@ function capped(response: Response, limit: number, target: string): Response {
 // an expired security token.
 const EXPIRED = /"error_code"\s*:\s*"(?:ModelArts\.0202|APIGW\.0307)"/;
 
-/** Credentials as the transport uses them, and the performance.now() time from which they are refreshed before use (Infinity: never). */
-interface Held {
-  credentials: ResolvedCredentials;
-  refreshAt: number;
-}
-
 /**
  * Fixed credentials and a provider's take one path: a source that fixed credentials fill once for
  * good, and a provider's answer, checked as options are (a line break in a token is refused here
@@ -166,22 +160,25 @@ export function createTransport({ credentials: given, timeoutMs: defaultTimeoutM
   // token, or six tokens), so that an error about a request signed with the previous ones is
   // redacted too.
   let secrets: string[] = [];
-  let current: Held | undefined;
-  let pending: Promise<Held> | undefined;
+  let current: ResolvedCredentials | undefined;
+  // The performance.now() time from which `current` is refreshed before use (Infinity: never).
+  let refreshAt = 0;
+  let pending: Promise<ResolvedCredentials> | undefined;
   // The longest first, so that one inside another goes whole.
   const redact: Redact = (text) => [...secrets].sort((a, b) => b.length - a.length).reduce((out, secret) => out.split(secret).join("[REDACTED]"), text);
   const fail = (field: string, problem: string): ModelArtsConfigError =>
     new ModelArtsConfigError(`the credentials provider returned unusable ${field}: ${problem}`, { field });
 
-  const hold = (credentials: ResolvedCredentials, expiresAt = Infinity): Held => {
+  const hold = (credentials: ResolvedCredentials, expiresAt = Infinity): ResolvedCredentials => {
     secrets = [...(credentials.kind === "token" ? [credentials.token.reveal()] : [credentials.ak, credentials.sk.reveal(), credentials.securityToken?.reveal()]), ...secrets]
       .filter((secret): secret is string => !!secret)
       .slice(0, 6);
     // Temporary credentials are replaced 60 s before their expiresAt, so that a request signed just
     // before it is not refused on arrival (clock skew, a slow upload).
-    return { credentials, refreshAt: performance.now() + expiresAt - Date.now() - 60_000 };
+    refreshAt = performance.now() + expiresAt - Date.now() - 60_000;
+    return (current = credentials);
   };
-  const refresh = async (): Promise<Held> => {
+  const refresh = async (): Promise<ResolvedCredentials> => {
     if (given.kind !== "provider") return hold(given);
     let provided: unknown;
     try {
@@ -202,10 +199,10 @@ export function createTransport({ credentials: given, timeoutMs: defaultTimeoutM
     // Read once: a provider's request may be sent twice (after an expired-credentials 401).
     let body: Promise<ArrayBuffer> | null | undefined;
     for (let retried = false; ; retried = true) {
-      const held = current && performance.now() < current.refreshAt ? current : await (pending ??= refresh().then((next) => (current = next)).finally(() => (pending = undefined)));
+      const credentials = current && performance.now() < refreshAt ? current : await (pending ??= refresh().finally(() => (pending = undefined)));
       let request: Request;
       try {
-        request = await authenticate(incoming, await (body ??= incoming.body && incoming.arrayBuffer()), held.credentials, { userAgent, signal });
+        request = await authenticate(incoming, await (body ??= incoming.body && incoming.arrayBuffer()), credentials, { userAgent, signal });
       } catch (error) {
         if (error instanceof ModelArtsError) throw error;
         // Nothing was sent: a header value the runtime refuses (a User-Agent with a line break) is
@@ -221,7 +218,7 @@ export function createTransport({ credentials: given, timeoutMs: defaultTimeoutM
       // Only the first of many requests refused with the same credentials drops them; the others
       // then wait for, or find, the replacement.
       if (given.kind === "provider" && !retried && response.status === 401 && EXPIRED.test(await response.clone().text().catch(() => ""))) {
-        if (current === held) current = undefined;
+        if (current === credentials) current = undefined;
         continue;
       }
       return response;
