@@ -35,7 +35,8 @@ export function checkTimeout(value: unknown, operation?: string): number {
 /** Throws unless `client` came from createClient (the helpers need its transport). */
 export function checkClient(client: unknown): ModelArtsClient {
   // Known by its transport, not by instanceof: Object.create(client) passes instanceof but has none.
-  if (typeof client === "object" && client !== null && transports.has(client as ModelArtsClient)) return client as ModelArtsClient;
+  // (WeakMap.has is false for a primitive, null included, rather than throwing.)
+  if (transports.has(client as ModelArtsClient)) return client as ModelArtsClient;
   throw new ModelArtsArgumentError("client", "must be a ModelArtsClient from createClient()");
 }
 
@@ -43,7 +44,7 @@ export function checkClient(client: unknown): ModelArtsClient {
 function defaultUserAgent(): string | undefined {
   const runtime = runtimeTag();
   // The version is fixed at build time (generated/version.ts), so a bundled copy needs no package.json.
-  return runtime === undefined ? undefined : `${PACKAGE_NAME}/${PACKAGE_VERSION} ${runtime}`;
+  return runtime && `${PACKAGE_NAME}/${PACKAGE_VERSION} ${runtime}`;
 }
 
 export interface CreateClientOptions extends ConfigOptions {

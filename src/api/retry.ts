@@ -49,7 +49,7 @@ export function checkRetry(value: unknown): RetryPolicy {
 export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
   const text = header?.trim() ?? "";
   // An HTTP-date starts with the day's name; Date.parse alone would take "-1" for a year.
-  const at = /^\d+$/.test(text) ? now + Number(text) * 1000 : /^[A-Za-z]{3}, /.test(text) ? Date.parse(text) : Number.NaN;
+  const at = /^\d+$/.test(text) ? now + Number(text) * 1000 : /^[A-Za-z]{3}, /.test(text) ? Date.parse(text) : NaN;
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 

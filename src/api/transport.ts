@@ -145,10 +145,11 @@ function capped(response: Response, limit: number, target: string): Response {
   return new Response(body, response);
 }
 
-// The answers that say the credentials (not the request) expired: the emulator's and ModelArts'
+// The codes that say the credentials (not the request) expired: the emulator's and ModelArts'
 // "Token expired" and the API gateway's. An assumption of ours: the reference lists no code for
-// an expired security token.
-const EXPIRED = /"error_code"\s*:\s*"(?:ModelArts\.0202|APIGW\.0307)"/;
+// an expired security token. Found anywhere in a 401's body, as a JSON string: at worst, one more
+// attempt with fresh credentials.
+const EXPIRED = /"(ModelArts\.0202|APIGW\.0307)"/;
 
 /**
  * Fixed credentials and a provider's take one path: a source that fixed credentials fill once for
