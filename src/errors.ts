@@ -21,7 +21,11 @@ export type ModelArtsErrorCode =
   | "SERVICE_ERROR"
   | "WAITER_TIMEOUT";
 
-/** What the error classes pass up besides cause and operation: their name and their own fields. */
+/**
+ * The options of the public constructors; inside this module, the subclasses also pass their name
+ * and their own fields in it (cast to this type). Written out in each signature, not by this name,
+ * so that the declarations show the shape.
+ */
 type Own = { cause?: unknown; operation?: string | undefined };
 
 export class ModelArtsError extends Error {
@@ -30,7 +34,7 @@ export class ModelArtsError extends Error {
   /** The operation (or helper, such as "wait_for_sync_obs") that failed; undefined outside a call (createClient, signRequest). */
   declare readonly operation: string | undefined;
 
-  constructor(code: ModelArtsErrorCode, message: string, options: Own = {}) {
+  constructor(code: ModelArtsErrorCode, message: string, options: { cause?: unknown; operation?: string | undefined } = {}) {
     // Error takes `cause` from the options and leaves the rest.
     super(message, options);
     // One constructor sets every class's name and fields (own and enumerable, so JSON.stringify
@@ -93,14 +97,14 @@ export class ModelArtsNetworkError extends ModelArtsError {
   /** "timeout" when `timeoutMs` elapsed, else "network". */
   declare readonly reason: "timeout" | "network";
 
-  constructor(message: string, reason: "timeout" | "network", options: Own = {}) {
+  constructor(message: string, reason: "timeout" | "network", options: { cause?: unknown; operation?: string | undefined } = {}) {
     super(reason === "timeout" ? "TIMEOUT" : "NETWORK_ERROR", message, { ...options, name: "ModelArtsNetworkError", reason } as Own);
   }
 }
 
 /** The caller's `signal` fired: the call (or the waiter, or the walk) was cancelled on purpose. */
 export class ModelArtsAbortError extends ModelArtsError {
-  constructor(message: string, options: Own = {}) {
+  constructor(message: string, options: { cause?: unknown; operation?: string | undefined } = {}) {
     super("ABORTED", message, { ...options, name: "ModelArtsAbortError" } as Own);
   }
 }
@@ -127,7 +131,8 @@ export class ModelArtsServiceError extends ModelArtsError implements ServiceFail
   /** The `X-Request-Id` response header, for support tickets; null when absent. */
   declare readonly request_id: string | null;
 
-  constructor({ error_code, error_msg, http_status, request_id }: ServiceFailure, operation: string, context?: string) {
+  constructor(failure: ServiceFailure, operation: string, context?: string) {
+    const { error_code, error_msg, http_status, request_id } = failure;
     // The service's text is escaped in the message (kept as sent in the fields): an ANSI escape or a
     // line break in it must not drive the terminal or forge log lines of whoever prints the error.
     const text = `${error_code} (HTTP ${http_status}): ${error_msg}`.replace(
@@ -172,15 +177,7 @@ export class ModelArtsWaiterTimeoutError extends ModelArtsError {
    */
   declare readonly lastFailure: WaiterFailure | undefined;
 
-  constructor({
-    operation,
-    timeoutMs,
-    lastStatus,
-    elapsedMs,
-    polls,
-    lastFailure,
-    describeStatus = String,
-  }: {
+  constructor(details: {
     operation: string;
     timeoutMs: number;
     lastStatus: number | undefined;
@@ -189,6 +186,7 @@ export class ModelArtsWaiterTimeoutError extends ModelArtsError {
     lastFailure?: WaiterFailure | undefined;
     describeStatus?: (status: number) => string;
   }) {
+    const { operation, timeoutMs, lastStatus, elapsedMs, polls, lastFailure, describeStatus = String } = details;
     const last = lastStatus === undefined ? "no status was read" : `the last status was ${describeStatus(lastStatus)}`;
     const failure = lastFailure
       ? `; last failure ${lastFailure.error_code}${lastFailure.http_status !== undefined ? ` (HTTP ${lastFailure.http_status})` : ""}`

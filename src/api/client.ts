@@ -83,10 +83,9 @@ export class ModelArtsClient {
   declare readonly timeoutMs: number;
   declare readonly retry: RetryPolicy;
 
-  constructor(
-    { endpoint, region, projectId, context, credentials }: ResolvedConfig,
-    { fetch = (request) => globalThis.fetch(request), ...options }: Pick<CreateClientOptions, "timeoutMs" | "fetch" | "userAgent" | "maxResponseBytes" | "retry"> = {},
-  ) {
+  constructor(config: ResolvedConfig, options: Pick<CreateClientOptions, "timeoutMs" | "fetch" | "userAgent" | "maxResponseBytes" | "retry"> = {}) {
+    const { endpoint, region, projectId, context, credentials } = config;
+    const { fetch = (request: Request) => globalThis.fetch(request) } = options;
     const timeoutMs = checkTimeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     const maxResponseBytes = checkWhole("maxResponseBytes", options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, "bytes", "limit", Number.MAX_SAFE_INTEGER);
     if (typeof fetch !== "function") throw new ModelArtsArgumentError("fetch", "must be a function (request: Request) => Promise<Response>");

@@ -69,7 +69,7 @@ export function retryDelay(policy: RetryPolicy, retry: number, retryAfter: numbe
  * as nothing of it was sent. Bad arguments, the caller's cancellation and errors of our own never do.
  */
 export function isTransientNetworkError(error: unknown, signal: AbortSignal | undefined, write = false): error is ModelArtsNetworkError {
-  if (!(error instanceof ModelArtsNetworkError) || signal?.aborted === true) return false;
+  if (!(error instanceof ModelArtsNetworkError) || signal?.aborted) return false;
   return !write || (error.cause as { cause?: { code?: unknown } } | undefined)?.cause?.code === "ECONNREFUSED";
 }
 
