@@ -45,23 +45,30 @@ interface AuthenticateOptions {
  * forward X-Auth-Token and X-Security-Token to whatever host a 3xx names, so a redirect comes back
  * as an error answer instead.
  */
-async function authenticate(request: Request, body: ArrayBuffer | null, credentials: ResolvedCredentials, options: AuthenticateOptions): Promise<Request> {
+async function authenticate(
+  request: Request,
+  body: ArrayBuffer | null,
+  credentials: ResolvedCredentials,
+  userAgent: string | undefined,
+  signal: AbortSignal,
+  date?: Date,
+): Promise<Request> {
   const headers = new Headers(request.headers);
-  if (options.userAgent !== undefined && !headers.has("user-agent")) headers.set("User-Agent", options.userAgent);
+  if (userAgent !== undefined && !headers.has("user-agent")) headers.set("User-Agent", userAgent);
   if (credentials.kind === "token") headers.set("X-Auth-Token", credentials.token.reveal());
   else {
     // The resolved credentials are the signer's (a client keeps the same object, so the
     // signer's per-credentials key cache hits).
     const signedHeaders = [...headers].filter(([name]) => name === "content-type" || name === "x-project-id");
-    const added = await signRequestAsync({ method: request.method, url: request.url, headers: signedHeaders, body }, credentials, options.date);
+    const added = await signRequestAsync({ method: request.method, url: request.url, headers: signedHeaders, body }, credentials, date);
     for (const [name, value] of Object.entries(added)) headers.set(name, value);
   }
-  return new Request(request, { headers, body, signal: options.signal ?? request.signal, redirect: "manual" });
+  return new Request(request, { headers, body, signal, redirect: "manual" });
 }
 
 /** `request` authenticated as the client's transport does it (the tests' openapi-fetch middleware uses it). */
 export async function authenticateRequest(request: Request, credentials: ResolvedCredentials, options: AuthenticateOptions = {}): Promise<Request> {
-  return authenticate(request, request.body && (await request.arrayBuffer()), credentials, options);
+  return authenticate(request, request.body && (await request.arrayBuffer()), credentials, options.userAgent, options.signal ?? request.signal, options.date);
 }
 
 /** What a failure was, in a few words: the runtime's code (ECONNREFUSED) or message. */
@@ -203,7 +210,7 @@ export function createTransport({ credentials: given, timeoutMs: defaultTimeoutM
       const credentials = current && performance.now() < refreshAt ? current : await (pending ??= refresh().finally(() => (pending = undefined)));
       let request: Request;
       try {
-        request = await authenticate(incoming, await (body ??= incoming.body && incoming.arrayBuffer()), credentials, { userAgent, signal });
+        request = await authenticate(incoming, await (body ??= incoming.body && incoming.arrayBuffer()), credentials, userAgent, signal);
       } catch (error) {
         if (error instanceof ModelArtsError) throw error;
         // Nothing was sent: a header value the runtime refuses (a User-Agent with a line break) is
