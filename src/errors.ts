@@ -21,19 +21,32 @@ export type ModelArtsErrorCode =
   | "SERVICE_ERROR"
   | "WAITER_TIMEOUT";
 
+/**
+ * The options of the public constructors; inside this module, the subclasses also pass their name
+ * and their own fields in it (cast to this type). Written out in each signature, not by this name,
+ * so that the declarations show the shape.
+ */
+type Own = { cause?: unknown; operation?: string | undefined };
+
 export class ModelArtsError extends Error {
-  override name = "ModelArtsError";
   /** Stable, machine-readable reason (see ModelArtsErrorCode). */
-  readonly code: ModelArtsErrorCode;
+  declare readonly code: ModelArtsErrorCode;
   /** The operation (or helper, such as "wait_for_sync_obs") that failed; undefined outside a call (createClient, signRequest). */
-  readonly operation: string | undefined;
+  declare readonly operation: string | undefined;
 
   constructor(code: ModelArtsErrorCode, message: string, options: { cause?: unknown; operation?: string | undefined } = {}) {
-    super(message, options.cause !== undefined ? { cause: options.cause } : undefined);
-    this.code = code;
-    this.operation = options.operation;
+    // Error takes `cause` from the options and leaves the rest.
+    super(message, options);
+    // One constructor sets every class's name and fields (own and enumerable, so JSON.stringify
+    // shows them): a subclass passes them in `options`, which is less code than a field each.
+    // (`cause`, already set, stays as Error made it: not enumerable.)
+    Object.assign(this, { name: "ModelArtsError", code, operation: undefined }, options);
   }
 }
+
+/** "op: invalid argument 'x': problem", the form of both "invalid ..." classes. */
+const invalid = (what: string, name: string, problem: string, operation: string | undefined): string =>
+  `${operation ? `${operation}: ` : ""}invalid ${what} '${name}': ${problem}`;
 
 /**
  * An option or argument of ours cannot be used (not a value the spec constrains): `client` that did
@@ -41,46 +54,37 @@ export class ModelArtsError extends Error {
  * is not an object, an `X-Sdk-Date` header of the wrong form. Raised before any network call.
  */
 export class ModelArtsArgumentError extends ModelArtsError {
-  override name = "ModelArtsArgumentError";
   /** The option or argument, e.g. "timeoutMs". */
-  readonly argument: string;
+  declare readonly argument: string;
 
   constructor(argument: string, problem: string, operation?: string) {
-    super("INVALID_ARGUMENT", `${operation ? `${operation}: ` : ""}invalid argument '${argument}': ${problem}`, { operation });
-    this.argument = argument;
+    super("INVALID_ARGUMENT", invalid("argument", argument, problem, operation), { operation, name: "ModelArtsArgumentError", argument } as Own);
   }
 }
 
 /** A parameter breaks the spec's constraints (pattern, limits, required, unknown field); raised before any network call. */
 export class ModelArtsValidationError extends ModelArtsError {
-  override name = "ModelArtsValidationError";
   /** Name of the offending parameter as the spec spells it (`per_page`, `body.image_id`). */
-  readonly parameter: string;
+  declare readonly parameter: string;
 
   constructor(parameter: string, problem: string, operation?: string) {
-    super("INVALID_PARAMETER", `${operation ? `${operation}: ` : ""}invalid parameter '${parameter}': ${problem}`, { operation });
-    this.parameter = parameter;
+    super("INVALID_PARAMETER", invalid("parameter", parameter, problem, operation), { operation, name: "ModelArtsValidationError", parameter } as Own);
   }
 }
 
 /** The configuration (file, context, environment, options) cannot produce a client. */
 export class ModelArtsConfigError extends ModelArtsError {
-  override name = "ModelArtsConfigError";
-  readonly file: string | undefined;
-  readonly context: string | undefined;
-  readonly field: string | undefined;
+  declare readonly file: string | undefined;
+  declare readonly context: string | undefined;
+  declare readonly field: string | undefined;
   /** Names of the contexts the file does define, to help fix a typo. */
-  readonly availableContexts: readonly string[];
+  declare readonly availableContexts: readonly string[];
 
   constructor(
     message: string,
     details: { file?: string | undefined; context?: string | undefined; field?: string | undefined; availableContexts?: readonly string[] | undefined } = {},
   ) {
-    super("INVALID_CONFIG", message);
-    this.file = details.file;
-    this.context = details.context;
-    this.field = details.field;
-    this.availableContexts = details.availableContexts ?? [];
+    super("INVALID_CONFIG", message, { name: "ModelArtsConfigError", ...details, availableContexts: details.availableContexts ?? [] } as Own);
   }
 }
 
@@ -90,22 +94,18 @@ export class ModelArtsConfigError extends ModelArtsError {
  * is not this but ModelArtsAbortError.
  */
 export class ModelArtsNetworkError extends ModelArtsError {
-  override name = "ModelArtsNetworkError";
   /** "timeout" when `timeoutMs` elapsed, else "network". */
-  readonly reason: "timeout" | "network";
+  declare readonly reason: "timeout" | "network";
 
   constructor(message: string, reason: "timeout" | "network", options: { cause?: unknown; operation?: string | undefined } = {}) {
-    super(reason === "timeout" ? "TIMEOUT" : "NETWORK_ERROR", message, options);
-    this.reason = reason;
+    super(reason === "timeout" ? "TIMEOUT" : "NETWORK_ERROR", message, { ...options, name: "ModelArtsNetworkError", reason } as Own);
   }
 }
 
 /** The caller's `signal` fired: the call (or the waiter, or the walk) was cancelled on purpose. */
 export class ModelArtsAbortError extends ModelArtsError {
-  override name = "ModelArtsAbortError";
-
   constructor(message: string, options: { cause?: unknown; operation?: string | undefined } = {}) {
-    super("ABORTED", message, options);
+    super("ABORTED", message, { ...options, name: "ModelArtsAbortError" } as Own);
   }
 }
 
@@ -123,27 +123,30 @@ export interface ServiceFailure {
  * kept as the result would hold them.
  */
 export class ModelArtsServiceError extends ModelArtsError implements ServiceFailure {
-  override name = "ModelArtsServiceError";
   declare readonly operation: string;
   /** `ModelArts.NNNN`, `APIGW.NNNN`, `HTTP.<status>` when the body was not the error JSON, `CLIENT.INVALID_RESPONSE`. */
-  readonly error_code: string;
-  readonly error_msg: string;
-  readonly http_status: number;
+  declare readonly error_code: string;
+  declare readonly error_msg: string;
+  declare readonly http_status: number;
   /** The `X-Request-Id` response header, for support tickets; null when absent. */
-  readonly request_id: string | null;
+  declare readonly request_id: string | null;
 
   constructor(failure: ServiceFailure, operation: string, context?: string) {
+    const { error_code, error_msg, http_status, request_id } = failure;
     // The service's text is escaped in the message (kept as sent in the fields): an ANSI escape or a
     // line break in it must not drive the terminal or forge log lines of whoever prints the error.
-    const text = `${failure.error_code} (HTTP ${failure.http_status}): ${failure.error_msg}`.replace(
-      /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
+    const text = `${error_code} (HTTP ${http_status}): ${error_msg}`.replace(
+      /[\0-\x1f\x7f-\x9f\u2028\u2029]/g,
       (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
     );
-    super("SERVICE_ERROR", `${operation}${context ? ` (${context})` : ""}: ${text}`, { operation });
-    this.error_code = failure.error_code;
-    this.error_msg = failure.error_msg;
-    this.http_status = failure.http_status;
-    this.request_id = failure.request_id;
+    super("SERVICE_ERROR", `${operation}${context ? ` (${context})` : ""}: ${text}`, {
+      operation,
+      name: "ModelArtsServiceError",
+      error_code,
+      error_msg,
+      http_status,
+      request_id,
+    } as Own);
   }
 }
 
@@ -162,18 +165,17 @@ export interface WaiterFailure {
 
 /** A waiter's deadline passed before the operation settled. */
 export class ModelArtsWaiterTimeoutError extends ModelArtsError {
-  override name = "ModelArtsWaiterTimeoutError";
   declare readonly operation: string;
   /** The last status the service reported, or undefined when no poll got one. */
-  readonly lastStatus: number | undefined;
-  readonly elapsedMs: number;
+  declare readonly lastStatus: number | undefined;
+  declare readonly elapsedMs: number;
   /** Status requests made, including those that failed. */
-  readonly polls: number;
+  declare readonly polls: number;
   /**
    * The last retryable failure, if any: often the reason no status was seen. A poll cut off by
    * the deadline itself counts, as "TIMEOUT".
    */
-  readonly lastFailure: WaiterFailure | undefined;
+  declare readonly lastFailure: WaiterFailure | undefined;
 
   constructor(details: {
     operation: string;
@@ -184,21 +186,18 @@ export class ModelArtsWaiterTimeoutError extends ModelArtsError {
     lastFailure?: WaiterFailure | undefined;
     describeStatus?: (status: number) => string;
   }) {
-    const last =
-      details.lastStatus === undefined
-        ? "no status was read"
-        : `the last status was ${details.describeStatus ? details.describeStatus(details.lastStatus) : details.lastStatus}`;
-    const failure = details.lastFailure
-      ? `; last failure ${details.lastFailure.error_code}${details.lastFailure.http_status !== undefined ? ` (HTTP ${details.lastFailure.http_status})` : ""}`
+    const { operation, timeoutMs, lastStatus, elapsedMs, polls, lastFailure, describeStatus = String } = details;
+    const last = lastStatus === undefined ? "no status was read" : `the last status was ${describeStatus(lastStatus)}`;
+    const failure = lastFailure
+      ? `; last failure ${lastFailure.error_code}${lastFailure.http_status !== undefined ? ` (HTTP ${lastFailure.http_status})` : ""}`
       : "";
-    super(
-      "WAITER_TIMEOUT",
-      `${details.operation}: not settled within ${details.timeoutMs} ms (${details.polls} polls in ${Math.round(details.elapsedMs)} ms; ${last}${failure})`,
-      { operation: details.operation },
-    );
-    this.lastStatus = details.lastStatus;
-    this.elapsedMs = details.elapsedMs;
-    this.polls = details.polls;
-    this.lastFailure = details.lastFailure;
+    super("WAITER_TIMEOUT", `${operation}: not settled within ${timeoutMs} ms (${polls} polls in ${Math.round(elapsedMs)} ms; ${last}${failure})`, {
+      operation,
+      name: "ModelArtsWaiterTimeoutError",
+      lastStatus,
+      elapsedMs,
+      polls,
+      lastFailure,
+    } as Own);
   }
 }

@@ -19,20 +19,24 @@ export function transportOf(client: ModelArtsClient): Transport {
   return transports.get(client)!;
 }
 
-// AbortSignal.timeout takes a whole number of milliseconds up to 2^31-1; anything else would
-// surface later as a RangeError, or a timer clamped to 1 ms.
-const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+/** `value` if it is a whole number from 0 (which disables the limit) to `max`, else a ModelArtsArgumentError naming `argument`. */
+function checkWhole(argument: string, value: unknown, unit: string, none: string, max: number, operation?: string): number {
+  if (Number.isInteger(value) && (value as number) >= 0 && (value as number) <= max) return value as number;
+  throw new ModelArtsArgumentError(argument, `must be a whole number of ${unit} from 0 (no ${none}) to ${max}, got ${String(value)}`, operation);
+}
 
 /** Throws ModelArtsArgumentError unless `value` is a usable timeout (0 disables it). */
 export function checkTimeout(value: unknown, operation?: string): number {
-  if (typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= MAX_TIMEOUT_MS) return value;
-  throw new ModelArtsArgumentError("timeoutMs", `must be a whole number of milliseconds from 0 (no timeout) to ${MAX_TIMEOUT_MS}, got ${String(value)}`, operation);
+  // AbortSignal.timeout takes a whole number of milliseconds up to 2^31-1; anything else would
+  // surface later as a RangeError, or a timer clamped to 1 ms.
+  return checkWhole("timeoutMs", value, "milliseconds", "timeout", 2 ** 31 - 1, operation);
 }
 
 /** Throws unless `client` came from createClient (the helpers need its transport). */
 export function checkClient(client: unknown): ModelArtsClient {
   // Known by its transport, not by instanceof: Object.create(client) passes instanceof but has none.
-  if (typeof client === "object" && client !== null && transports.has(client as ModelArtsClient)) return client as ModelArtsClient;
+  // (WeakMap.has is false for a primitive, null included, rather than throwing.)
+  if (transports.has(client as ModelArtsClient)) return client as ModelArtsClient;
   throw new ModelArtsArgumentError("client", "must be a ModelArtsClient from createClient()");
 }
 
@@ -40,7 +44,7 @@ export function checkClient(client: unknown): ModelArtsClient {
 function defaultUserAgent(): string | undefined {
   const runtime = runtimeTag();
   // The version is fixed at build time (generated/version.ts), so a bundled copy needs no package.json.
-  return runtime === undefined ? undefined : `${PACKAGE_NAME}/${PACKAGE_VERSION} ${runtime}`;
+  return runtime && `${PACKAGE_NAME}/${PACKAGE_VERSION} ${runtime}`;
 }
 
 export interface CreateClientOptions extends ConfigOptions {
@@ -71,51 +75,29 @@ export interface CreateClientOptions extends ConfigOptions {
  */
 export class ModelArtsClient {
   /** The typed openapi-fetch client, for callers who want the HTTP level. Requests through it are signed too. */
-  readonly raw: RawClient;
-  readonly endpoint: string;
-  readonly region: string | undefined;
-  readonly projectId: string | undefined;
-  readonly context: string | undefined;
-  readonly timeoutMs: number;
-  readonly retry: RetryPolicy;
-  readonly #authKind: "aksk" | "token" | "provider";
+  declare readonly raw: RawClient;
+  declare readonly endpoint: string;
+  declare readonly region: string | undefined;
+  declare readonly projectId: string | undefined;
+  declare readonly context: string | undefined;
+  declare readonly timeoutMs: number;
+  declare readonly retry: RetryPolicy;
 
   constructor(config: ResolvedConfig, options: Pick<CreateClientOptions, "timeoutMs" | "fetch" | "userAgent" | "maxResponseBytes" | "retry"> = {}) {
+    const { endpoint, region, projectId, context, credentials } = config;
+    const { fetch = (request: Request) => globalThis.fetch(request) } = options;
     const timeoutMs = checkTimeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-    const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-    if (!Number.isSafeInteger(maxResponseBytes) || maxResponseBytes < 0) {
-      throw new ModelArtsArgumentError("maxResponseBytes", `must be a whole number of bytes from 0 (no limit), got ${String(maxResponseBytes)}`);
-    }
-    if (options.fetch !== undefined && typeof options.fetch !== "function") {
-      throw new ModelArtsArgumentError("fetch", "must be a function (request: Request) => Promise<Response>");
-    }
-    this.endpoint = config.endpoint;
-    this.region = config.region;
-    this.projectId = config.projectId;
-    this.context = config.context;
-    this.timeoutMs = timeoutMs;
-    this.retry = checkRetry(options.retry);
-    this.#authKind = config.credentials.kind;
-    const transport = createTransport({
-      credentials: config.credentials,
-      timeoutMs,
-      userAgent: options.userAgent ?? defaultUserAgent(),
-      fetch: options.fetch ?? ((request) => globalThis.fetch(request)),
-      maxResponseBytes,
-    });
+    const maxResponseBytes = checkWhole("maxResponseBytes", options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, "bytes", "limit", Number.MAX_SAFE_INTEGER);
+    if (typeof fetch !== "function") throw new ModelArtsArgumentError("fetch", "must be a function (request: Request) => Promise<Response>");
+    const transport = createTransport({ credentials, timeoutMs, userAgent: options.userAgent ?? defaultUserAgent(), fetch, maxResponseBytes });
     transports.set(this, transport);
-    this.raw = createRawClient(config.endpoint, (request) => transport(request));
+    // The transport takes a per-call timeout as its second argument: openapi-fetch's second argument must not reach it.
+    Object.assign(this, { raw: createRawClient(endpoint, (request) => transport(request)), endpoint, region, projectId, context, timeoutMs, retry: checkRetry(options.retry) });
   }
 
   toJSON(): Record<string, unknown> {
-    return {
-      endpoint: this.endpoint,
-      region: this.region,
-      projectId: this.projectId,
-      context: this.context,
-      auth: this.#authKind,
-      timeoutMs: this.timeoutMs,
-    };
+    const { raw, retry, ...shown } = this;
+    return { ...shown, auth: transportOf(this).auth };
   }
 
   [INSPECT](_depth: number, options: object, inspect: (value: unknown, options: object) => string): string {
@@ -130,8 +112,8 @@ export type ConfigResolver = (options: ConfigOptions, env: Record<string, string
 export function clientFactory(resolve: ConfigResolver): (options?: CreateClientOptions) => ModelArtsClient {
   return (options = {}) => {
     const { timeoutMs, fetch, userAgent, env, maxResponseBytes, retry, ...configOptions } = options;
-    // An option left undefined takes its default in the constructor (`??`), like one not given.
-    return new ModelArtsClient(resolve(configOptions, env), { timeoutMs, fetch, userAgent, maxResponseBytes, retry });
+    // An option left undefined takes its default in the constructor, like one not given.
+    return new ModelArtsClient(resolve(configOptions, env), options);
   };
 }
 

@@ -20,26 +20,22 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 3, baseDelayMs: 500, maxDelayMs: 20_000, retryWrites: false };
 
 /**
- * The statuses that say "try again later" rather than "this cannot work": rate limiting and the
- * gateway's or service's own trouble. 502 and 504 come from proxies, not from the spec.
+ * A failure result worth another try: a status that says "try again later" rather than "this
+ * cannot work" (rate limiting, the gateway's or service's own trouble; 502 and 504 come from
+ * proxies, not from the spec), from the service, never one the client made up (CLIENT.*).
  */
-export const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
-
-/** A failure result worth another try: a transient status from the service, never one the client made up (CLIENT.*). */
 export function isTransientFailure(failure: { http_status: number; error_code: string }): boolean {
-  return TRANSIENT_STATUSES.has(failure.http_status) && !failure.error_code.startsWith("CLIENT.");
+  return [429, 500, 502, 503, 504].includes(failure.http_status) && !failure.error_code.startsWith("CLIENT.");
 }
 
 /** The client's `retry` option: `false` (no retries), or some fields of RetryPolicy over the defaults. */
 export function checkRetry(value: unknown): RetryPolicy {
-  if (value === false) return { ...DEFAULT_RETRY, maxRetries: 0 };
-  const policy = { ...DEFAULT_RETRY, ...(value as Partial<RetryPolicy>) };
-  const whole = (n: unknown): boolean => Number.isInteger(n) && (n as number) >= 0 && (n as number) < 2 ** 31;
+  const policy: RetryPolicy = { ...DEFAULT_RETRY, ...(value === false ? { maxRetries: 0 } : (value as object)) };
+  const whole = (n: unknown, max = 2 ** 31 - 1): boolean => Number.isInteger(n) && (n as number) >= 0 && (n as number) <= max;
   // One message for every field: the option is small enough to read whole.
   if (
-    (value !== undefined && (value === null || typeof value !== "object")) ||
-    !whole(policy.maxRetries) ||
-    policy.maxRetries > 20 ||
+    (value !== false && value !== undefined && (value === null || typeof value !== "object")) ||
+    !whole(policy.maxRetries, 20) ||
     !whole(policy.baseDelayMs) ||
     !whole(policy.maxDelayMs) ||
     typeof policy.retryWrites !== "boolean"
@@ -51,28 +47,20 @@ export function checkRetry(value: unknown): RetryPolicy {
 
 /** A Retry-After header in milliseconds from now: delay-seconds or an HTTP-date; undefined when absent or unreadable. */
 export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
-  if (header === null) return undefined;
-  const text = header.trim();
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const text = header?.trim() ?? "";
   // An HTTP-date starts with the day's name; Date.parse alone would take "-1" for a year.
-  const at = /^[A-Za-z]{3}, /.test(text) ? Date.parse(text) : Number.NaN;
+  const at = /^\d+$/.test(text) ? now + Number(text) * 1000 : /^[A-Za-z]{3}, /.test(text) ? Date.parse(text) : NaN;
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 /**
  * The wait before retry number `retry` (0 for the first), or undefined when there is to be none:
- * a Retry-After longer than `maxDelayMs`, or any wait that would end past `deadline`.
+ * a Retry-After longer than `maxDelayMs`, or any wait that would end past `deadline`. Without a
+ * Retry-After, the wait is drawn below the cap, which is never above `maxDelayMs`.
  */
 export function retryDelay(policy: RetryPolicy, retry: number, retryAfter: number | undefined, deadline: number): number | undefined {
-  if (retry >= policy.maxRetries) return undefined;
-  let wait: number;
-  if (retryAfter !== undefined) {
-    if (retryAfter > policy.maxDelayMs) return undefined;
-    wait = retryAfter;
-  } else {
-    wait = Math.floor(Math.random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retry));
-  }
-  return performance.now() + wait < deadline ? wait : undefined;
+  const wait = retryAfter ?? Math.floor(Math.random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retry));
+  return retry < policy.maxRetries && wait <= policy.maxDelayMs && performance.now() + wait < deadline ? wait : undefined;
 }
 
 /**
@@ -81,7 +69,7 @@ export function retryDelay(policy: RetryPolicy, retry: number, retryAfter: numbe
  * as nothing of it was sent. Bad arguments, the caller's cancellation and errors of our own never do.
  */
 export function isTransientNetworkError(error: unknown, signal: AbortSignal | undefined, write = false): error is ModelArtsNetworkError {
-  if (!(error instanceof ModelArtsNetworkError) || signal?.aborted === true) return false;
+  if (!(error instanceof ModelArtsNetworkError) || signal?.aborted) return false;
   return !write || (error.cause as { cause?: { code?: unknown } } | undefined)?.cause?.code === "ECONNREFUSED";
 }
 
@@ -91,7 +79,7 @@ export function isTransientNetworkError(error: unknown, signal: AbortSignal | un
  */
 export function abortError(signal: AbortSignal, operation: string | undefined, what = operation, cause: unknown = signal.reason): ModelArtsAbortError {
   const timedOut = (signal.reason as { name?: unknown } | undefined)?.name === "TimeoutError";
-  return new ModelArtsAbortError(`${what} ${timedOut ? "was cancelled: the caller's signal timed out" : "was aborted by the caller"}`, { cause, operation });
+  return new ModelArtsAbortError(`${what} was aborted by the caller${timedOut ? "'s signal, which timed out" : ""}`, { cause, operation });
 }
 
 /**
@@ -100,16 +88,16 @@ export function abortError(signal: AbortSignal, operation: string | undefined, w
  */
 export function sleep(ms: number, signal: AbortSignal | undefined, operation: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortError(signal, operation));
-    const onAbort = (): void => {
+    // One ending for both the timer and the signal: whichever comes first clears the other.
+    const end = (): void => {
       clearTimeout(timer);
-      reject(abortError(signal!, operation));
+      signal?.removeEventListener("abort", end);
+      if (signal?.aborted) reject(abortError(signal, operation));
+      else resolve();
     };
     // A referenced timer on purpose: a script that awaits the wait must not exit in the middle of it.
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
+    const timer = setTimeout(end, ms);
+    if (signal?.aborted) end();
+    else signal?.addEventListener("abort", end);
   });
 }

@@ -8,14 +8,15 @@
 import { signRequestAsync } from "../auth/signer.js";
 import { readCredentialsInput } from "../config/options.js";
 import { abortError } from "./retry.js";
-import type { ClientCredentials, CredentialsProvider, ResolvedCredentials } from "../config/types.js";
+import type { ClientCredentials, ResolvedCredentials } from "../config/types.js";
 import { ModelArtsArgumentError, ModelArtsConfigError, ModelArtsError, ModelArtsNetworkError, ModelArtsServiceError } from "../errors.js";
 
 /**
  * A fetch that takes the timeout of this one call (the default is the client's), and the
- * redaction of every credential it holds, for whoever turns a lower layer's error into ours.
+ * redaction of every credential it holds, for whoever turns a lower layer's error into ours, and
+ * the kind of credentials it has (what a client shows of them).
  */
-export type Transport = ((request: Request, timeoutMs?: number) => Promise<Response>) & { redact: Redact };
+export type Transport = ((request: Request, timeoutMs?: number) => Promise<Response>) & { redact: Redact; auth: ClientCredentials["kind"] };
 
 /** Replaces every credential the client holds with "[REDACTED]". */
 export type Redact = (text: string) => string;
@@ -30,49 +31,50 @@ export interface TransportOptions {
   maxResponseBytes: number;
 }
 
-// Only these request headers are signed (besides host, x-sdk-date and x-security-token, which
-// the signer adds): a proxy that rewrites User-Agent or adds tracing headers must not break the
-// signature, while the content type and project travel protected.
-const SIGNED_REQUEST_HEADERS = ["content-type", "x-project-id"] as const;
+interface AuthenticateOptions {
+  userAgent?: string | undefined;
+  signal?: AbortSignal;
+  date?: Date;
+}
 
 /**
- * A copy of `request` carrying the token, or the AK/SK signature of exactly the bytes it will
- * send. Redirects are not followed: fetch would forward X-Auth-Token and X-Security-Token to
- * whatever host a 3xx names, so a redirect comes back as an error answer instead.
+ * A copy of `request` with `body` (its bytes, read once by the caller) carrying the token, or the
+ * AK/SK signature of exactly those bytes. Only Content-Type and X-Project-Id are signed (besides
+ * host, X-Sdk-Date and X-Security-Token, which the signer adds): a proxy that rewrites User-Agent
+ * or adds tracing headers must not break the signature. Redirects are not followed: fetch would
+ * forward X-Auth-Token and X-Security-Token to whatever host a 3xx names, so a redirect comes back
+ * as an error answer instead.
  */
-export async function authenticateRequest(
+async function authenticate(
   request: Request,
+  body: ArrayBuffer | null,
   credentials: ResolvedCredentials,
-  options: { userAgent?: string | undefined; signal?: AbortSignal; date?: Date } = {},
+  userAgent: string | undefined,
+  signal: AbortSignal,
+  date?: Date,
 ): Promise<Request> {
   const headers = new Headers(request.headers);
-  if (options.userAgent !== undefined && !headers.has("user-agent")) headers.set("User-Agent", options.userAgent);
-  const body = request.body === null ? undefined : new Uint8Array(await request.arrayBuffer());
-  if (credentials.kind === "token") {
-    headers.set("X-Auth-Token", credentials.token.reveal());
-  } else {
-    const signedHeaders: Record<string, string> = {};
-    for (const name of SIGNED_REQUEST_HEADERS) {
-      const value = headers.get(name);
-      if (value !== null) signedHeaders[name] = value;
-    }
+  if (userAgent !== undefined && !headers.has("user-agent")) headers.set("User-Agent", userAgent);
+  if (credentials.kind === "token") headers.set("X-Auth-Token", credentials.token.reveal());
+  else {
     // The resolved credentials are the signer's (a client keeps the same object, so the
     // signer's per-credentials key cache hits).
-    const added = await signRequestAsync({ method: request.method, url: request.url, headers: signedHeaders, body }, credentials, options.date);
+    const signedHeaders = [...headers].filter(([name]) => name === "content-type" || name === "x-project-id");
+    const added = await signRequestAsync({ method: request.method, url: request.url, headers: signedHeaders, body }, credentials, date);
     for (const [name, value] of Object.entries(added)) headers.set(name, value);
   }
-  return new Request(request.url, { method: request.method, headers, body, signal: options.signal ?? request.signal, redirect: "manual" });
+  return new Request(request, { headers, body, signal, redirect: "manual" });
 }
 
+/** `request` authenticated as the client's transport does it (the tests' openapi-fetch middleware uses it). */
+export async function authenticateRequest(request: Request, credentials: ResolvedCredentials, options: AuthenticateOptions = {}): Promise<Request> {
+  return authenticate(request, request.body && (await request.arrayBuffer()), credentials, options.userAgent, options.signal ?? request.signal, options.date);
+}
+
+/** What a failure was, in a few words: the runtime's code (ECONNREFUSED) or message. */
 function describeCause(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
-  return String(cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : error));
-}
-
-/** A redaction of each of `secrets` (the longest first, so that one inside another goes whole). */
-function redactor(secrets: readonly (string | undefined)[]): Redact {
-  const values = secrets.filter((s): s is string => !!s).sort((a, b) => b.length - a.length);
-  return (text) => values.reduce((out, secret) => out.split(secret).join("[REDACTED]"), text);
+  const cause = (error as { cause?: { code?: string; message?: string } } | undefined)?.cause;
+  return String(cause?.code ?? cause?.message ?? (error as Error | undefined)?.message ?? error);
 }
 
 /**
@@ -81,15 +83,16 @@ function redactor(secrets: readonly (string | undefined)[]): Redact {
  * redacted message, so that neither `message`, `cause` nor `stack` carries the secret.
  */
 function scrub(error: unknown, redact: Redact): unknown {
-  if (typeof error === "string") return redact(error);
-  if (!(error instanceof Error)) return error;
+  if (!(error instanceof Error)) return typeof error === "string" ? redact(error) : error;
   const message = redact(error.message);
   const cause = scrub(error.cause, redact);
-  if (message === error.message && cause === error.cause && redact(String(error.stack)) === error.stack) return error;
-  const copy = Object.assign(new Error(message, cause === undefined ? undefined : { cause }), { name: error.name });
-  if ((error as { code?: unknown }).code !== undefined) Object.assign(copy, { code: (error as { code?: unknown }).code });
-  return copy;
+  return message === error.message && cause === error.cause && redact(String(error.stack)) === error.stack
+    ? error
+    : Object.assign(new Error(message, cause === undefined ? undefined : { cause }), { name: error.name, code: (error as { code?: unknown }).code });
 }
+
+/** "GET https://host/path", without the query: what a message names a request by. */
+const describeRequest = ({ method, url }: Pick<Request, "method" | "url">): string => `${method} ${url.replace(/[?#].*/s, "")}`;
 
 /**
  * Classifies a thrown fetch/body error. A timeout signal aborts with a "TimeoutError" reason, a
@@ -102,172 +105,132 @@ export function toNetworkError(
   request: Pick<Request, "method" | "url">,
   signals: { timeout?: AbortSignal | undefined; caller?: AbortSignal | null },
   operation?: string,
-  redact: Redact = (text) => text,
+  redact: Redact = String,
 ): ModelArtsError {
   if (error instanceof ModelArtsError) {
-    if (operation !== undefined && error.operation === undefined) Object.assign(error, { operation });
+    (error as { operation?: string }).operation ??= operation;
     return error;
   }
-  error = scrub(error, redact);
-  const url = new URL(request.url);
-  const target = `${request.method} ${url.origin}${url.pathname}`;
-  const context = { cause: error, operation };
+  const cause = scrub(error, redact);
+  const target = describeRequest(request);
   // The caller's signal first: when it fired, the call was cancelled on purpose, even if the
   // caller made that signal with AbortSignal.timeout.
-  if (signals.caller?.aborted) return abortError(signals.caller, operation, target, error);
-  if (signals.timeout?.aborted || (error as { name?: string })?.name === "TimeoutError") {
-    return new ModelArtsNetworkError(`${target} timed out`, "timeout", context);
-  }
-  return new ModelArtsNetworkError(`${target} failed: ${describeCause(error)}`, "network", context);
+  if (signals.caller?.aborted) return abortError(signals.caller, operation, target, cause);
+  const timedOut = signals.timeout?.aborted || (cause as Error | undefined)?.name === "TimeoutError";
+  return new ModelArtsNetworkError(`${target} ${timedOut ? "timed out" : `failed: ${describeCause(cause)}`}`, timedOut ? "timeout" : "network", { cause, operation });
 }
 
 /**
  * `response` with a body that fails as soon as more than `limit` bytes have come: a declared
- * Content-Length over it fails at once, and a streamed body is cut off in the chunk that passes
- * it, so a runaway answer costs the limit in memory, not its own size.
+ * Content-Length over it fails at the first read, and a streamed body is cut off in the chunk
+ * that passes it, so a runaway answer costs the limit in memory, not its own size. Erroring the
+ * stream cancels the source, which drops the connection.
  */
 function capped(response: Response, limit: number, target: string): Response {
-  // A null-body status (204, 304) cannot be rebuilt with a stream, even an empty one as browsers give.
-  if (limit === 0 || response.body === null || [101, 103, 204, 205, 304].includes(response.status)) return response;
-  const tooLarge = (): ModelArtsServiceError =>
-    new ModelArtsServiceError(
-      {
-        error_code: "CLIENT.RESPONSE_TOO_LARGE",
-        error_msg: `the answer's body is larger than maxResponseBytes (${limit} bytes); it was not read further`,
-        http_status: response.status,
-        request_id: response.headers.get("x-request-id"),
-      },
-      target,
-    );
-  if (Number(response.headers.get("content-length")) > limit) {
-    void response.body.cancel().catch(() => {});
-    throw tooLarge();
-  }
+  // A null-body status (204, 304) cannot be rebuilt with a stream, even an empty one as browsers give
+  // (fetch never returns 101 or 103).
+  if (limit === 0 || response.body === null || [204, 205, 304].includes(response.status)) return response;
   let received = 0;
+  const tooLarge = (controller: TransformStreamDefaultController): void =>
+    controller.error(
+      new ModelArtsServiceError(
+        {
+          error_code: "CLIENT.RESPONSE_TOO_LARGE",
+          error_msg: `the body is larger than maxResponseBytes (${limit} bytes)`,
+          http_status: response.status,
+          request_id: response.headers.get("x-request-id"),
+        },
+        target,
+      ),
+    );
   const body = response.body.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        received += chunk.byteLength;
-        if (received > limit) controller.error(tooLarge());
-        else controller.enqueue(chunk);
-      },
+      start: (controller) => (Number(response.headers.get("content-length")) > limit ? tooLarge(controller) : undefined),
+      transform: (chunk, controller) => ((received += chunk.byteLength) > limit ? tooLarge(controller) : controller.enqueue(chunk)),
     }),
   );
-  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  return new Response(body, response);
 }
 
-/** Credentials as the transport uses them: fixed, or the provider's current ones. */
-interface Held {
-  credentials: ResolvedCredentials;
-  /** performance.now() time from which they are refreshed before use; Infinity for never. */
-  refreshAt: number;
-}
-
-// Temporary credentials are replaced this long before their expiresAt, so that a request signed
-// just before it is not refused on arrival (clock skew, a slow upload).
-const REFRESH_BEFORE_EXPIRY_MS = 60_000;
-// The answers that say the credentials (not the request) expired: the emulator's and ModelArts'
+// The codes that say the credentials (not the request) expired: the emulator's and ModelArts'
 // "Token expired" and the API gateway's. An assumption of ours: the reference lists no code for
-// an expired security token.
-const EXPIRED = /"error_code"\s*:\s*"(?:ModelArts\.0202|APIGW\.0307)"/;
-
-function held(credentials: ResolvedCredentials, refreshAt = Infinity): Held {
-  return { credentials, refreshAt };
-}
-
-function secretsOf(credentials: ResolvedCredentials): string[] {
-  return credentials.kind === "token" ? [credentials.token.reveal()] : [credentials.ak, credentials.sk.reveal(), credentials.securityToken?.reveal() ?? ""];
-}
+// an expired security token. Found anywhere in a 401's body, as a JSON string: at worst, one more
+// attempt with fresh credentials.
+const EXPIRED = /"(ModelArts\.0202|APIGW\.0307)"/;
 
 /**
- * A provider's credentials, checked as options are (a line break in a token is refused here too),
- * cached until shortly before `expiresAt`, and fetched by one call however many requests wait.
+ * Fixed credentials and a provider's take one path: a source that fixed credentials fill once for
+ * good, and a provider's answer, checked as options are (a line break in a token is refused here
+ * too), fills until shortly before `expiresAt`, by one call however many requests wait.
  */
-function providerSource(provide: CredentialsProvider, remember: (secrets: string[]) => void): { get(): Promise<Held>; expired(used: Held): void } {
-  let current: Held | undefined;
-  let pending: Promise<Held> | undefined;
+export function createTransport({ credentials: given, timeoutMs: defaultTimeoutMs, userAgent, fetch, maxResponseBytes }: TransportOptions): Transport {
+  // The credentials of the last refreshes, newest first (six values: two sets of AK, SK and security
+  // token, or six tokens), so that an error about a request signed with the previous ones is
+  // redacted too.
+  let secrets: string[] = [];
+  let current: ResolvedCredentials | undefined;
+  // The performance.now() time from which `current` is refreshed before use (Infinity: never).
+  let refreshAt = 0;
+  let pending: Promise<ResolvedCredentials> | undefined;
+  // The longest first, so that one inside another goes whole.
+  const redact: Redact = (text) => [...secrets].sort((a, b) => b.length - a.length).reduce((out, secret) => out.split(secret).join("[REDACTED]"), text);
   const fail = (field: string, problem: string): ModelArtsConfigError =>
     new ModelArtsConfigError(`the credentials provider returned unusable ${field}: ${problem}`, { field });
-  const refresh = async (): Promise<Held> => {
+
+  const hold = (credentials: ResolvedCredentials, expiresAt = Infinity): ResolvedCredentials => {
+    secrets = [...(credentials.kind === "token" ? [credentials.token.reveal()] : [credentials.ak, credentials.sk.reveal(), credentials.securityToken?.reveal()]), ...secrets]
+      .filter((secret): secret is string => !!secret)
+      .slice(0, 6);
+    // Temporary credentials are replaced 60 s before their expiresAt, so that a request signed just
+    // before it is not refused on arrival (clock skew, a slow upload).
+    refreshAt = performance.now() + expiresAt - Date.now() - 60_000;
+    return (current = credentials);
+  };
+  const refresh = async (): Promise<ResolvedCredentials> => {
+    if (given.kind !== "provider") return hold(given);
     let provided: unknown;
     try {
-      provided = await provide();
+      provided = await given.provide();
     } catch (error) {
-      if (error instanceof ModelArtsError) throw error;
       throw Object.assign(new ModelArtsConfigError("the credentials provider failed", { field: "credentials" }), { cause: error });
     }
     const { expiresAt, ...rest } = (provided ?? {}) as { expiresAt?: unknown };
     const at = expiresAt instanceof Date ? expiresAt.getTime() : expiresAt;
     if (at !== undefined && (typeof at !== "number" || Number.isNaN(at))) throw fail("expiresAt", "must be a Date or milliseconds since the epoch");
-    const credentials = readCredentialsInput(rest, fail);
-    if (credentials === undefined) throw fail("credentials", "must be { ak, sk, securityToken?, expiresAt? } or { token, expiresAt? }");
-    remember(secretsOf(credentials));
-    return held(credentials, at === undefined ? Infinity : performance.now() + (at - Date.now()) - REFRESH_BEFORE_EXPIRY_MS);
+    // An object without credentials is refused there as a missing credentials.ak.
+    return hold(readCredentialsInput(rest, fail)!, at);
   };
-  return {
-    get() {
-      if (current !== undefined && performance.now() < current.refreshAt) return Promise.resolve(current);
-      pending ??= refresh().then(
-        (next) => ((pending = undefined), (current = next)),
-        (error: unknown) => {
-          pending = undefined;
-          throw error;
-        },
-      );
-      return pending;
-    },
-    // Only the first of many requests refused with the same credentials drops them; the others
-    // then wait for, or find, the replacement.
-    expired(used) {
-      if (current === used) current = undefined;
-    },
-  };
-}
 
-export function createTransport(options: TransportOptions): Transport {
-  const given = options.credentials;
-  // The provider's credentials of the last two refreshes, so that an error about a request signed
-  // with the previous ones is redacted too.
-  let secrets: string[][] = [];
-  let redact: Redact = (text) => text;
-  const remember = (next: string[]): void => {
-    secrets = [next, ...secrets].slice(0, 2);
-    redact = redactor(secrets.flat());
-  };
-  const source =
-    given.kind === "provider"
-      ? providerSource(given.provide, remember)
-      : (remember(secretsOf(given)), { get: ((fixed) => () => Promise.resolve(fixed))(held(given)), expired: () => {} });
-  const transport = async (incoming: Request, timeoutMs = options.timeoutMs): Promise<Response> => {
+  const transport = async (incoming: Request, timeoutMs = defaultTimeoutMs): Promise<Response> => {
     const timeout = timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined;
     const signal = timeout ? AbortSignal.any([incoming.signal, timeout]) : incoming.signal;
-    // A provider's request may be sent twice (after an expired-token 401), so its body is kept.
-    const copy = given.kind === "provider" ? incoming.clone() : undefined;
+    // Read once: a provider's request may be sent twice (after an expired-credentials 401).
+    let body: Promise<ArrayBuffer> | null | undefined;
     for (let retried = false; ; retried = true) {
-      const current = await source.get();
+      const credentials = current && performance.now() < refreshAt ? current : await (pending ??= refresh().finally(() => (pending = undefined)));
       let request: Request;
       try {
-        request = await authenticateRequest(retried ? copy! : (copy?.clone() ?? incoming), current.credentials, { userAgent: options.userAgent, signal });
+        request = await authenticate(incoming, await (body ??= incoming.body && incoming.arrayBuffer()), credentials, userAgent, signal);
       } catch (error) {
         if (error instanceof ModelArtsError) throw error;
         // Nothing was sent: a header value the runtime refuses (a User-Agent with a line break) is
         // a mistake to fix, not a network fault to retry.
-        const problem = scrub(error, redact);
-        throw new ModelArtsArgumentError("request", `cannot be sent: ${problem instanceof Error ? problem.message : String(problem)}`);
+        throw new ModelArtsArgumentError("request", `cannot be sent: ${redact(describeCause(error))}`);
       }
       let response: Response;
       try {
-        response = await options.fetch(request);
+        response = capped(await fetch(request), maxResponseBytes, describeRequest(incoming));
       } catch (error) {
         throw toNetworkError(error, incoming, { timeout, caller: incoming.signal }, undefined, redact);
       }
-      response = capped(response, options.maxResponseBytes, `${incoming.method} ${new URL(incoming.url).pathname}`);
-      if (copy !== undefined && !retried && response.status === 401 && EXPIRED.test(await response.clone().text().catch(() => ""))) {
-        source.expired(current);
+      // Only the first of many requests refused with the same credentials drops them; the others
+      // then wait for, or find, the replacement.
+      if (given.kind === "provider" && !retried && response.status === 401 && EXPIRED.test(await response.clone().text().catch(() => ""))) {
+        if (current === credentials) current = undefined;
         continue;
       }
       return response;
     }
   };
-  return Object.assign(transport, { redact: (text: string) => redact(text) });
+  return Object.assign(transport, { redact, auth: given.kind });
 }

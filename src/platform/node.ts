@@ -35,7 +35,8 @@ export function processEnv(): Record<string, string | undefined> {
 
 /** "node/v20.19.0" on Node; undefined elsewhere (a browser sets its own User-Agent). */
 export function runtimeTag(): string | undefined {
-  const version = nodeProcess()?.versions?.node;
+  // Not through nodeProcess(): this is the one function of the module in the portable bundle.
+  const version = (globalThis as { process?: NodeProcess }).process?.versions?.node;
   return version === undefined ? undefined : `node/v${version}`;
 }
 

@@ -164,7 +164,9 @@ describe("a credentials provider", () => {
       if (calls === 1) throw new Error("metadata service unreachable");
       return { token: TOKENS[0]! };
     });
-    await expect(das.sync_obs_status({ data_annotation_id: JOB.id })).rejects.toBeInstanceOf(ModelArtsConfigError);
+    const error = await das.sync_obs_status({ data_annotation_id: JOB.id }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ModelArtsConfigError);
+    expect((error as Error).cause).toMatchObject({ message: "metadata service unreachable" });
     expect(calls).toBe(1);
     expect(await das.sync_obs_status({ data_annotation_id: JOB.id })).toMatchObject({ is_success: true });
   });

@@ -175,6 +175,25 @@ describe("what a lower layer says is redacted", () => {
     expectNoCanary(error);
   });
 
+  it("after a provider's refresh, an error that quotes the previous token as well as the current one shows neither", async () => {
+    const tokens = [`${CANARY}First`, `${CANARY}Second`];
+    let calls = 0;
+    // Each answer is already within the 60 s before its expiry: every request refreshes.
+    const provide = async () => ({ token: tokens[calls++]!, expiresAt: Date.now() });
+    const sent: string[] = [];
+    const fetch = async (request: Request): Promise<Response> => {
+      sent.push(request.headers.get("x-auth-token") ?? "");
+      throw new TypeError("fetch failed", { cause: new Error(`tokens seen so far: ${sent.join(", ")}`) });
+    };
+    const das = new DataAnnotationsApi(createClient({ endpoint: "http://127.0.0.1:9", credentials: provide, projectId: PROJECT, env: {}, fetch, retry: false }));
+    expectNoCanary(await caught(() => das.sync_obs_status({ data_annotation_id: "282" })));
+    const error = await caught(() => das.sync_obs_status({ data_annotation_id: "282" }));
+    expect(sent).toEqual(tokens);
+    expect(error).toBeInstanceOf(ModelArtsNetworkError);
+    expect(renderings(error)).toContain("tokens seen so far: [REDACTED], [REDACTED]");
+    expectNoCanary(error);
+  });
+
   it("a request the runtime refuses to build is an argument error (not retried as a network fault), without secrets", async () => {
     let sent = 0;
     const das = new DataAnnotationsApi(
