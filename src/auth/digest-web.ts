@@ -12,13 +12,7 @@ function subtle(): SubtleCrypto {
   return s;
 }
 
-const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
-
-function hex(buffer: ArrayBuffer): string {
-  let out = "";
-  for (const b of new Uint8Array(buffer)) out += HEX[b];
-  return out;
-}
+const hex = (buffer: ArrayBuffer): string => Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, "0")).join("");
 
 function bytesOf(data: string | Uint8Array): Uint8Array<ArrayBuffer> {
   return (typeof data === "string" ? utf8.encode(data) : new Uint8Array(data)) as Uint8Array<ArrayBuffer>;

@@ -2,7 +2,7 @@
  * The synchronous signer on Node's crypto, the fast path: what `signRequest` runs once the
  * Node entry has loaded this module, and what `signRequestAsync` then prefers to Web Crypto.
  */
-import { EMPTY_PAYLOAD_HASH, stringToSign } from "./canonical.js";
+import { stringToSign } from "./canonical.js";
 import { nodeBuiltin } from "../platform/node.js";
 import { keyedHmacSha256Hex, sha256Hex } from "./digest-node.js";
 import { headersToAdd, parseUrl, prepare, useSyncSigner, type SignableRequest, type SigningCredentials } from "./signer.js";
@@ -13,6 +13,9 @@ import { plainHttpUrlParts } from "./url.js";
  * than per request. Weak, so the cache lives exactly as long as the credentials; the SK is
  * compared on each use in case the object was mutated.
  */
+/** Hash of the empty body, the most common payload (GET, DELETE). */
+const EMPTY_PAYLOAD_HASH = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
 const hmacCache = new WeakMap<SigningCredentials, { sk: string; hmac: (data: string) => string }>();
 
 function hmacFor(credentials: SigningCredentials, sk: string): (data: string) => string {

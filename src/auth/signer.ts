@@ -10,7 +10,7 @@
  * transport uses the async one. The portable entry carries no node:crypto code at all.
  */
 import { ModelArtsArgumentError, ModelArtsConfigError } from "../errors.js";
-import { EMPTY_PAYLOAD_HASH, canonicalQuery, canonicalRequestHead, canonicalUri, formatAuthorization, formatSdkDate, parseSdkDate, stringToSign, trimHeaderValue } from "./canonical.js";
+import { SIGNING_ALGORITHM, canonicalQuery, canonicalRequestHead, canonicalUri, formatSdkDate, parseSdkDate, stringToSign, trimHeaderValue } from "./canonical.js";
 import { keyedHmacSha256HexAsync, sha256HexAsync } from "./digest-web.js";
 import { Secret, revealSecret } from "./secret.js";
 
@@ -28,68 +28,16 @@ export interface SigningCredentials {
 }
 
 /**
- * Puts `value` under the lowercase `name` in `names` (kept sorted) and `values`: after any
- * value already there, joined with ", " as fetch's Headers sends a repeated name (so the
- * signed value is the sent one), or in its place. A request has a handful of headers, so a
- * sorted insert beats a map and a sort on the signer's hot path.
- */
-function putHeader(names: string[], values: string[], name: string, value: string, replace: boolean): void {
-  let at = names.length;
-  while (at > 0 && (names[at - 1] as string) > name) at--;
-  if (at > 0 && names[at - 1] === name) {
-    values[at - 1] = replace ? value : values[at - 1] + ", " + value;
-    return;
-  }
-  for (let i = names.length; i > at; i--) {
-    names[i] = names[i - 1] as string;
-    values[i] = values[i - 1] as string;
-  }
-  names[at] = name;
-  values[at] = value;
-}
-
-function addRequestHeader(names: string[], values: string[], name: string, value: string): void {
-  const key = name.toLowerCase();
-  // Not signed: the Authorization this returns replaces it.
-  if (key !== "authorization") putHeader(names, values, key, trimHeaderValue(value), false);
-}
-
-function payloadOf(body: SignableRequest["body"]): string | Uint8Array | undefined {
-  if (body === undefined || body === null) return undefined;
-  return body instanceof ArrayBuffer ? new Uint8Array(body) : body;
-}
-
-function checkedSdkDate(given: string): string {
-  // Caught here rather than as an opaque signature mismatch from the gateway.
-  if (parseSdkDate(given) === undefined) {
-    throw new ModelArtsArgumentError("X-Sdk-Date", `must be YYYYMMDDTHHMMSSZ (UTC), got '${given}'`);
-  }
-  return given;
-}
-
-// fetch upper-cases these six and sends any other method as written (so "patch" stays
-// "patch"); signing the same spelling keeps the signature valid for what goes out.
-const FETCH_NORMALIZED_METHODS = new Set(["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"]);
-
-function normalizeMethod(method: string): string {
-  if (FETCH_NORMALIZED_METHODS.has(method)) return method;
-  const upper = method.toUpperCase();
-  return FETCH_NORMALIZED_METHODS.has(upper) ? upper : method;
-}
-
-/**
- * The keyed HMAC of each credentials object, so its SK is padded (or imported into Web
- * Crypto) once per client rather than per request. Weak, so the cache lives exactly as
- * long as the credentials; the SK is compared on each use in case the object was mutated.
+ * The keyed HMAC of each credentials object, so its SK is imported into Web Crypto once per
+ * client rather than per request. Weak, so the cache lives exactly as long as the
+ * credentials; the SK is compared on each use in case the object was mutated.
  */
 const asyncHmacCache = new WeakMap<SigningCredentials, { sk: string; hmac: Promise<(data: string) => Promise<string>> }>();
 
 function asyncHmacFor(credentials: SigningCredentials, sk: string): Promise<(data: string) => Promise<string>> {
-  const cached = asyncHmacCache.get(credentials);
-  if (cached !== undefined && cached.sk === sk) return cached.hmac;
-  const hmac = keyedHmacSha256HexAsync(sk);
-  asyncHmacCache.set(credentials, { sk, hmac });
-  return hmac;
+  let cached = asyncHmacCache.get(credentials);
+  if (cached?.sk !== sk) asyncHmacCache.set(credentials, (cached = { sk, hmac: keyedHmacSha256HexAsync(sk) }));
+  return cached.hmac;
 }
 
 function requireCredential(value: string, field: string): string {
@@ -129,30 +77,33 @@ export function prepare(request: SignableRequest, credentials: SigningCredential
   // An empty token means none, as in the official SDKs.
   const securityToken = credentials.securityToken === undefined ? undefined : revealSecret(credentials.securityToken) || undefined;
 
-  const names: string[] = [];
-  const values: string[] = [];
-  const headers = request.headers;
-  if (headers !== undefined) {
-    if (Symbol.iterator in headers) {
-      for (const [name, value] of headers) addRequestHeader(names, values, name, value);
-    } else {
-      for (const name of Object.keys(headers)) addRequestHeader(names, values, name, headers[name] as string);
-    }
+  // Lowercase name -> trimmed value; a repeated name joins its values with ", ", as fetch's
+  // Headers sends them, so that the signed value is the sent one.
+  const signed = new Map<string, string>();
+  const headers = request.headers ?? [];
+  for (const [name, value] of Symbol.iterator in headers ? headers : Object.entries(headers)) {
+    const key = name.toLowerCase();
+    const previous = signed.get(key);
+    signed.set(key, (previous === undefined ? "" : previous + ", ") + trimHeaderValue(value));
   }
-  // values[-1] is undefined: no such header.
-  const given = values[names.indexOf("x-sdk-date")];
-  const sdkDate = given === undefined ? formatSdkDate(date) : checkedSdkDate(given);
-  putHeader(names, values, "x-sdk-date", sdkDate, true);
+  // Not signed: the Authorization this returns replaces it.
+  signed.delete("authorization");
+  const given = signed.get("x-sdk-date");
+  // Caught here rather than as an opaque signature mismatch from the gateway.
+  if (given !== undefined && parseSdkDate(given) === undefined) {
+    throw new ModelArtsArgumentError("X-Sdk-Date", `must be YYYYMMDDTHHMMSSZ (UTC), got '${given}'`);
+  }
+  const sdkDate = given ?? formatSdkDate(date);
+  signed.set("x-sdk-date", sdkDate);
   // URL.host already omits the scheme's default port, as the gateway expects.
-  if (!names.includes("host")) putHeader(names, values, "host", url.host, true);
-  if (securityToken !== undefined) putHeader(names, values, "x-security-token", securityToken, true);
+  if (!signed.has("host")) signed.set("host", url.host);
+  if (securityToken !== undefined) signed.set("x-security-token", securityToken);
 
+  const names = [...signed.keys()].sort();
   let headerLines = "";
-  let signedHeaders = "";
-  for (let i = 0; i < names.length; i++) {
-    headerLines += names[i] + ":" + values[i] + "\n";
-    signedHeaders += (i === 0 ? "" : ";") + names[i];
-  }
+  for (const name of names) headerLines += name + ":" + signed.get(name) + "\n";
+  const signedHeaders = names.join(";");
+  const { method, body } = request;
   return {
     ak,
     sk,
@@ -160,20 +111,31 @@ export function prepare(request: SignableRequest, credentials: SigningCredential
     sdkDate,
     signedHeaders,
     canonicalHead: canonicalRequestHead(
-      normalizeMethod(request.method),
+      normalizeMethod(method),
       url.canonicalPath ?? canonicalUri(url.pathname),
       url.canonicalQuery ?? canonicalQuery(url.search),
       headerLines,
       signedHeaders,
     ),
-    payload: payloadOf(request.body),
+    payload: body instanceof ArrayBuffer ? new Uint8Array(body) : (body ?? undefined),
   };
+}
+
+// fetch upper-cases these six and sends any other method as written (so "patch" stays
+// "patch"); signing the same spelling keeps the signature valid for what goes out.
+const FETCH_NORMALIZED_METHODS = new Set(["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"]);
+
+function normalizeMethod(method: string): string {
+  // The common case without toUpperCase: this runs on every signature.
+  if (FETCH_NORMALIZED_METHODS.has(method)) return method;
+  const upper = method.toUpperCase();
+  return FETCH_NORMALIZED_METHODS.has(upper) ? upper : method;
 }
 
 export function headersToAdd(prepared: Prepared, signature: string): Record<string, string> {
   const added: Record<string, string> = { "X-Sdk-Date": prepared.sdkDate };
   if (prepared.securityToken !== undefined) added["X-Security-Token"] = prepared.securityToken;
-  added.Authorization = formatAuthorization(prepared.ak, prepared.signedHeaders, signature);
+  added.Authorization = `${SIGNING_ALGORITHM} Access=${prepared.ak}, SignedHeaders=${prepared.signedHeaders}, Signature=${signature}`;
   return added;
 }
 
@@ -215,7 +177,7 @@ function registeredSyncSigner(): SyncSigner | undefined {
 export function signRequest(request: SignableRequest, credentials: SigningCredentials, date?: Date): Record<string, string> {
   const syncSigner = registeredSyncSigner();
   if (syncSigner === undefined) {
-    throw new ModelArtsConfigError("signRequest signs synchronously on node:crypto, which this runtime (or the package's portable entry) does not have; use signRequestAsync");
+    throw new ModelArtsConfigError("signRequest needs node:crypto (the package's Node entry); use signRequestAsync");
   }
   return syncSigner(request, credentials, date);
 }
@@ -230,8 +192,7 @@ export async function signRequestAsync(request: SignableRequest, credentials: Si
 /** The Web Crypto path alone; exported for tests that check it against the Node path on Node. */
 export async function signRequestWithWebCrypto(request: SignableRequest, credentials: SigningCredentials, date?: Date): Promise<Record<string, string>> {
   const prepared = prepare(request, credentials, date, parseUrl(request.url));
-  const payloadHash = prepared.payload === undefined || prepared.payload.length === 0 ? EMPTY_PAYLOAD_HASH : await sha256HexAsync(prepared.payload);
-  const canonicalHash = await sha256HexAsync(prepared.canonicalHead + payloadHash);
+  const canonicalHash = await sha256HexAsync(prepared.canonicalHead + (await sha256HexAsync(prepared.payload ?? "")));
   const hmac = await asyncHmacFor(credentials, prepared.sk);
   return headersToAdd(prepared, await hmac(stringToSign(prepared.sdkDate, canonicalHash)));
 }
