@@ -6,7 +6,7 @@
 import { ModelArtsConfigError } from "../errors.js";
 import { ENV } from "./env.js";
 import type { Layer } from "./layer.js";
-import type { ConfigContext, ConfigFile, ResolvedConfig } from "./types.js";
+import type { ResolvedConfig } from "./types.js";
 import { endpointForRegion } from "./validate.js";
 
 export type RequiredField = "endpoint" | "credentials";
@@ -15,7 +15,7 @@ export type RequiredField = "endpoint" | "credentials";
 export type MissingFieldError = (field: RequiredField) => ModelArtsConfigError;
 
 /** `missing` words the error; the Node resolution passes one that names the file's context (resolve.ts). */
-export function assemble(layers: Layer[], missing: MissingFieldError = missingFieldError, file?: ConfigFile, context?: ConfigContext): ResolvedConfig {
+export function assemble(layers: Layer[], missing: MissingFieldError = missingFieldError): ResolvedConfig {
   const endpoint = pickEndpoint(layers);
   const credentialsLayer = layers.find((l) => l.credentials !== undefined);
   if (endpoint === undefined) throw missing("endpoint");
@@ -34,8 +34,6 @@ export function assemble(layers: Layer[], missing: MissingFieldError = missingFi
   };
   if (region !== undefined) config.region = region;
   if (projectLayer?.projectId !== undefined) config.projectId = projectLayer.projectId;
-  if (context !== undefined) config.context = context.name;
-  if (file !== undefined) config.configFile = file.path;
   return config;
 }
 

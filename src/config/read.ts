@@ -5,7 +5,9 @@
  * passed in as a `Place`, so the checks themselves exist only once.
  */
 import type { ModelArtsConfigError } from "../errors.js";
-import { checkEndpoint, describeType } from "./validate.js";
+import type { Layer, SourceValues } from "./layer.js";
+import type { ClientCredentials } from "./types.js";
+import { checkEndpoint, describeType, projectIdProblem, regionProblem } from "./validate.js";
 
 /** A map being read (an options object, `process.env`, a context of the file) and how to word problems in it. */
 export interface Place {
@@ -46,4 +48,23 @@ export function readEndpoint(map: Readonly<Record<string, unknown>>, key: string
   const result = checkEndpoint(value);
   if ("problem" in result) throw place.fail(key, result.problem);
   return result.endpoint;
+}
+
+/**
+ * Options or environment: region, endpoint, project id, context and config file under the
+ * names this source gives them (`names`, in that order), with credentials read by the caller.
+ */
+export function readSource(source: Layer["source"], map: Readonly<Record<string, unknown>>, names: readonly string[], place: Place, credentials: ClientCredentials | undefined): SourceValues {
+  const [region, endpoint, projectId, context, configFile] = names as [string, string, string, string, string];
+  return {
+    layer: {
+      source,
+      region: readChecked(map, region, place, regionProblem),
+      endpoint: readEndpoint(map, endpoint, place),
+      projectId: readChecked(map, projectId, place, projectIdProblem),
+      credentials,
+    },
+    context: readString(map, context, place),
+    configFile: readString(map, configFile, place),
+  };
 }
