@@ -8,7 +8,7 @@ const utf8 = new TextEncoder();
 
 function subtle(): SubtleCrypto {
   const s = (globalThis as { crypto?: { subtle?: SubtleCrypto } }).crypto?.subtle;
-  if (s === undefined) throw new ModelArtsConfigError("AK/SK signing needs Web Crypto (crypto.subtle), which this runtime does not provide (in a browser it exists only in secure contexts: https or localhost)");
+  if (s === undefined) throw new ModelArtsConfigError("AK/SK signing needs Web Crypto (crypto.subtle), which a browser gives only to https or localhost pages");
   return s;
 }
 

@@ -10,7 +10,7 @@
  * transport uses the async one. The portable entry carries no node:crypto code at all.
  */
 import { ModelArtsArgumentError, ModelArtsConfigError } from "../errors.js";
-import { SIGNING_ALGORITHM, canonicalQuery, canonicalRequestHead, canonicalUri, formatSdkDate, parseSdkDate, stringToSign, trimHeaderValue } from "./canonical.js";
+import { SIGNING_ALGORITHM, canonicalQuery, canonicalRequestHead, canonicalUri, formatSdkDate, stringToSign, trimHeaderValue } from "./canonical.js";
 import { keyedHmacSha256HexAsync, sha256HexAsync } from "./digest-web.js";
 import { Secret, revealSecret } from "./secret.js";
 
@@ -89,8 +89,10 @@ export function prepare(request: SignableRequest, credentials: SigningCredential
   // Not signed: the Authorization this returns replaces it.
   signed.delete("authorization");
   const given = signed.get("x-sdk-date");
-  // Caught here rather than as an opaque signature mismatch from the gateway.
-  if (given !== undefined && parseSdkDate(given) === undefined) {
+  // Caught here rather than as an opaque signature mismatch from the gateway. The form only:
+  // the client never sets this header, and a caller who does writes it with formatSdkDate or
+  // by hand, where the form is what goes wrong (an ISO date); the gateway judges the instant.
+  if (given !== undefined && !/^\d{8}T\d{6}Z$/.test(given)) {
     throw new ModelArtsArgumentError("X-Sdk-Date", `must be YYYYMMDDTHHMMSSZ (UTC), got '${given}'`);
   }
   const sdkDate = given ?? formatSdkDate(date);

@@ -15,7 +15,7 @@ export function resolveOptions(options: ConfigOptions = {}, env?: Readonly<Recor
   for (const { context, configFile } of sources) {
     if (context !== undefined || configFile !== undefined) {
       throw new ModelArtsConfigError(
-        "named contexts and config files are read only on Node.js (the package's Node entry); here pass endpoint (or region), projectId and credentials to createClient",
+        "named contexts and config files are read only on Node.js; pass endpoint (or region), projectId and credentials instead",
         { field: context !== undefined ? "context" : "configFile" },
       );
     }

@@ -241,7 +241,7 @@ describe("wrong types and values in the file", () => {
     ["a region with a dash at the end", "    region: cn-north-\n", 3, "region", "must be a region id such as \"cn-north-4\" (lowercase letters, digits and dashes); the value (9 characters, not shown) starts or ends with a dash, or has two dashes in a row"],
     ["a region smuggling a host", "    region: cn-north-4.evil.example\n", 3, "region", "must be a region id"],
     ["an endpoint that is no URL", "    endpoint: modelarts.example.com\n", 3, "endpoint", "must be an http(s) URL"],
-    ["an ftp endpoint", "    endpoint: ftp://example.com\n", 3, "endpoint", 'must be an http(s) URL, found another scheme (not shown; start the URL with https://)'],
+    ["an ftp endpoint", "    endpoint: ftp://example.com\n", 3, "endpoint", "must be an http(s) URL such as \"https://modelarts.cn-north-4.myhuaweicloud.com\"; the value (not shown, as it may hold a secret) is not one"],
     ["an endpoint with a query", "    endpoint: https://example.com/?a=1\n", 3, "endpoint", "must not have a query or fragment"],
     ["a name as a number", "    region: cn-north-4\n  - name: 42\n", 4, "name", "must be a string, found a number"],
   ])("refuses %s", (_case, lines, line, field, problem) => {

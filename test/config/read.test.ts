@@ -33,7 +33,7 @@ describe("the shared reader", () => {
     expect(message(() => readString({ k: [] }, "k", place({ typeHint: () => " (hint)" })))).toBe("at k: must be a string, found a list (hint)");
     expect(message(() => readString({ k: "" }, "k", place()))).toBe("at k: must not be empty");
     expect(message(() => readChecked({ k: "CN" }, "k", place(), regionProblem))).toBe(`at k: ${regionProblem("CN")}`);
-    expect(message(() => readEndpoint({ k: "ftp://x" }, "k", place()))).toBe('at k: must be an http(s) URL, found another scheme (not shown; start the URL with https://)');
+    expect(message(() => readEndpoint({ k: "ftp://x" }, "k", place()))).toBe("at k: must be an http(s) URL such as \"https://modelarts.cn-north-4.myhuaweicloud.com\"; the value (not shown, as it may hold a secret) is not one");
   });
 
   it("takes an empty value as unset where the place says so", () => {
