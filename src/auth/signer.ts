@@ -27,6 +27,42 @@ export interface SigningCredentials {
   securityToken?: string | Secret;
 }
 
+// The rules of a signature, stated once here: the Web Crypto signer below follows them
+// plainly, and the Node signer (./signer-node.js) with its own tuned hot path; a property
+// test holds the two byte-identical.
+
+function requireCredential(value: string, field: string): string {
+  if (value === "") throw new ModelArtsConfigError(`cannot sign: ${field} is empty`, { field });
+  return value;
+}
+
+/** AK, SK and security token as text; an empty token means none, as in the official SDKs. */
+export function credentialParts(credentials: SigningCredentials): [ak: string, sk: string, securityToken: string | undefined] {
+  const token = credentials.securityToken;
+  return [requireCredential(credentials.ak, "ak"), requireCredential(revealSecret(credentials.sk), "sk"), (token && revealSecret(token)) || undefined];
+}
+
+/**
+ * A request's own X-Sdk-Date, refused here rather than as an opaque signature mismatch from
+ * the gateway. The form only: the client never sets this header, and a caller who does
+ * writes it with formatSdkDate or by hand, where the form is what goes wrong (an ISO date);
+ * the gateway judges the instant.
+ */
+export function checkSdkDate(given: string | undefined): string | undefined {
+  if (given !== undefined && !/^\d{8}T\d{6}Z$/.test(given)) {
+    throw new ModelArtsArgumentError("X-Sdk-Date", `must be YYYYMMDDTHHMMSSZ (UTC), got '${given}'`);
+  }
+  return given;
+}
+
+/** The headers a signature adds: X-Sdk-Date, X-Security-Token with a token, and Authorization. */
+export function headersToAdd(ak: string, securityToken: string | undefined, sdkDate: string, signedHeaders: string, signature: string): Record<string, string> {
+  const added: Record<string, string> = { "X-Sdk-Date": sdkDate };
+  if (securityToken !== undefined) added["X-Security-Token"] = securityToken;
+  added.Authorization = `${SIGNING_ALGORITHM} Access=${ak}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
+  return added;
+}
+
 /**
  * The keyed HMAC of each credentials object, so its SK is imported into Web Crypto once per
  * client rather than per request. Weak, so the cache lives exactly as long as the
@@ -38,107 +74,6 @@ function asyncHmacFor(credentials: SigningCredentials, sk: string): Promise<(dat
   let cached = asyncHmacCache.get(credentials);
   if (cached?.sk !== sk) asyncHmacCache.set(credentials, (cached = { sk, hmac: keyedHmacSha256HexAsync(sk) }));
   return cached.hmac;
-}
-
-function requireCredential(value: string, field: string): string {
-  if (value === "") throw new ModelArtsConfigError(`cannot sign: ${field} is empty`, { field });
-  return value;
-}
-
-/** Everything but the digests: the canonical request still lacks its payload hash. */
-export interface Prepared {
-  ak: string;
-  sk: string;
-  securityToken: string | undefined;
-  sdkDate: string;
-  /** The signed header names, sorted and joined with ";". */
-  signedHeaders: string;
-  /** The canonical request up to the payload hash, its last line. */
-  canonicalHead: string;
-  payload: string | Uint8Array | undefined;
-}
-
-/** What a signature reads of the URL: `URL.host`, `URL.pathname` and `URL.search`. */
-export interface SignedUrlParts {
-  host: string;
-  pathname: string;
-  search: string;
-  /** `canonicalUri(pathname)` and `canonicalQuery(search)`, when the parser could tell them at no cost. */
-  canonicalPath?: string;
-  canonicalQuery?: string;
-}
-
-export const parseUrl = (url: string | URL): SignedUrlParts => (typeof url === "string" ? new URL(url) : url);
-
-/** `url` is the request's URL, parsed by the caller: the Node signer has a faster way for the common case. */
-export function prepare(request: SignableRequest, credentials: SigningCredentials, date: Date | undefined, url: SignedUrlParts): Prepared {
-  const ak = requireCredential(credentials.ak, "ak");
-  const sk = requireCredential(revealSecret(credentials.sk), "sk");
-  // An empty token means none, as in the official SDKs.
-  const securityToken = credentials.securityToken === undefined ? undefined : revealSecret(credentials.securityToken) || undefined;
-
-  // Lowercase name -> trimmed value; a repeated name joins its values with ", ", as fetch's
-  // Headers sends them, so that the signed value is the sent one.
-  const signed = new Map<string, string>();
-  const headers = request.headers ?? [];
-  for (const [name, value] of Symbol.iterator in headers ? headers : Object.entries(headers)) {
-    const key = name.toLowerCase();
-    const previous = signed.get(key);
-    signed.set(key, (previous === undefined ? "" : previous + ", ") + trimHeaderValue(value));
-  }
-  // Not signed: the Authorization this returns replaces it.
-  signed.delete("authorization");
-  const given = signed.get("x-sdk-date");
-  // Caught here rather than as an opaque signature mismatch from the gateway. The form only:
-  // the client never sets this header, and a caller who does writes it with formatSdkDate or
-  // by hand, where the form is what goes wrong (an ISO date); the gateway judges the instant.
-  if (given !== undefined && !/^\d{8}T\d{6}Z$/.test(given)) {
-    throw new ModelArtsArgumentError("X-Sdk-Date", `must be YYYYMMDDTHHMMSSZ (UTC), got '${given}'`);
-  }
-  const sdkDate = given ?? formatSdkDate(date);
-  signed.set("x-sdk-date", sdkDate);
-  // URL.host already omits the scheme's default port, as the gateway expects.
-  if (!signed.has("host")) signed.set("host", url.host);
-  if (securityToken !== undefined) signed.set("x-security-token", securityToken);
-
-  const names = [...signed.keys()].sort();
-  let headerLines = "";
-  for (const name of names) headerLines += name + ":" + signed.get(name) + "\n";
-  const signedHeaders = names.join(";");
-  const { method, body } = request;
-  return {
-    ak,
-    sk,
-    securityToken,
-    sdkDate,
-    signedHeaders,
-    canonicalHead: canonicalRequestHead(
-      normalizeMethod(method),
-      url.canonicalPath ?? canonicalUri(url.pathname),
-      url.canonicalQuery ?? canonicalQuery(url.search),
-      headerLines,
-      signedHeaders,
-    ),
-    payload: body instanceof ArrayBuffer ? new Uint8Array(body) : (body ?? undefined),
-  };
-}
-
-// fetch upper-cases these six and sends any other method as written (so "patch" stays
-// "patch"); signing the same spelling keeps the signature valid for what goes out.
-const FETCH_NORMALIZED_METHODS = new Set(["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"]);
-
-function normalizeMethod(method: string): string {
-  // The common case without toUpperCase: this runs on every signature.
-  if (FETCH_NORMALIZED_METHODS.has(method)) return method;
-  const upper = method.toUpperCase();
-  return FETCH_NORMALIZED_METHODS.has(upper) ? upper : method;
-}
-
-export function headersToAdd(prepared: Prepared, signature: string): Record<string, string> {
-  const added: Record<string, string> = { "X-Sdk-Date": prepared.sdkDate };
-  if (prepared.securityToken !== undefined) added["X-Security-Token"] = prepared.securityToken;
-  added.Authorization = `${SIGNING_ALGORITHM} Access=${prepared.ak}, SignedHeaders=${prepared.signedHeaders}, Signature=${signature}`;
-  return added;
 }
 
 type SyncSigner = (request: SignableRequest, credentials: SigningCredentials, date?: Date) => Record<string, string>;
@@ -193,8 +128,37 @@ export async function signRequestAsync(request: SignableRequest, credentials: Si
 
 /** The Web Crypto path alone; exported for tests that check it against the Node path on Node. */
 export async function signRequestWithWebCrypto(request: SignableRequest, credentials: SigningCredentials, date?: Date): Promise<Record<string, string>> {
-  const prepared = prepare(request, credentials, date, parseUrl(request.url));
-  const canonicalHash = await sha256HexAsync(prepared.canonicalHead + (await sha256HexAsync(prepared.payload ?? "")));
-  const hmac = await asyncHmacFor(credentials, prepared.sk);
-  return headersToAdd(prepared, await hmac(stringToSign(prepared.sdkDate, canonicalHash)));
+  const [ak, sk, securityToken] = credentialParts(credentials);
+  const url = new URL(request.url);
+  // Lowercase name -> trimmed value; a repeated name joins its values with ", ", as fetch's
+  // Headers sends them, so that the signed value is the sent one.
+  const signed = new Map<string, string>();
+  const headers = request.headers ?? [];
+  for (const [name, value] of Symbol.iterator in headers ? headers : Object.entries(headers)) {
+    const key = name.toLowerCase();
+    const previous = signed.get(key);
+    signed.set(key, (previous === undefined ? "" : previous + ", ") + trimHeaderValue(value));
+  }
+  // Not signed: the Authorization this returns replaces it.
+  signed.delete("authorization");
+  const sdkDate = checkSdkDate(signed.get("x-sdk-date")) ?? formatSdkDate(date);
+  signed.set("x-sdk-date", sdkDate);
+  // URL.host already omits the scheme's default port, as the gateway expects.
+  if (!signed.has("host")) signed.set("host", url.host);
+  if (securityToken !== undefined) signed.set("x-security-token", securityToken);
+  const names = [...signed.keys()].sort();
+  const signedHeaders = names.join(";");
+  const { method, body } = request;
+  const head = canonicalRequestHead(
+    // fetch upper-cases these six and sends any other method as written (so "patch" stays
+    // "patch"); signing the same spelling keeps the signature valid for what goes out.
+    /^(delete|get|head|options|post|put)$/i.test(method) ? method.toUpperCase() : method,
+    canonicalUri(url.pathname),
+    canonicalQuery(url.search),
+    names.map((name) => name + ":" + signed.get(name) + "\n").join(""),
+    signedHeaders,
+  );
+  const payloadHash = await sha256HexAsync(body instanceof ArrayBuffer ? new Uint8Array(body) : (body ?? ""));
+  const hmac = await asyncHmacFor(credentials, sk);
+  return headersToAdd(ak, securityToken, sdkDate, signedHeaders, await hmac(stringToSign(sdkDate, await sha256HexAsync(head + payloadHash))));
 }

@@ -6,7 +6,6 @@
  * (`Request.url`, openapi-fetch's, with IDs in the path and escaped UTF-8 in the query) need
  * no rewriting at all. Anything else is left to `new URL` and the canonical functions.
  */
-import type { SignedUrlParts } from "./signer.js";
 
 /**
  * Text already in canonical form: unreserved characters, and escapes with uppercase hex of
@@ -28,8 +27,17 @@ const PLAIN_URL = new RegExp(
   String.raw`^http(s?)://((?:(?!xn--)[a-z\d-]+\.)*(?!xn--)[a-z][a-z\d-]*)(?::([1-9]\d{0,4}))?((?:/(?!\.)[\w\-.~]*)*)(?:\?(${FIELD}(?:&${FIELD})*))?$`,
 );
 
+/** What a signature reads of the URL: `URL.host`, `URL.pathname` and `URL.search`, with the canonical path and query. */
+export interface SignedUrlParts {
+  host: string;
+  pathname: string;
+  search: string;
+  canonicalPath: string;
+  canonicalQuery: string;
+}
+
 /** The parts of `url` with their canonical forms when it is plain (see PLAIN_URL); undefined for anything else. */
-export function plainHttpUrlParts(url: string): Required<SignedUrlParts> | undefined {
+export function plainHttpUrlParts(url: string): SignedUrlParts | undefined {
   const m = PLAIN_URL.exec(url);
   if (m === null) return undefined;
   const name = m[2] as string;

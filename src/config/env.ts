@@ -52,7 +52,7 @@ function readCredentials(env: Readonly<Record<string, string | undefined>>, warn
   if (ak === undefined || sk === undefined) {
     if (ak !== sk) {
       const [set, unset] = ak !== undefined ? [ENV.ak, ENV.sk] : [ENV.sk, ENV.ak];
-      warn(`${set} is set but ${unset} is not; both are ignored, as they only count as a pair`, "MODELARTS_CONFIG_ENV");
+      warn(`${set} is set but ${unset} is not: both are ignored`, "MODELARTS_CONFIG_ENV");
     }
     return undefined;
   }

@@ -45,7 +45,7 @@ export function readCredentialsInput(value: unknown, fail: (field: string, probl
   const securityToken = secret("securityToken");
   if (token !== undefined) {
     if (ak !== undefined || sk !== undefined) {
-      throw fail("credentials.token", "cannot be combined with credentials.ak and credentials.sk; pass either { ak, sk } or { token }");
+      throw fail("credentials.token", "cannot be combined with ak and sk: pass { ak, sk } or { token }");
     }
     if (securityToken !== undefined) throw fail("credentials.securityToken", "goes with ak and sk, not with token");
     return { kind: "token", token };

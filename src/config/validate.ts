@@ -45,7 +45,7 @@ export function refusal(value: string, pattern: RegExp, must: string, character:
 // end (which a header would silently trim) is a paste accident too.
 /** Why a credential part (AK, SK, token, security token) cannot be used, in words that quote none of it. */
 export const credentialProblem = (value: string): string | undefined =>
-  refusal(value, /^[!-~]([ -~]*[!-~])?$/, "must be printable ASCII (no line break or control character, no space at either end)", /[ -~]/, "starts or ends with a space");
+  refusal(value, /^[!-~]([ -~]*[!-~])?$/, "must be printable ASCII with no space at either end", /[ -~]/, "starts or ends with a space");
 
 // Lowercase words joined by single dashes: the region ends up inside a host name,
 // so anything that could add a label, a port or a path ("cn-north-4.evil.example/") is refused.
@@ -92,7 +92,7 @@ export function checkEndpoint(value: string): EndpointCheck {
     return { problem: `must be an http(s) URL such as "${endpointForRegion("cn-north-4")}"; the value (not shown, as it may hold a secret) is not one` };
   }
   if (url.username !== "" || url.password !== "") {
-    return { problem: "must not contain a user name or password; credentials belong under credentials" };
+    return { problem: "must not contain a user name or password" };
   }
   const base = url.origin + url.pathname;
   if (url.search !== "" || url.hash !== "") {

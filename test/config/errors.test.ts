@@ -284,7 +284,7 @@ describe("invalid options and environment", () => {
       "token with ak",
       { credentials: { ak: "AK", sk: SECRETS.skOption, token: SECRETS.tokenOption } },
       "credentials.token",
-      "cannot be combined with credentials.ak and credentials.sk; pass either { ak, sk } or { token }",
+      "cannot be combined with ak and sk: pass { ak, sk } or { token }",
     ],
     [
       "token with a security token",
