@@ -22,8 +22,11 @@ export async function sha256HexAsync(data: string | Uint8Array): Promise<string>
   return hex(await subtle().digest("SHA-256", bytesOf(data)));
 }
 
-/** An HMAC-SHA256 keyed once (importKey is the costly step), as hex. */
-export async function keyedHmacSha256HexAsync(key: string): Promise<(data: string) => Promise<string>> {
+/**
+ * HMAC-SHA256 as hex. The key is imported for each signature: that costs microseconds
+ * against the request's round trip, and a key kept per credentials object costs the bundle.
+ */
+export async function hmacSha256HexAsync(key: string, data: string): Promise<string> {
   const cryptoKey = await subtle().importKey("raw", bytesOf(key), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  return async (data) => hex(await subtle().sign("HMAC", cryptoKey, bytesOf(data)));
+  return hex(await subtle().sign("HMAC", cryptoKey, bytesOf(data)));
 }

@@ -11,7 +11,7 @@
  */
 import { ModelArtsArgumentError, ModelArtsConfigError } from "../errors.js";
 import { SIGNING_ALGORITHM, canonicalQuery, canonicalRequestHead, canonicalUri, formatSdkDate, stringToSign, trimHeaderValue } from "./canonical.js";
-import { keyedHmacSha256HexAsync, sha256HexAsync } from "./digest-web.js";
+import { hmacSha256HexAsync, sha256HexAsync } from "./digest-web.js";
 import { Secret, revealSecret } from "./secret.js";
 
 export interface SignableRequest {
@@ -61,19 +61,6 @@ export function headersToAdd(ak: string, securityToken: string | undefined, sdkD
   if (securityToken !== undefined) added["X-Security-Token"] = securityToken;
   added.Authorization = `${SIGNING_ALGORITHM} Access=${ak}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
   return added;
-}
-
-/**
- * The keyed HMAC of each credentials object, so its SK is imported into Web Crypto once per
- * client rather than per request. Weak, so the cache lives exactly as long as the
- * credentials; the SK is compared on each use in case the object was mutated.
- */
-const asyncHmacCache = new WeakMap<SigningCredentials, { sk: string; hmac: Promise<(data: string) => Promise<string>> }>();
-
-function asyncHmacFor(credentials: SigningCredentials, sk: string): Promise<(data: string) => Promise<string>> {
-  let cached = asyncHmacCache.get(credentials);
-  if (cached?.sk !== sk) asyncHmacCache.set(credentials, (cached = { sk, hmac: keyedHmacSha256HexAsync(sk) }));
-  return cached.hmac;
 }
 
 type SyncSigner = (request: SignableRequest, credentials: SigningCredentials, date?: Date) => Record<string, string>;
@@ -159,6 +146,5 @@ export async function signRequestWithWebCrypto(request: SignableRequest, credent
     signedHeaders,
   );
   const payloadHash = await sha256HexAsync(body instanceof ArrayBuffer ? new Uint8Array(body) : (body ?? ""));
-  const hmac = await asyncHmacFor(credentials, sk);
-  return headersToAdd(ak, securityToken, sdkDate, signedHeaders, await hmac(stringToSign(sdkDate, await sha256HexAsync(head + payloadHash))));
+  return headersToAdd(ak, securityToken, sdkDate, signedHeaders, await hmacSha256HexAsync(sk, stringToSign(sdkDate, await sha256HexAsync(head + payloadHash))));
 }

@@ -54,12 +54,7 @@ export const HOW_TO_GIVE: Record<RequiredField, string> = {
 // The YAML key a user would add to fix a missing field.
 export const YAML_FIELD: Record<RequiredField, string> = { endpoint: "region", credentials: "credentials" };
 
-/** Why no source gave `field`, and where it could have come from. */
-export function noneGiven(field: RequiredField): string {
-  return `none ${field === "endpoint" ? "was" : "were"} given as options or environment (${HOW_TO_GIVE[field]})`;
-}
-
 function missingFieldError(field: RequiredField): ModelArtsConfigError {
-  return new ModelArtsConfigError(`no ${field}: ${noneGiven(field)}`, { field: YAML_FIELD[field] });
+  return new ModelArtsConfigError(`no ${field}: pass ${HOW_TO_GIVE[field]}`, { field: YAML_FIELD[field] });
 }
 

@@ -6,7 +6,7 @@
  */
 import { ModelArtsConfigError } from "../errors.js";
 import { ENV, readEnv } from "./env.js";
-import { HOW_TO_GIVE, YAML_FIELD, assemble, noneGiven, pickEndpoint, type RequiredField } from "./assemble.js";
+import { HOW_TO_GIVE, YAML_FIELD, assemble, pickEndpoint, type RequiredField } from "./assemble.js";
 import { expandPath, homeConfigPath, homeOf, loadConfigFileIfExists, warnerOf } from "./file.js";
 import type { Layer } from "./layer.js";
 import { readOptions } from "./options.js";
@@ -41,6 +41,11 @@ export function resolveContext(options: ConfigOptions = {}, env: Readonly<Record
   if (context !== undefined) config.context = context.name;
   config.configFile = file.path;
   return config;
+}
+
+/** Why no source gave `field`, and where it could have come from. */
+function noneGiven(field: RequiredField): string {
+  return `none ${field === "endpoint" ? "was" : "were"} given as options or environment (${HOW_TO_GIVE[field]})`;
 }
 
 /** A required field that neither options, environment nor the context give (the file's words are Node's alone, so they live here). */

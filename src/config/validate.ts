@@ -91,12 +91,9 @@ export function checkEndpoint(value: string): EndpointCheck {
   if (url === undefined || !/^https?:$/.test(url.protocol)) {
     return { problem: `must be an http(s) URL such as "${endpointForRegion("cn-north-4")}"; the value (not shown, as it may hold a secret) is not one` };
   }
-  if (url.username !== "" || url.password !== "") {
-    return { problem: "must not contain a user name or password" };
-  }
   const base = url.origin + url.pathname;
-  if (url.search !== "" || url.hash !== "") {
-    return { problem: `must not have a query or fragment; found one after ${quote(base)} (not shown, as it may hold a secret)` };
+  if (url.username + url.password + url.search + url.hash !== "") {
+    return { problem: `must be ${quote(base)} without user info, query or fragment (not shown, as they may hold a secret)` };
   }
   return { endpoint: base.replace(/\/+$/, "") };
 }

@@ -242,7 +242,7 @@ describe("wrong types and values in the file", () => {
     ["a region smuggling a host", "    region: cn-north-4.evil.example\n", 3, "region", "must be a region id"],
     ["an endpoint that is no URL", "    endpoint: modelarts.example.com\n", 3, "endpoint", "must be an http(s) URL"],
     ["an ftp endpoint", "    endpoint: ftp://example.com\n", 3, "endpoint", "must be an http(s) URL such as \"https://modelarts.cn-north-4.myhuaweicloud.com\"; the value (not shown, as it may hold a secret) is not one"],
-    ["an endpoint with a query", "    endpoint: https://example.com/?a=1\n", 3, "endpoint", "must not have a query or fragment"],
+    ["an endpoint with a query", "    endpoint: https://example.com/?a=1\n", 3, "endpoint", 'must be "https://example.com/" without user info, query or fragment'],
     ["a name as a number", "    region: cn-north-4\n  - name: 42\n", 4, "name", "must be a string, found a number"],
   ])("refuses %s", (_case, lines, line, field, problem) => {
     const { path, error } = fileError(withContext(lines));
@@ -254,7 +254,7 @@ describe("wrong types and values in the file", () => {
 
   it("refuses an endpoint with user info without quoting it", () => {
     const { error } = fileError(withContext(`    endpoint: https://user:${SECRETS.skFile}@example.com\n`));
-    expect(error.message).toContain("endpoint must not contain a user name or password");
+    expect(error.message).toContain('endpoint must be "https://example.com/" without user info, query or fragment (not shown');
   });
 
   it("refuses a current-context that is not a string", () => {
