@@ -14,11 +14,11 @@ function subtle(): SubtleCrypto {
 
 const hex = (buffer: ArrayBuffer): string => Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, "0")).join("");
 
-function bytesOf(data: string | Uint8Array): Uint8Array<ArrayBuffer> {
+function bytesOf(data: string | Uint8Array | ArrayBuffer): Uint8Array<ArrayBuffer> {
   return (typeof data === "string" ? utf8.encode(data) : new Uint8Array(data)) as Uint8Array<ArrayBuffer>;
 }
 
-export async function sha256HexAsync(data: string | Uint8Array): Promise<string> {
+export async function sha256HexAsync(data: string | Uint8Array | ArrayBuffer): Promise<string> {
   return hex(await subtle().digest("SHA-256", bytesOf(data)));
 }
 

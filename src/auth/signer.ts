@@ -108,9 +108,7 @@ export function signRequest(request: SignableRequest, credentials: SigningCreden
 
 /** `signRequest` for any runtime: the same headers, on node:crypto when the Node entry is loaded, on Web Crypto otherwise. */
 export async function signRequestAsync(request: SignableRequest, credentials: SigningCredentials, date?: Date): Promise<Record<string, string>> {
-  const syncSigner = registeredSyncSigner();
-  if (syncSigner !== undefined) return syncSigner(request, credentials, date);
-  return signRequestWithWebCrypto(request, credentials, date);
+  return (registeredSyncSigner() ?? signRequestWithWebCrypto)(request, credentials, date);
 }
 
 /** The Web Crypto path alone; exported for tests that check it against the Node path on Node. */
@@ -145,6 +143,6 @@ export async function signRequestWithWebCrypto(request: SignableRequest, credent
     names.map((name) => name + ":" + signed.get(name) + "\n").join(""),
     signedHeaders,
   );
-  const payloadHash = await sha256HexAsync(body instanceof ArrayBuffer ? new Uint8Array(body) : (body ?? ""));
+  const payloadHash = await sha256HexAsync(body ?? "");
   return headersToAdd(ak, securityToken, sdkDate, signedHeaders, await hmacSha256HexAsync(sk, stringToSign(sdkDate, await sha256HexAsync(head + payloadHash))));
 }

@@ -50,10 +50,7 @@ function readCredentials(env: Readonly<Record<string, string | undefined>>, warn
   const ak = readChecked(env, ENV.ak, ENVIRONMENT, credentialProblem);
   const sk = readChecked(env, ENV.sk, ENVIRONMENT, credentialProblem);
   if (ak === undefined || sk === undefined) {
-    if (ak !== sk) {
-      const [set, unset] = ak !== undefined ? [ENV.ak, ENV.sk] : [ENV.sk, ENV.ak];
-      warn(`${set} is set but ${unset} is not: both are ignored`, "MODELARTS_CONFIG_ENV");
-    }
+    if (ak !== sk) warn(`${ENV.ak} and ${ENV.sk} go together: one is set without the other, and both are ignored`, "MODELARTS_CONFIG_ENV");
     return undefined;
   }
   // A security token belongs to the AK/SK it was issued with, so it is only taken together with the pair here.

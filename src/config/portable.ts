@@ -12,13 +12,11 @@ import type { ConfigOptions, ResolvedConfig } from "./types.js";
 export function resolveOptions(options: ConfigOptions = {}, env?: Readonly<Record<string, string | undefined>>): ResolvedConfig {
   const sources = [readOptions(options)];
   if (env !== undefined) sources.push(readEnv(env, (message) => globalThis.console?.warn(message), sources[0]?.layer.credentials === undefined));
-  for (const { context, configFile } of sources) {
-    if (context !== undefined || configFile !== undefined) {
-      throw new ModelArtsConfigError(
-        "named contexts and config files are read only on Node.js; pass endpoint (or region), projectId and credentials instead",
-        { field: context !== undefined ? "context" : "configFile" },
-      );
-    }
+  const named = sources.find((source) => (source.context ?? source.configFile) !== undefined);
+  if (named !== undefined) {
+    throw new ModelArtsConfigError("named contexts and config files are read only on Node.js; pass endpoint (or region), projectId and credentials instead", {
+      field: named.context !== undefined ? "context" : "configFile",
+    });
   }
   return assemble(sources.map((source) => source.layer));
 }

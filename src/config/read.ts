@@ -27,7 +27,7 @@ export function readString(map: Readonly<Record<string, unknown>>, key: string, 
   if (value === undefined || value === null) return undefined;
   if (typeof value !== "string") throw place.fail(key, `must be a string, found ${describeType(value)}${place.typeHint?.(value) ?? ""}`);
   if (value === "") {
-    if (place.emptyIsUnset === true) return undefined;
+    if (place.emptyIsUnset) return undefined;
     throw place.fail(key, "must not be empty");
   }
   return value;

@@ -20,10 +20,8 @@ export function describeType(value: unknown): string {
         : `a ${typeof value === "bigint" ? "number" : typeof value}`;
 }
 
-/** Short, quoted rendering of a non-secret value for an error message. */
-export function quote(value: string): string {
-  return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
-}
+/** A non-secret value, quoted for an error message. */
+export const quote = (value: string): string => JSON.stringify(value);
 
 /**
  * Why `value` fails `pattern`, described without any of its text: a misplaced secret (a
@@ -50,7 +48,7 @@ export const credentialProblem = (value: string): string | undefined =>
 // Lowercase words joined by single dashes: the region ends up inside a host name,
 // so anything that could add a label, a port or a path ("cn-north-4.evil.example/") is refused.
 export const regionProblem = (region: string): string | undefined =>
-  refusal(region, /^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be a region id such as "cn-north-4" (lowercase letters, digits and dashes)', /[a-z0-9-]/, "starts or ends with a dash, or has two dashes in a row");
+  refusal(region, /^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be a region id such as "cn-north-4"', /[a-z0-9-]/, "starts or ends with a dash, or has two dashes in a row");
 
 // Taken from the operation table rather than restated, so that a project id accepted
 // here is one the API (and the emulator) accept too. JSON Schema patterns are
