@@ -13,8 +13,9 @@ export const SIGNING_ALGORITHM = "SDK-HMAC-SHA256";
 
 /** `YYYYMMDDTHHMMSSZ` in UTC, the only form the gateway accepts in X-Sdk-Date; the current time without `date`. */
 export function formatSdkDate(date = new Date()): string {
-  // 2019-11-15T03:36:55.999Z -> 20191115T033655Z. Only years 0..9999 have that form ("+010000-..." does not).
-  const text = isNaN(date.getTime()) ? "" : date.toISOString().replace(/[-:]|\.\d+/g, "");
+  // 2019-11-15T03:36:55.999Z -> 20191115T033655Z. Only years 0..9999 have that form ("+010000-..." does not);
+  // an invalid date throws its own RangeError here.
+  const text = date.toISOString().replace(/[-:]|\.\d+/g, "");
   if (text.length !== 16) throw new RangeError(`cannot format ${String(date)} as an X-Sdk-Date`);
   return text;
 }
@@ -34,7 +35,7 @@ export function parseSdkDate(value: string): Date | undefined {
 // ---------------------------------------------------------------------------
 // Percent-encoding (RFC 3986 unreserved set, uppercase hex)
 
-const utf8 = new TextEncoder();
+export const utf8 = new TextEncoder();
 
 /**
  * Canonical form of an already percent-encoded component: its bytes with only
@@ -48,12 +49,10 @@ const utf8 = new TextEncoder();
 function reencode(encoded: string): string {
   return encoded.replace(/((?:%[\dA-Fa-f]{2})+)|[^\w.~%-]+|%/g, (run: string, escapes: string | undefined) => {
     const bytes = escapes === undefined ? utf8.encode(run) : escapes.slice(1).split("%").map((hex) => parseInt(hex, 16));
-    let out = "";
-    for (const b of bytes) {
+    return Array.from(bytes, (b) => {
       const c = String.fromCharCode(b);
-      out += /[\w.~-]/.test(c) ? c : (b < 16 ? "%0" : "%") + b.toString(16).toUpperCase();
-    }
-    return out;
+      return /[\w.~-]/.test(c) ? c : "%" + b.toString(16).padStart(2, "0").toUpperCase();
+    }).join("");
   });
 }
 

@@ -3,12 +3,11 @@
  * browsers, Deno, Workers. Asynchronous, as Web Crypto is; the transport awaits it.
  */
 import { ModelArtsConfigError } from "../errors.js";
-
-const utf8 = new TextEncoder();
+import { utf8 } from "./canonical.js";
 
 function subtle(): SubtleCrypto {
   const s = (globalThis as { crypto?: { subtle?: SubtleCrypto } }).crypto?.subtle;
-  if (s === undefined) throw new ModelArtsConfigError("AK/SK signing needs Web Crypto (crypto.subtle), which a browser gives only to https or localhost pages");
+  if (s === undefined) throw new ModelArtsConfigError("AK/SK signing needs Web Crypto (crypto.subtle), which browsers give https and localhost pages only");
   return s;
 }
 

@@ -17,23 +17,16 @@ export type MissingFieldError = (field: RequiredField) => ModelArtsConfigError;
 /** `missing` words the error; the Node resolution passes one that names the file's context (resolve.ts). */
 export function assemble(layers: Layer[], missing: MissingFieldError = missingFieldError): ResolvedConfig {
   const endpoint = pickEndpoint(layers);
-  const credentialsLayer = layers.find((l) => l.credentials !== undefined);
+  const [credentials, projectId, region] = (["credentials", "projectId", "region"] as const).map((field) => layers.find((l) => l[field] !== undefined));
   if (endpoint === undefined) throw missing("endpoint");
-  if (credentialsLayer?.credentials === undefined) throw missing("credentials");
-  const projectLayer = layers.find((l) => l.projectId !== undefined);
-  const region = layers.find((l) => l.region !== undefined)?.region;
-
+  if (credentials?.credentials === undefined) throw missing("credentials");
   const config: ResolvedConfig = {
     endpoint: endpoint.url,
-    credentials: credentialsLayer.credentials,
-    sources: {
-      endpoint: endpoint.source,
-      projectId: projectLayer?.source ?? "default",
-      credentials: credentialsLayer.source,
-    },
+    credentials: credentials.credentials,
+    sources: { endpoint: endpoint.source, projectId: projectId?.source ?? "default", credentials: credentials.source },
   };
-  if (region !== undefined) config.region = region;
-  if (projectLayer?.projectId !== undefined) config.projectId = projectLayer.projectId;
+  if (region !== undefined) config.region = region.region;
+  if (projectId !== undefined) config.projectId = projectId.projectId;
   return config;
 }
 

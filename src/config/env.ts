@@ -55,7 +55,5 @@ function readCredentials(env: Readonly<Record<string, string | undefined>>, warn
   }
   // A security token belongs to the AK/SK it was issued with, so it is only taken together with the pair here.
   const securityToken = readChecked(env, ENV.securityToken, ENVIRONMENT, credentialProblem);
-  return securityToken === undefined
-    ? { kind: "aksk", ak, sk: new Secret(sk) }
-    : { kind: "aksk", ak, sk: new Secret(sk), securityToken: new Secret(securityToken) };
+  return { kind: "aksk", ak, sk: new Secret(sk), ...(securityToken && { securityToken: new Secret(securityToken) }) };
 }

@@ -51,7 +51,7 @@ export function readCredentialsInput(value: unknown, fail: (field: string, probl
     return { kind: "token", token };
   }
   if (ak === undefined || sk === undefined) throw fail(`credentials.${ak === undefined ? "ak" : "sk"}`, "is missing: pass { ak, sk } or { token }");
-  return securityToken === undefined ? { kind: "aksk", ak, sk } : { kind: "aksk", ak, sk, securityToken };
+  return { kind: "aksk", ak, sk, ...(securityToken && { securityToken }) };
 }
 
 function optionError(field: string, problem: string): ModelArtsConfigError {
