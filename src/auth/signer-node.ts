@@ -119,5 +119,7 @@ export function signRequestOnNode(request: SignableRequest, credentials: Signing
 }
 
 // Only where node:crypto exists: a runtime that resolves the "node" condition without it
-// (an edge runtime, say) keeps signing on Web Crypto.
-useSyncSigner(signRequestOnNode, () => nodeBuiltin("node:crypto") !== undefined);
+// (an edge runtime, say) keeps signing on Web Crypto. That is asked at the first signature,
+// not at import, because loading node:crypto costs a third of the package's import time.
+let usable: boolean | undefined;
+useSyncSigner(() => ((usable ??= nodeBuiltin("node:crypto") !== undefined) ? signRequestOnNode : undefined));

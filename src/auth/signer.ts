@@ -65,23 +65,14 @@ export function headersToAdd(ak: string, securityToken: string | undefined, sdkD
 
 type SyncSigner = (request: SignableRequest, credentials: SigningCredentials, date?: Date) => Record<string, string>;
 
-let syncSigner: SyncSigner | undefined;
-let syncSignerUsable: (() => boolean) | undefined;
+let registeredSyncSigner = (): SyncSigner | undefined => undefined;
 
 /**
  * Called by ./signer-node.js when it loads: from then on both functions below sign on
- * node:crypto, if `usable()` says it exists. That is asked at the first signature, not at
- * import, because loading node:crypto costs a third of the package's import time.
+ * node:crypto whenever `signer()` gives a signer (it gives none where node:crypto is missing).
  */
-export function useSyncSigner(signer: SyncSigner, usable: () => boolean): void {
-  syncSigner = signer;
-  syncSignerUsable = usable;
-}
-
-function registeredSyncSigner(): SyncSigner | undefined {
-  if (syncSignerUsable !== undefined && !syncSignerUsable()) syncSigner = undefined;
-  syncSignerUsable = undefined;
-  return syncSigner;
+export function useSyncSigner(signer: () => SyncSigner | undefined): void {
+  registeredSyncSigner = signer;
 }
 
 /**

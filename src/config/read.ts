@@ -7,7 +7,7 @@
 import type { ModelArtsConfigError } from "../errors.js";
 import type { Layer, SourceValues } from "./layer.js";
 import type { ClientCredentials } from "./types.js";
-import { checkEndpoint, describeType, projectIdProblem, regionProblem } from "./validate.js";
+import { describeType, endpointProblem, normalEndpoint, projectIdProblem, regionProblem } from "./validate.js";
 
 /** A map being read (an options object, `process.env`, a context of the file) and how to word problems in it. */
 export interface Place {
@@ -41,13 +41,10 @@ export function readChecked(map: Readonly<Record<string, unknown>>, key: string,
   return value;
 }
 
-/** `readString`, then `checkEndpoint`; gives the endpoint in its normal form (no trailing slash). */
+/** `readString`, then `endpointProblem`; gives the endpoint in its normal form (no trailing slash). */
 export function readEndpoint(map: Readonly<Record<string, unknown>>, key: string, place: Place): string | undefined {
-  const value = readString(map, key, place);
-  if (value === undefined) return undefined;
-  const result = checkEndpoint(value);
-  if ("problem" in result) throw place.fail(key, result.problem);
-  return result.endpoint;
+  const value = readChecked(map, key, place, endpointProblem);
+  return value === undefined ? undefined : normalEndpoint(value);
 }
 
 /**

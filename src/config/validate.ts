@@ -66,10 +66,8 @@ export function endpointForRegion(region: string): string {
   return `https://modelarts.${region}.myhuaweicloud.com`;
 }
 
-export type EndpointCheck = { endpoint: string } | { problem: string };
-
 /**
- * Accepts an http(s) base URL, possibly with a path prefix; returns it without trailing slashes.
+ * Why `value` is no http(s) base URL (one with a path prefix is), or undefined when it is one.
  *
  * An endpoint may carry a secret (a signed query, user info), so a problem never quotes
  * the value: of a URL that parses it shows at most origin and path, which are what the
@@ -79,7 +77,7 @@ export type EndpointCheck = { endpoint: string } | { problem: string };
  * The example shows what a sound value looks like; telling apart why one is not costs the
  * browser bundle more than it tells a reader who has the value in front of them.
  */
-export function checkEndpoint(value: string): EndpointCheck {
+export function endpointProblem(value: string): string | undefined {
   let url: URL | undefined;
   try {
     url = new URL(value);
@@ -87,11 +85,16 @@ export function checkEndpoint(value: string): EndpointCheck {
     // Not a URL: refused below, as any other scheme is.
   }
   if (url === undefined || !/^https?:$/.test(url.protocol)) {
-    return { problem: `must be an http(s) URL such as "${endpointForRegion("cn-north-4")}"; the value (not shown, as it may hold a secret) is not one` };
+    return `must be an http(s) URL such as "${endpointForRegion("cn-north-4")}"; the value (not shown, as it may hold a secret) is not one`;
   }
-  const base = url.origin + url.pathname;
   if (url.username + url.password + url.search + url.hash !== "") {
-    return { problem: `must be ${quote(base)} without user info, query or fragment (not shown, as they may hold a secret)` };
+    return `must be ${quote(url.origin + url.pathname)} without user info, query or fragment (not shown, as they may hold a secret)`;
   }
-  return { endpoint: base.replace(/\/+$/, "") };
+  return undefined;
+}
+
+/** An endpoint `endpointProblem` accepts, in its normal form: origin and path without trailing slashes. */
+export function normalEndpoint(endpoint: string): string {
+  const url = new URL(endpoint);
+  return (url.origin + url.pathname).replace(/\/+$/, "");
 }
