@@ -92,7 +92,7 @@ export function useSyncSigner(signer: () => SyncSigner | undefined): void {
 export function signRequest(request: SignableRequest, credentials: SigningCredentials, date?: Date): Record<string, string> {
   const syncSigner = registeredSyncSigner();
   if (syncSigner === undefined) {
-    throw new ModelArtsConfigError("signRequest needs node:crypto (the package's Node entry); use signRequestAsync");
+    throw new ModelArtsConfigError("signRequest needs the Node entry's node:crypto; use signRequestAsync");
   }
   return syncSigner(request, credentials, date);
 }

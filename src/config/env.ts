@@ -40,7 +40,7 @@ export function readEnv(env: Readonly<Record<string, string | undefined>>, warn:
   return readSource(
     "env",
     env,
-    [ENV.region, ENV.endpoint, ENV.projectId, ENV.context, ENV.configFile],
+    (field) => ENV[field],
     ENVIRONMENT,
     warnAboutCredentials ? readCredentials(env, warn) : undefined,
   );

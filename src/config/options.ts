@@ -16,7 +16,7 @@ export function readOptions(options: unknown = {}): SourceValues {
   return readSource(
     "options",
     options,
-    ["region", "endpoint", "projectId", "context", "configFile"],
+    (field) => field,
     { fail: optionError },
     typeof credentials === "function" ? { kind: "provider", provide: credentials as CredentialsProvider } : readCredentialsInput(credentials, optionError),
   );
