@@ -60,13 +60,16 @@ function putHeader(names: string[], values: string[], name: string, value: strin
 
 const isHttpWhitespace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 
+/** The value as fetch sends it. Most need no trimming, and telling so is cheaper than the trim's regular expression. */
+function trimmed(value: string): string {
+  const padded = value !== "" && (isHttpWhitespace(value.charCodeAt(0)) || isHttpWhitespace(value.charCodeAt(value.length - 1)));
+  return padded ? trimHeaderValue(value) : value;
+}
+
 function addRequestHeader(names: string[], values: string[], name: string, value: string): void {
   const key = name.toLowerCase();
   // Not signed: the Authorization this returns replaces it.
-  if (key === "authorization") return;
-  // Most values need no trimming, and telling so is cheaper than the trim's regular expression.
-  const padded = value !== "" && (isHttpWhitespace(value.charCodeAt(0)) || isHttpWhitespace(value.charCodeAt(value.length - 1)));
-  putHeader(names, values, key, padded ? trimHeaderValue(value) : value, false);
+  if (key !== "authorization") putHeader(names, values, key, trimmed(value), false);
 }
 
 // fetch upper-cases these six and sends any other method as written.
@@ -103,7 +106,7 @@ export function signRequestOnNode(request: SignableRequest, credentials: Signing
   const sdkDate = checkSdkDate(values[names.indexOf("x-sdk-date")]) ?? sdkDateOf(date);
   putHeader(names, values, "x-sdk-date", sdkDate, true);
   if (!names.includes("host")) putHeader(names, values, "host", url.host, true);
-  if (securityToken !== undefined) putHeader(names, values, "x-security-token", securityToken, true);
+  if (securityToken !== undefined) putHeader(names, values, "x-security-token", trimmed(securityToken), true);
 
   let headerLines = "";
   let signedHeaders = "";

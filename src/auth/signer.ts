@@ -10,7 +10,7 @@
  * transport uses the async one. The portable entry carries no node:crypto code at all.
  */
 import { ModelArtsArgumentError, ModelArtsConfigError } from "../errors.js";
-import { SIGNING_ALGORITHM, canonicalQuery, canonicalRequestHead, canonicalUri, formatSdkDate, stringToSign, trimHeaderValue } from "./canonical.js";
+import { SIGNING_ALGORITHM, canonicalQuery, canonicalRequestHead, canonicalUri, formatSdkDate, stringToSign } from "./canonical.js";
 import { hmacSha256HexAsync, sha256HexAsync } from "./digest-web.js";
 import { Secret, revealSecret } from "./secret.js";
 
@@ -106,23 +106,19 @@ export async function signRequestAsync(request: SignableRequest, credentials: Si
 export async function signRequestWithWebCrypto(request: SignableRequest, credentials: SigningCredentials, date?: Date): Promise<Record<string, string>> {
   const [ak, sk, securityToken] = credentialParts(credentials);
   const url = new URL(request.url);
-  // Lowercase name -> trimmed value; a repeated name joins its values with ", ", as fetch's
-  // Headers sends them, so that the signed value is the sent one.
-  const signed = new Map<string, string>();
-  const headers = request.headers ?? [];
-  for (const [name, value] of Symbol.iterator in headers ? headers : Object.entries(headers)) {
-    const key = name.toLowerCase();
-    const previous = signed.get(key);
-    signed.set(key, (previous === undefined ? "" : previous + ", ") + trimHeaderValue(value));
-  }
+  // fetch's own Headers applies the rules to what fetch will send: names lowercased, values
+  // trimmed of HTTP whitespace, a repeated name's values joined with ", ", and the names
+  // sorted as it iterates them.
+  // (Any iterable of pairs will do, as for fetch; the DOM types name arrays only.)
+  const signed = new Headers(request.headers as HeadersInit | undefined);
   // Not signed: the Authorization this returns replaces it.
   signed.delete("authorization");
-  const sdkDate = checkSdkDate(signed.get("x-sdk-date")) ?? formatSdkDate(date);
+  const sdkDate = checkSdkDate(signed.get("x-sdk-date") ?? undefined) ?? formatSdkDate(date);
   signed.set("x-sdk-date", sdkDate);
   // URL.host already omits the scheme's default port, as the gateway expects.
   if (!signed.has("host")) signed.set("host", url.host);
   if (securityToken !== undefined) signed.set("x-security-token", securityToken);
-  const names = [...signed.keys()].sort();
+  const names = [...signed.keys()];
   const signedHeaders = names.join(";");
   const { method, body } = request;
   const head = canonicalRequestHead(

@@ -581,7 +581,7 @@ describe("the Web Crypto path (browsers, Workers)", () => {
     );
     let refused = 0;
     const headers = fc.array(header, { maxLength: 6 }).chain((pairs) =>
-      fc.constantFrom<SignableRequest["headers"]>(pairs, new Headers(pairs), Object.fromEntries(pairs)),
+      fc.constantFrom<SignableRequest["headers"]>(pairs, new Headers(pairs), Object.fromEntries(pairs), new Map(pairs), undefined),
     );
     await fc.assert(
       fc.asyncProperty(
