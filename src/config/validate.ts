@@ -17,7 +17,7 @@ export function describeType(value: unknown): string {
       ? "a list"
       : typeof value === "object"
         ? "a mapping"
-        : `a ${typeof value === "bigint" ? "number" : typeof value}`;
+        : `a ${typeof value}`;
 }
 
 /** A non-secret value, quoted for an error message. */
