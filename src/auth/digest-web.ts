@@ -21,11 +21,13 @@ export async function sha256HexAsync(data: string | Uint8Array | ArrayBuffer): P
   return hex(await subtle().digest("SHA-256", bytesOf(data)));
 }
 
-/**
- * HMAC-SHA256 as hex. The key is imported for each signature: that costs microseconds
- * against the request's round trip, and a key kept per credentials object costs the bundle.
- */
-export async function hmacSha256HexAsync(key: string, data: string): Promise<string> {
-  const cryptoKey = await subtle().importKey("raw", bytesOf(key), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  return hex(await subtle().sign("HMAC", cryptoKey, bytesOf(data)));
+// The key last imported, and the SK it came from: a client signs every request with the same
+// SK, and importKey costs more than the signature. A Promise, so that concurrent signatures
+// share one import; held until another SK comes, like the client's own credentials.
+let lastKey: { sk: string; key: Promise<CryptoKey> } | undefined;
+
+/** HMAC-SHA256 as hex, the key taken as its UTF-8 bytes. */
+export async function hmacSha256HexAsync(sk: string, data: string): Promise<string> {
+  if (lastKey?.sk !== sk) lastKey = { sk, key: subtle().importKey("raw", bytesOf(sk), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]) };
+  return hex(await subtle().sign("HMAC", await lastKey.key, bytesOf(data)));
 }

@@ -617,6 +617,15 @@ describe("the Web Crypto path (browsers, Workers)", () => {
     expect(refused).toBeLessThan(100);
   });
 
+  it("signs concurrent requests with different SKs each with its own key (the imported key is kept for the last SK only)", async () => {
+    const date = new Date("2026-11-15T03:36:55Z");
+    const request: SignableRequest = { method: "GET", url: "https://h.example.com/a?b=1" };
+    const sks = ["sk-one", "sk-two", "sk-one", new Secret("sk-three"), "sk-two"];
+    const web = await Promise.all(sks.map((sk) => signRequestWithWebCrypto(request, { ak: "AK", sk }, date)));
+    expect(web).toEqual(sks.map((sk) => signRequest(request, { ak: "AK", sk }, date)));
+    expect(new Set(web.map((headers) => headers.Authorization)).size).toBe(3);
+  });
+
   it("is what signRequestAsync falls back to, and the portable signRequest refuses to run without node:crypto", async () => {
     vi.resetModules();
     // A fresh copy of the portable module, without the Node entry's synchronous signer.
