@@ -3,8 +3,7 @@
  * Cloud API gateway. Shared by the client signer and the emulator's verifier, so
  * both sides compute byte-identical strings from the same request.
  *
- * Everything here is synchronous and pure (one memo aside, invisible to callers),
- * imports nothing, and touches no secret: hashing and the HMAC are the caller's, so the
+ * Everything here is synchronous and pure, imports nothing, and touches no secret: hashing and the HMAC are the caller's, so the
  * same strings serve the synchronous Node signer and the Web Crypto one.
  */
 export const SIGNING_ALGORITHM = "SDK-HMAC-SHA256";
@@ -12,23 +11,12 @@ export const SIGNING_ALGORITHM = "SDK-HMAC-SHA256";
 // ---------------------------------------------------------------------------
 // Dates
 
-const SDK_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
-
-// Requests come many to the second; formatting is worth skipping for repeats.
-let lastFormatted = { second: NaN, text: "" };
-
 /** `YYYYMMDDTHHMMSSZ` in UTC, the only form the gateway accepts in X-Sdk-Date; the current time without `date`. */
-export function formatSdkDate(date?: Date): string {
-  const second = Math.floor((date === undefined ? Date.now() : date.getTime()) / 1000);
-  if (second === lastFormatted.second) return lastFormatted.text;
-  date ??= new Date(second * 1000);
-  const year = date.getUTCFullYear();
-  if (!(year >= 0 && year <= 9999)) {
-    throw new RangeError(`cannot format ${String(date)} as an X-Sdk-Date`);
-  }
-  // 2019-11-15T03:36:55.999Z -> 20191115T033655Z; years 0..9999 have four digits there.
-  const text = date.toISOString().slice(0, 19).replace(/[-:]/g, "") + "Z";
-  lastFormatted = { second, text };
+export function formatSdkDate(date = new Date()): string {
+  // 2019-11-15T03:36:55.999Z -> 20191115T033655Z. Only years 0..9999 have that form ("+010000-..." does not);
+  // an invalid date throws its own RangeError here.
+  const text = date.toISOString().replace(/[-:]|\.\d+/g, "");
+  if (text.length !== 16) throw new RangeError(`cannot format ${String(date)} as an X-Sdk-Date`);
   return text;
 }
 
@@ -38,27 +26,16 @@ export function formatSdkDate(date?: Date): string {
  * accept two spellings of one instant: the fields must come back unchanged from the date.
  */
 export function parseSdkDate(value: string): Date | undefined {
-  const m = SDK_DATE.exec(value);
-  if (m === null) return undefined;
-  const iso = `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}.000Z`;
+  const iso = value.replace(/^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/, "$1-$2-$3T$4:$5:$6.000Z");
   const date = new Date(iso);
-  return !isNaN(date.getTime()) && date.toISOString() === iso ? date : undefined;
+  // Unchanged by the replacement: not in the form at all (an ISO string would parse).
+  return iso !== value && !isNaN(date.getTime()) && date.toISOString() === iso ? date : undefined;
 }
-
-// ---------------------------------------------------------------------------
-// Digests are computed elsewhere (./digest-node.js synchronously on Node,
-// ./digest-web.js with Web Crypto anywhere); this module only builds strings.
-
-/** Hash of the empty body, the most common payload (GET, DELETE). */
-export const EMPTY_PAYLOAD_HASH = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 // ---------------------------------------------------------------------------
 // Percent-encoding (RFC 3986 unreserved set, uppercase hex)
 
-const UNRESERVED_PATH = /^[A-Za-z0-9\-_.~/]*$/;
-
-const utf8 = new TextEncoder();
-const UNRESERVED_CHAR = /[\w.~-]/;
+export const utf8 = new TextEncoder();
 
 /**
  * Canonical form of an already percent-encoded component: its bytes with only
@@ -67,32 +44,16 @@ const UNRESERVED_CHAR = /[\w.~-]/;
  * throws: a `%` without two hex digits stays a literal `%`, and escapes that are not valid
  * UTF-8 keep their exact bytes (as Go's net/url does, which the Go SDK signs from) rather
  * than collapsing into U+FFFD. Text between escapes is taken as UTF-8 (a lone surrogate as
- * U+FFFD, as TextEncoder and fetch write it).
+ * U+FFFD, as TextEncoder and fetch write it). Text already canonical comes back unchanged.
  */
 function reencode(encoded: string): string {
   return encoded.replace(/((?:%[\dA-Fa-f]{2})+)|[^\w.~%-]+|%/g, (run: string, escapes: string | undefined) => {
     const bytes = escapes === undefined ? utf8.encode(run) : escapes.slice(1).split("%").map((hex) => parseInt(hex, 16));
-    let out = "";
-    for (const b of bytes) {
+    return Array.from(bytes, (b) => {
       const c = String.fromCharCode(b);
-      out += UNRESERVED_CHAR.test(c) ? c : (b < 16 ? "%0" : "%") + b.toString(16).toUpperCase();
-    }
-    return out;
+      return /[\w.~-]/.test(c) ? c : "%" + b.toString(16).padStart(2, "0").toUpperCase();
+    }).join("");
   });
-}
-
-/**
- * Text already in canonical form: unreserved characters, and escapes with uppercase hex of
- * bytes that must stay escaped (not %41, not %2d). What fetch, URL and encodeURIComponent
- * send for non-ASCII text is mostly so, and then `reencode` would give it back unchanged at
- * many times the cost. A pattern without anchors, so that ./url.js can build on it.
- */
-export const CANONICAL_TEXT = String.raw`(?:[\w\-.~]|%(?:[0189A-F][0-9A-F]|2[0-9A-CF]|3[A-F]|40|5[B-E]|60|7[B-DF]))*`;
-const CANONICAL_COMPONENT = new RegExp(`^${CANONICAL_TEXT}$`);
-
-/** Canonical form of one already-encoded URI component. */
-function reencodeComponent(encoded: string): string {
-  return CANONICAL_COMPONENT.test(encoded) ? encoded : reencode(encoded);
 }
 
 // ---------------------------------------------------------------------------
@@ -104,78 +65,39 @@ function reencodeComponent(encoded: string): string {
  * Segments are split before decoding so that an encoded "%2F" stays inside its segment.
  */
 export function canonicalUri(pathname: string): string {
-  // Most API paths need no escaping at all: skip the split and re-join.
-  const uri = UNRESERVED_PATH.test(pathname) ? pathname : pathname.split("/").map(reencodeComponent).join("/");
+  const uri = pathname.split("/").map(reencode).join("/");
   return uri.endsWith("/") ? uri : uri + "/";
-}
-
-/** A query key or value: "+" means a space, as in URLSearchParams (an escaped plus is a plus). */
-function canonicalQueryComponent(encoded: string): string {
-  return CANONICAL_COMPONENT.test(encoded) ? encoded : reencode(encoded.replaceAll("+", "%20"));
 }
 
 /**
  * Canonical query: one `k=v` per value (a key without value gives `k=`), sorted by
  * encoded key, then encoded value, in byte order. Encoded strings are ASCII, so plain
- * string comparison is byte order.
+ * string comparison is byte order. A "+" means a space, as in URLSearchParams (an escaped
+ * plus is a plus).
  *
  * Parsed here rather than through URLSearchParams so that escapes which are not valid
- * UTF-8 keep their bytes, exactly as `canonicalUri` does for the path. One pass, with the
- * pairs kept sorted as they come: a request has a handful, and this runs on every signature.
- * `componentsAreCanonical` skips the per-component check for a caller that has made it already.
+ * UTF-8 keep their bytes, exactly as `canonicalUri` does for the path. (The Node signer
+ * has a faster way for URLs already in canonical form: ./url.js.)
  */
-const SORTED_AS_THEY_COME = 16;
-
-export function canonicalQuery(search: string, componentsAreCanonical = false): string {
-  const keys: string[] = [];
-  const values: string[] = [];
-  let at = search.charCodeAt(0) === 0x3f ? 1 : 0;
-  let nextEq = -1; // the first "=" at or after `at`, found once for all the fields it passes
-  while (at < search.length) {
-    let end = search.indexOf("&", at);
-    if (end === -1) end = search.length;
-    if (end > at) {
-      if (nextEq < at) {
-        nextEq = search.indexOf("=", at);
-        if (nextEq === -1) nextEq = search.length;
-      }
-      const eq = nextEq < end ? nextEq : end;
-      let key = search.slice(at, eq);
-      let value = eq < end ? search.slice(eq + 1, end) : "";
-      if (!componentsAreCanonical) {
-        key = canonicalQueryComponent(key);
-        value = canonicalQueryComponent(value);
-      }
-      let i = keys.length;
-      // Past a handful (a verifier may be sent thousands), pairs wait for one sort at the end
-      // instead of a quadratic insert.
-      for (; i > 0 && i <= SORTED_AS_THEY_COME; i--) {
-        const before = keys[i - 1] as string;
-        if (before < key || (before === key && (values[i - 1] as string) <= value)) break;
-        keys[i] = before;
-        values[i] = values[i - 1] as string;
-      }
-      keys[i] = key;
-      values[i] = value;
-    }
-    at = end + 1;
-  }
-  if (keys.length > SORTED_AS_THEY_COME) {
-    // Canonical text has no NUL, which sorts before every character: by key, then value.
-    return keys.map((key, i) => key + "\0" + values[i]).sort().join("&").replaceAll("\0", "=");
-  }
-  let out = "";
-  for (let i = 0; i < keys.length; i++) out += (i === 0 ? "" : "&") + keys[i] + "=" + values[i];
-  return out;
+export function canonicalQuery(search: string): string {
+  return (
+    search
+      .replace(/^\?/, "")
+      .split("&")
+      .filter(Boolean)
+      // Canonical text has no NUL, which sorts before every character: sorted by key, then value.
+      .map((field) => {
+        const [key, value = ""] = field.split(/=(.*)/s).map((part) => reencode(part.replaceAll("+", "%20")));
+        return key + "\0" + value;
+      })
+      .sort()
+      .join("&")
+      .replaceAll("\0", "=")
+  );
 }
-
-const isHttpWhitespace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 
 /** HTTP whitespace only, as fetch's Headers trims: the signed value is then the value sent. */
 export function trimHeaderValue(value: string): string {
-  if (value === "" || (!isHttpWhitespace(value.charCodeAt(0)) && !isHttpWhitespace(value.charCodeAt(value.length - 1)))) {
-    return value;
-  }
   return value.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, "");
 }
 
@@ -240,11 +162,6 @@ export interface ParsedAuthorization {
   access: string;
   signedHeaders: string[];
   signature: string;
-}
-
-/** `signedHeaders` as in the canonical request: the names joined with ";". */
-export function formatAuthorization(access: string, signedHeaders: string, signature: string): string {
-  return `${SIGNING_ALGORITHM} Access=${access}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
 }
 
 const AUTHORIZATION = /^([!-~]+) +(.*)$/s;

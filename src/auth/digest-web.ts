@@ -3,33 +3,31 @@
  * browsers, Deno, Workers. Asynchronous, as Web Crypto is; the transport awaits it.
  */
 import { ModelArtsConfigError } from "../errors.js";
-
-const utf8 = new TextEncoder();
+import { utf8 } from "./canonical.js";
 
 function subtle(): SubtleCrypto {
   const s = (globalThis as { crypto?: { subtle?: SubtleCrypto } }).crypto?.subtle;
-  if (s === undefined) throw new ModelArtsConfigError("AK/SK signing needs Web Crypto (crypto.subtle), which this runtime does not provide (in a browser it exists only in secure contexts: https or localhost)");
+  if (s === undefined) throw new ModelArtsConfigError("AK/SK signing needs Web Crypto (crypto.subtle), which browsers give https and localhost pages only");
   return s;
 }
 
-const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
+const hex = (buffer: ArrayBuffer): string => Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, "0")).join("");
 
-function hex(buffer: ArrayBuffer): string {
-  let out = "";
-  for (const b of new Uint8Array(buffer)) out += HEX[b];
-  return out;
-}
-
-function bytesOf(data: string | Uint8Array): Uint8Array<ArrayBuffer> {
+function bytesOf(data: string | Uint8Array | ArrayBuffer): Uint8Array<ArrayBuffer> {
   return (typeof data === "string" ? utf8.encode(data) : new Uint8Array(data)) as Uint8Array<ArrayBuffer>;
 }
 
-export async function sha256HexAsync(data: string | Uint8Array): Promise<string> {
+export async function sha256HexAsync(data: string | Uint8Array | ArrayBuffer): Promise<string> {
   return hex(await subtle().digest("SHA-256", bytesOf(data)));
 }
 
-/** An HMAC-SHA256 keyed once (importKey is the costly step), as hex. */
-export async function keyedHmacSha256HexAsync(key: string): Promise<(data: string) => Promise<string>> {
-  const cryptoKey = await subtle().importKey("raw", bytesOf(key), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  return async (data) => hex(await subtle().sign("HMAC", cryptoKey, bytesOf(data)));
+// The key last imported, and the SK it came from: a client signs every request with the same
+// SK, and importKey costs more than the signature. A Promise, so that concurrent signatures
+// share one import; held until another SK comes, like the client's own credentials.
+let lastKey: { sk: string; key: Promise<CryptoKey> } | undefined;
+
+/** HMAC-SHA256 as hex, the key taken as its UTF-8 bytes. */
+export async function hmacSha256HexAsync(sk: string, data: string): Promise<string> {
+  if (lastKey?.sk !== sk) lastKey = { sk, key: subtle().importKey("raw", bytesOf(sk), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]) };
+  return hex(await subtle().sign("HMAC", await lastKey.key, bytesOf(data)));
 }

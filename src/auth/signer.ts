@@ -10,8 +10,8 @@
  * transport uses the async one. The portable entry carries no node:crypto code at all.
  */
 import { ModelArtsArgumentError, ModelArtsConfigError } from "../errors.js";
-import { EMPTY_PAYLOAD_HASH, canonicalQuery, canonicalRequestHead, canonicalUri, formatAuthorization, formatSdkDate, parseSdkDate, stringToSign, trimHeaderValue } from "./canonical.js";
-import { keyedHmacSha256HexAsync, sha256HexAsync } from "./digest-web.js";
+import { SIGNING_ALGORITHM, canonicalQuery, canonicalRequestHead, canonicalUri, formatSdkDate, stringToSign } from "./canonical.js";
+import { hmacSha256HexAsync, sha256HexAsync } from "./digest-web.js";
 import { Secret, revealSecret } from "./secret.js";
 
 export interface SignableRequest {
@@ -27,175 +27,52 @@ export interface SigningCredentials {
   securityToken?: string | Secret;
 }
 
-/**
- * Puts `value` under the lowercase `name` in `names` (kept sorted) and `values`: after any
- * value already there, joined with ", " as fetch's Headers sends a repeated name (so the
- * signed value is the sent one), or in its place. A request has a handful of headers, so a
- * sorted insert beats a map and a sort on the signer's hot path.
- */
-function putHeader(names: string[], values: string[], name: string, value: string, replace: boolean): void {
-  let at = names.length;
-  while (at > 0 && (names[at - 1] as string) > name) at--;
-  if (at > 0 && names[at - 1] === name) {
-    values[at - 1] = replace ? value : values[at - 1] + ", " + value;
-    return;
-  }
-  for (let i = names.length; i > at; i--) {
-    names[i] = names[i - 1] as string;
-    values[i] = values[i - 1] as string;
-  }
-  names[at] = name;
-  values[at] = value;
-}
-
-function addRequestHeader(names: string[], values: string[], name: string, value: string): void {
-  const key = name.toLowerCase();
-  // Not signed: the Authorization this returns replaces it.
-  if (key !== "authorization") putHeader(names, values, key, trimHeaderValue(value), false);
-}
-
-function payloadOf(body: SignableRequest["body"]): string | Uint8Array | undefined {
-  if (body === undefined || body === null) return undefined;
-  return body instanceof ArrayBuffer ? new Uint8Array(body) : body;
-}
-
-function checkedSdkDate(given: string): string {
-  // Caught here rather than as an opaque signature mismatch from the gateway.
-  if (parseSdkDate(given) === undefined) {
-    throw new ModelArtsArgumentError("X-Sdk-Date", `must be YYYYMMDDTHHMMSSZ (UTC), got '${given}'`);
-  }
-  return given;
-}
-
-// fetch upper-cases these six and sends any other method as written (so "patch" stays
-// "patch"); signing the same spelling keeps the signature valid for what goes out.
-const FETCH_NORMALIZED_METHODS = new Set(["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"]);
-
-function normalizeMethod(method: string): string {
-  if (FETCH_NORMALIZED_METHODS.has(method)) return method;
-  const upper = method.toUpperCase();
-  return FETCH_NORMALIZED_METHODS.has(upper) ? upper : method;
-}
-
-/**
- * The keyed HMAC of each credentials object, so its SK is padded (or imported into Web
- * Crypto) once per client rather than per request. Weak, so the cache lives exactly as
- * long as the credentials; the SK is compared on each use in case the object was mutated.
- */
-const asyncHmacCache = new WeakMap<SigningCredentials, { sk: string; hmac: Promise<(data: string) => Promise<string>> }>();
-
-function asyncHmacFor(credentials: SigningCredentials, sk: string): Promise<(data: string) => Promise<string>> {
-  const cached = asyncHmacCache.get(credentials);
-  if (cached !== undefined && cached.sk === sk) return cached.hmac;
-  const hmac = keyedHmacSha256HexAsync(sk);
-  asyncHmacCache.set(credentials, { sk, hmac });
-  return hmac;
-}
+// The rules of a signature, stated once here: the Web Crypto signer below follows them
+// plainly, and the Node signer (./signer-node.js) with its own tuned hot path; a property
+// test holds the two byte-identical.
 
 function requireCredential(value: string, field: string): string {
   if (value === "") throw new ModelArtsConfigError(`cannot sign: ${field} is empty`, { field });
   return value;
 }
 
-/** Everything but the digests: the canonical request still lacks its payload hash. */
-export interface Prepared {
-  ak: string;
-  sk: string;
-  securityToken: string | undefined;
-  sdkDate: string;
-  /** The signed header names, sorted and joined with ";". */
-  signedHeaders: string;
-  /** The canonical request up to the payload hash, its last line. */
-  canonicalHead: string;
-  payload: string | Uint8Array | undefined;
+/** AK, SK and security token as text; an empty token means none, as in the official SDKs. */
+export function credentialParts(credentials: SigningCredentials): [ak: string, sk: string, securityToken: string | undefined] {
+  const token = credentials.securityToken;
+  return [requireCredential(credentials.ak, "ak"), requireCredential(revealSecret(credentials.sk), "sk"), (token && revealSecret(token)) || undefined];
 }
 
-/** What a signature reads of the URL: `URL.host`, `URL.pathname` and `URL.search`. */
-export interface SignedUrlParts {
-  host: string;
-  pathname: string;
-  search: string;
-  /** `canonicalUri(pathname)` and `canonicalQuery(search)`, when the parser could tell them at no cost. */
-  canonicalPath?: string;
-  canonicalQuery?: string;
-}
-
-export const parseUrl = (url: string | URL): SignedUrlParts => (typeof url === "string" ? new URL(url) : url);
-
-/** `url` is the request's URL, parsed by the caller: the Node signer has a faster way for the common case. */
-export function prepare(request: SignableRequest, credentials: SigningCredentials, date: Date | undefined, url: SignedUrlParts): Prepared {
-  const ak = requireCredential(credentials.ak, "ak");
-  const sk = requireCredential(revealSecret(credentials.sk), "sk");
-  // An empty token means none, as in the official SDKs.
-  const securityToken = credentials.securityToken === undefined ? undefined : revealSecret(credentials.securityToken) || undefined;
-
-  const names: string[] = [];
-  const values: string[] = [];
-  const headers = request.headers;
-  if (headers !== undefined) {
-    if (Symbol.iterator in headers) {
-      for (const [name, value] of headers) addRequestHeader(names, values, name, value);
-    } else {
-      for (const name of Object.keys(headers)) addRequestHeader(names, values, name, headers[name] as string);
-    }
+/**
+ * A request's own X-Sdk-Date, refused here rather than as an opaque signature mismatch from
+ * the gateway. The form only: the client never sets this header, and a caller who does
+ * writes it with formatSdkDate or by hand, where the form is what goes wrong (an ISO date);
+ * the gateway judges the instant.
+ */
+export function checkSdkDate(given: string | undefined): string | undefined {
+  if (given !== undefined && !/^\d{8}T\d{6}Z$/.test(given)) {
+    throw new ModelArtsArgumentError("X-Sdk-Date", `must be YYYYMMDDTHHMMSSZ (UTC), got '${given}'`);
   }
-  // values[-1] is undefined: no such header.
-  const given = values[names.indexOf("x-sdk-date")];
-  const sdkDate = given === undefined ? formatSdkDate(date) : checkedSdkDate(given);
-  putHeader(names, values, "x-sdk-date", sdkDate, true);
-  // URL.host already omits the scheme's default port, as the gateway expects.
-  if (!names.includes("host")) putHeader(names, values, "host", url.host, true);
-  if (securityToken !== undefined) putHeader(names, values, "x-security-token", securityToken, true);
-
-  let headerLines = "";
-  let signedHeaders = "";
-  for (let i = 0; i < names.length; i++) {
-    headerLines += names[i] + ":" + values[i] + "\n";
-    signedHeaders += (i === 0 ? "" : ";") + names[i];
-  }
-  return {
-    ak,
-    sk,
-    securityToken,
-    sdkDate,
-    signedHeaders,
-    canonicalHead: canonicalRequestHead(
-      normalizeMethod(request.method),
-      url.canonicalPath ?? canonicalUri(url.pathname),
-      url.canonicalQuery ?? canonicalQuery(url.search),
-      headerLines,
-      signedHeaders,
-    ),
-    payload: payloadOf(request.body),
-  };
+  return given;
 }
 
-export function headersToAdd(prepared: Prepared, signature: string): Record<string, string> {
-  const added: Record<string, string> = { "X-Sdk-Date": prepared.sdkDate };
-  if (prepared.securityToken !== undefined) added["X-Security-Token"] = prepared.securityToken;
-  added.Authorization = formatAuthorization(prepared.ak, prepared.signedHeaders, signature);
+/** The headers a signature adds: X-Sdk-Date, X-Security-Token with a token, and Authorization. */
+export function headersToAdd(ak: string, securityToken: string | undefined, sdkDate: string, signedHeaders: string, signature: string): Record<string, string> {
+  const added: Record<string, string> = { "X-Sdk-Date": sdkDate };
+  if (securityToken !== undefined) added["X-Security-Token"] = securityToken;
+  added.Authorization = `${SIGNING_ALGORITHM} Access=${ak}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
   return added;
 }
 
 type SyncSigner = (request: SignableRequest, credentials: SigningCredentials, date?: Date) => Record<string, string>;
 
-let syncSigner: SyncSigner | undefined;
-let syncSignerUsable: (() => boolean) | undefined;
+let registeredSyncSigner = (): SyncSigner | undefined => undefined;
 
 /**
  * Called by ./signer-node.js when it loads: from then on both functions below sign on
- * node:crypto, if `usable()` says it exists. That is asked at the first signature, not at
- * import, because loading node:crypto costs a third of the package's import time.
+ * node:crypto whenever `signer()` gives a signer (it gives none where node:crypto is missing).
  */
-export function useSyncSigner(signer: SyncSigner, usable: () => boolean): void {
-  syncSigner = signer;
-  syncSignerUsable = usable;
-}
-
-function registeredSyncSigner(): SyncSigner | undefined {
-  if (syncSignerUsable !== undefined && !syncSignerUsable()) syncSigner = undefined;
-  syncSignerUsable = undefined;
-  return syncSigner;
+export function useSyncSigner(signer: () => SyncSigner | undefined): void {
+  registeredSyncSigner = signer;
 }
 
 /**
@@ -215,23 +92,44 @@ function registeredSyncSigner(): SyncSigner | undefined {
 export function signRequest(request: SignableRequest, credentials: SigningCredentials, date?: Date): Record<string, string> {
   const syncSigner = registeredSyncSigner();
   if (syncSigner === undefined) {
-    throw new ModelArtsConfigError("signRequest signs synchronously on node:crypto, which this runtime (or the package's portable entry) does not have; use signRequestAsync");
+    throw new ModelArtsConfigError("signRequest needs the Node entry's node:crypto; use signRequestAsync");
   }
   return syncSigner(request, credentials, date);
 }
 
 /** `signRequest` for any runtime: the same headers, on node:crypto when the Node entry is loaded, on Web Crypto otherwise. */
 export async function signRequestAsync(request: SignableRequest, credentials: SigningCredentials, date?: Date): Promise<Record<string, string>> {
-  const syncSigner = registeredSyncSigner();
-  if (syncSigner !== undefined) return syncSigner(request, credentials, date);
-  return signRequestWithWebCrypto(request, credentials, date);
+  return (registeredSyncSigner() ?? signRequestWithWebCrypto)(request, credentials, date);
 }
 
 /** The Web Crypto path alone; exported for tests that check it against the Node path on Node. */
 export async function signRequestWithWebCrypto(request: SignableRequest, credentials: SigningCredentials, date?: Date): Promise<Record<string, string>> {
-  const prepared = prepare(request, credentials, date, parseUrl(request.url));
-  const payloadHash = prepared.payload === undefined || prepared.payload.length === 0 ? EMPTY_PAYLOAD_HASH : await sha256HexAsync(prepared.payload);
-  const canonicalHash = await sha256HexAsync(prepared.canonicalHead + payloadHash);
-  const hmac = await asyncHmacFor(credentials, prepared.sk);
-  return headersToAdd(prepared, await hmac(stringToSign(prepared.sdkDate, canonicalHash)));
+  const [ak, sk, securityToken] = credentialParts(credentials);
+  const url = new URL(request.url);
+  // fetch's own Headers applies the rules to what fetch will send: names lowercased, values
+  // trimmed of HTTP whitespace, a repeated name's values joined with ", ", and the names
+  // sorted as it iterates them.
+  // (Any iterable of pairs will do, as for fetch; the DOM types name arrays only.)
+  const signed = new Headers(request.headers as HeadersInit | undefined);
+  // Not signed: the Authorization this returns replaces it.
+  signed.delete("authorization");
+  const sdkDate = checkSdkDate(signed.get("x-sdk-date") ?? undefined) ?? formatSdkDate(date);
+  signed.set("x-sdk-date", sdkDate);
+  // URL.host already omits the scheme's default port, as the gateway expects.
+  if (!signed.has("host")) signed.set("host", url.host);
+  if (securityToken !== undefined) signed.set("x-security-token", securityToken);
+  const names = [...signed.keys()];
+  const signedHeaders = names.join(";");
+  const { method, body } = request;
+  const head = canonicalRequestHead(
+    // fetch upper-cases these six and sends any other method as written (so "patch" stays
+    // "patch"); signing the same spelling keeps the signature valid for what goes out.
+    /^(delete|get|head|options|post|put)$/i.test(method) ? method.toUpperCase() : method,
+    canonicalUri(url.pathname),
+    canonicalQuery(url.search),
+    names.map((name) => name + ":" + signed.get(name) + "\n").join(""),
+    signedHeaders,
+  );
+  const payloadHash = await sha256HexAsync(body ?? "");
+  return headersToAdd(ak, securityToken, sdkDate, signedHeaders, await hmacSha256HexAsync(sk, stringToSign(sdkDate, await sha256HexAsync(head + payloadHash))));
 }

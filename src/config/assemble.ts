@@ -6,7 +6,7 @@
 import { ModelArtsConfigError } from "../errors.js";
 import { ENV } from "./env.js";
 import type { Layer } from "./layer.js";
-import type { ConfigContext, ConfigFile, ResolvedConfig } from "./types.js";
+import type { ResolvedConfig } from "./types.js";
 import { endpointForRegion } from "./validate.js";
 
 export type RequiredField = "endpoint" | "credentials";
@@ -15,27 +15,18 @@ export type RequiredField = "endpoint" | "credentials";
 export type MissingFieldError = (field: RequiredField) => ModelArtsConfigError;
 
 /** `missing` words the error; the Node resolution passes one that names the file's context (resolve.ts). */
-export function assemble(layers: Layer[], missing: MissingFieldError = missingFieldError, file?: ConfigFile, context?: ConfigContext): ResolvedConfig {
+export function assemble(layers: Layer[], missing: MissingFieldError = missingFieldError): ResolvedConfig {
   const endpoint = pickEndpoint(layers);
-  const credentialsLayer = layers.find((l) => l.credentials !== undefined);
+  const [credentials, projectId, region] = (["credentials", "projectId", "region"] as const).map((field) => layers.find((l) => l[field] !== undefined));
   if (endpoint === undefined) throw missing("endpoint");
-  if (credentialsLayer?.credentials === undefined) throw missing("credentials");
-  const projectLayer = layers.find((l) => l.projectId !== undefined);
-  const region = layers.find((l) => l.region !== undefined)?.region;
-
+  if (credentials?.credentials === undefined) throw missing("credentials");
   const config: ResolvedConfig = {
     endpoint: endpoint.url,
-    credentials: credentialsLayer.credentials,
-    sources: {
-      endpoint: endpoint.source,
-      projectId: projectLayer?.source ?? "default",
-      credentials: credentialsLayer.source,
-    },
+    credentials: credentials.credentials,
+    sources: { endpoint: endpoint.source, projectId: projectId?.source ?? "default", credentials: credentials.source },
   };
-  if (region !== undefined) config.region = region;
-  if (projectLayer?.projectId !== undefined) config.projectId = projectLayer.projectId;
-  if (context !== undefined) config.context = context.name;
-  if (file !== undefined) config.configFile = file.path;
+  if (region !== undefined) config.region = region.region;
+  if (projectId !== undefined) config.projectId = projectId.projectId;
   return config;
 }
 
@@ -56,12 +47,7 @@ export const HOW_TO_GIVE: Record<RequiredField, string> = {
 // The YAML key a user would add to fix a missing field.
 export const YAML_FIELD: Record<RequiredField, string> = { endpoint: "region", credentials: "credentials" };
 
-/** Why no source gave `field`, and where it could have come from. */
-export function noneGiven(field: RequiredField): string {
-  return `none ${field === "endpoint" ? "was" : "were"} given as options or environment (${HOW_TO_GIVE[field]})`;
-}
-
 function missingFieldError(field: RequiredField): ModelArtsConfigError {
-  return new ModelArtsConfigError(`no ${field}: ${noneGiven(field)}`, { field: YAML_FIELD[field] });
+  return new ModelArtsConfigError(`no ${field}: pass ${HOW_TO_GIVE[field]}`, { field: YAML_FIELD[field] });
 }
 

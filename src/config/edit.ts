@@ -34,7 +34,21 @@ import { readCredentialsInput } from "./options.js";
 import { readChecked, readEndpoint, readString, type Place } from "./read.js";
 import { CONTEXT_KEYS } from "./shape.js";
 import type { ConfigContext, ConfigFile, ConfigHooks, ConfigOptions, ResolvedCredentials } from "./types.js";
-import { contextNameProblem, describeType, isRecord, projectIdProblem, quote, regionProblem } from "./validate.js";
+import { describeType, isRecord, projectIdProblem, quote, refusal, regionProblem } from "./validate.js";
+
+// Names are typed on command lines and printed in messages, so they keep to
+// characters no shell or YAML treats specially; ":" "@" "/" allow names such as
+// "prod@cn-north-4" or "team/dev". Only names created through setContext are held
+// to this: a name already in a file is looked up as it is.
+const contextNameProblem = (name: string): string | undefined =>
+  refusal(
+    name,
+    /^[A-Za-z0-9][A-Za-z0-9._@:/-]{0,99}$/u,
+    "must be letters, digits and . _ - @ : / (starting with a letter or digit, at most 100 characters)",
+    /[A-Za-z0-9._@:/-]/u,
+    "does not start with a letter or digit",
+    100,
+  );
 
 /** Which file to show or edit; found as `resolveContext` finds it. */
 export interface ConfigEditOptions extends Pick<ConfigOptions, "configFile"> {

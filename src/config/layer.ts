@@ -3,18 +3,15 @@ import type { ClientCredentials } from "./types.js";
 /** What one source (options, environment or a file context) says; absent fields defer to the next source. */
 export interface Layer {
   source: "options" | "env" | "file";
-  endpoint?: string;
-  region?: string;
-  projectId?: string;
-  credentials?: ClientCredentials;
+  endpoint?: string | undefined;
+  region?: string | undefined;
+  projectId?: string | undefined;
+  credentials?: ClientCredentials | undefined;
 }
 
-/** Copies only the defined fields, so that layers stay free of `key: undefined`. */
-export function layer(source: Layer["source"], fields: Omit<Layer, "source">): Layer {
-  const result: Layer = { source };
-  if (fields.endpoint !== undefined) result.endpoint = fields.endpoint;
-  if (fields.region !== undefined) result.region = fields.region;
-  if (fields.projectId !== undefined) result.projectId = fields.projectId;
-  if (fields.credentials !== undefined) result.credentials = fields.credentials;
-  return result;
+/** What the options or the environment give: their layer, and the context or config file they name. */
+export interface SourceValues {
+  layer: Layer;
+  context?: string | undefined;
+  configFile?: string | undefined;
 }

@@ -10,13 +10,13 @@ import { readOptions } from "./options.js";
 import type { ConfigOptions, ResolvedConfig } from "./types.js";
 
 export function resolveOptions(options: ConfigOptions = {}, env?: Readonly<Record<string, string | undefined>>): ResolvedConfig {
-  const values = readOptions(options);
-  const fromEnv = env === undefined ? undefined : readEnv(env, (message) => globalThis.console?.warn(message), values.layer.credentials === undefined);
-  if (values.context !== undefined || values.configFile !== undefined || fromEnv?.context !== undefined || fromEnv?.configFile !== undefined) {
-    throw new ModelArtsConfigError(
-      "config files and named contexts are read only on Node.js (through the package's Node entry); here pass endpoint (or region), projectId and credentials to createClient",
-      { field: values.context !== undefined || fromEnv?.context !== undefined ? "context" : "configFile" },
-    );
+  const sources = [readOptions(options)];
+  if (env !== undefined) sources.push(readEnv(env, (message) => globalThis.console?.warn(message), sources[0]?.layer.credentials === undefined));
+  const named = sources.find((source) => (source.context ?? source.configFile) !== undefined);
+  if (named !== undefined) {
+    throw new ModelArtsConfigError("named contexts and config files are read only on Node.js; pass endpoint (or region), projectId and credentials instead", {
+      field: named.context !== undefined ? "context" : "configFile",
+    });
   }
-  return assemble(fromEnv === undefined ? [values.layer] : [values.layer, fromEnv.layer]);
+  return assemble(sources.map((source) => source.layer));
 }

@@ -5,16 +5,20 @@
  * passed in as a `Place`, so the checks themselves exist only once.
  */
 import type { ModelArtsConfigError } from "../errors.js";
-import { checkEndpoint, describeType } from "./validate.js";
+import type { Layer, SourceValues } from "./layer.js";
+import type { ClientCredentials } from "./types.js";
+import { describeType, endpointProblem, normalEndpoint, projectIdProblem, regionProblem } from "./validate.js";
 
 /** A map being read (an options object, `process.env`, a context of the file) and how to word problems in it. */
 export interface Place {
-  /** The error for `problem` with the value under `key`, e.g. "invalid option region: must be …". */
-  fail(key: string, problem: string): ModelArtsConfigError;
+  /**
+   * The error for `problem` with the value under `key`, e.g. "invalid option region: must be …";
+   * `refused` is the value when it is not a string at all, for a source's own hint (a YAML file's
+   * "put the value in quotes").
+   */
+  fail(key: string, problem: string, refused?: unknown): ModelArtsConfigError;
   /** True where "set to nothing" cannot be told from "unset" (environment variables); else "" is an error. */
   emptyIsUnset?: boolean;
-  /** Words added after "must be a string, found a number", e.g. a quoting hint for YAML. */
-  typeHint?(value: unknown): string;
 }
 
 export type ProblemOf = (value: string) => string | undefined;
@@ -23,9 +27,9 @@ export type ProblemOf = (value: string) => string | undefined;
 export function readString(map: Readonly<Record<string, unknown>>, key: string, place: Place): string | undefined {
   const value = map[key];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== "string") throw place.fail(key, `must be a string, found ${describeType(value)}${place.typeHint?.(value) ?? ""}`);
+  if (typeof value !== "string") throw place.fail(key, `must be a string, found ${describeType(value)}`, value);
   if (value === "") {
-    if (place.emptyIsUnset === true) return undefined;
+    if (place.emptyIsUnset) return undefined;
     throw place.fail(key, "must not be empty");
   }
   return value;
@@ -39,11 +43,32 @@ export function readChecked(map: Readonly<Record<string, unknown>>, key: string,
   return value;
 }
 
-/** `readString`, then `checkEndpoint`; gives the endpoint in its normal form (no trailing slash). */
+/** `readString`, then `endpointProblem`; gives the endpoint in its normal form (no trailing slash). */
 export function readEndpoint(map: Readonly<Record<string, unknown>>, key: string, place: Place): string | undefined {
-  const value = readString(map, key, place);
-  if (value === undefined) return undefined;
-  const result = checkEndpoint(value);
-  if ("problem" in result) throw place.fail(key, result.problem);
-  return result.endpoint;
+  const value = readChecked(map, key, place, endpointProblem);
+  return value === undefined ? undefined : normalEndpoint(value);
+}
+
+/**
+ * Options or environment: region, endpoint, project id, context and config file under the
+ * names this source gives them (`nameOf`), with credentials read by the caller.
+ */
+export function readSource(
+  source: Layer["source"],
+  map: Readonly<Record<string, unknown>>,
+  nameOf: (field: "region" | "endpoint" | "projectId" | "context" | "configFile") => string,
+  place: Place,
+  credentials: ClientCredentials | undefined,
+): SourceValues {
+  return {
+    layer: {
+      source,
+      region: readChecked(map, nameOf("region"), place, regionProblem),
+      endpoint: readEndpoint(map, nameOf("endpoint"), place),
+      projectId: readChecked(map, nameOf("projectId"), place, projectIdProblem),
+      credentials,
+    },
+    context: readString(map, nameOf("context"), place),
+    configFile: readString(map, nameOf("configFile"), place),
+  };
 }

@@ -6,9 +6,9 @@
  */
 import { ModelArtsConfigError } from "../errors.js";
 import { ENV, readEnv } from "./env.js";
-import { HOW_TO_GIVE, YAML_FIELD, assemble, noneGiven, pickEndpoint, type RequiredField } from "./assemble.js";
+import { HOW_TO_GIVE, YAML_FIELD, assemble, pickEndpoint, type RequiredField } from "./assemble.js";
 import { expandPath, homeConfigPath, homeOf, loadConfigFileIfExists, warnerOf } from "./file.js";
-import { layer, type Layer } from "./layer.js";
+import type { Layer } from "./layer.js";
 import { readOptions } from "./options.js";
 import type { ConfigContext, ConfigFile, ConfigHooks, ConfigOptions, ResolvedConfig } from "./types.js";
 import { processEnv } from "../platform/node.js";
@@ -36,8 +36,16 @@ export function resolveContext(options: ConfigOptions = {}, env: Readonly<Record
   const file = loadConfigFileIfExists(path, hooks);
   if (file === undefined) throw missingFileError(path, namedFile, namedContext, missing);
   const context = selectContext(file, namedContext, missing.length > 0);
-  if (context !== undefined) layers.push(layer("file", context));
-  return assemble(layers, (field) => missingInContextError(field, file, context), file, context);
+  if (context !== undefined) layers.push({ ...context, source: "file" });
+  const config = assemble(layers, (field) => missingInContextError(field, file, context));
+  if (context !== undefined) config.context = context.name;
+  config.configFile = file.path;
+  return config;
+}
+
+/** Why no source gave `field`, and where it could have come from. */
+function noneGiven(field: RequiredField): string {
+  return `none ${field === "endpoint" ? "was" : "were"} given as options or environment (${HOW_TO_GIVE[field]})`;
 }
 
 /** A required field that neither options, environment nor the context give (the file's words are Node's alone, so they live here). */

@@ -129,9 +129,9 @@ function rejectDuplicateNames(contexts: ConfigContext[], top: Scope): void {
  */
 function place(scope: Scope, prefix = ""): Place {
   return {
-    fail: (key, problem) => invalid(scope, `${prefix}${key}`, [key], problem),
     // YAML reads 0123 as the number 123 and yes as true: quoting is the usual fix.
-    typeHint: (value) => (typeof value === "number" || typeof value === "boolean" ? " (put the value in quotes)" : ""),
+    fail: (key, problem, refused) =>
+      invalid(scope, `${prefix}${key}`, [key], typeof refused === "number" || typeof refused === "boolean" ? `${problem} (put the value in quotes)` : problem),
   };
 }
 

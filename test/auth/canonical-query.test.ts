@@ -29,14 +29,14 @@ describe("canonicalQuery of a raw query string", () => {
     );
   });
 
-  it("sorts a long query (past the pairs it keeps sorted as they come) by key, then value", () => {
+  it("sorts a long query by key, then value", () => {
     const field = fc.tuple(fc.constantFrom("a", "a-", "a.b", "b", "%E7%8C%AB", "A", "a0", ""), fc.constantFrom("", "1", "10", "2", "x y", "%e7%8c%ab", "(1)"));
     fc.assert(
       fc.property(fc.array(field, { minLength: 12, maxLength: 60 }), (pairs) => {
         const raw = pairs.map(([key, value]) => `${key}=${value.replaceAll(" ", "+")}`).join("&");
         const decoded = pairs.map(([key, value]) => [decodeURIComponent(key), decodeURIComponent(value)] as const);
         expect(canonicalQuery(raw)).toBe(canonicalQueryOfPairs(decoded));
-        expect(canonicalQuery(raw, false)).toBe(canonicalQuery(raw.split("&").reverse().join("&")));
+        expect(canonicalQuery(raw)).toBe(canonicalQuery(raw.split("&").reverse().join("&")));
       }),
       { numRuns: 300 },
     );

@@ -30,10 +30,13 @@ describe("the shared reader", () => {
 
   it("words every problem through the place it is given", () => {
     expect(message(() => readString({ k: 1 }, "k", place()))).toBe("at k: must be a string, found a number");
-    expect(message(() => readString({ k: [] }, "k", place({ typeHint: () => " (hint)" })))).toBe("at k: must be a string, found a list (hint)");
+    // The refused value comes along, so that a source can add its own hint.
+    const hinting = place({ fail: (key, problem, refused) => new ModelArtsConfigError(`at ${key}: ${problem}${Array.isArray(refused) ? " (hint)" : ""}`) });
+    expect(message(() => readString({ k: [] }, "k", hinting))).toBe("at k: must be a string, found a list (hint)");
+    expect(message(() => readString({ k: 1 }, "k", hinting))).toBe("at k: must be a string, found a number");
     expect(message(() => readString({ k: "" }, "k", place()))).toBe("at k: must not be empty");
     expect(message(() => readChecked({ k: "CN" }, "k", place(), regionProblem))).toBe(`at k: ${regionProblem("CN")}`);
-    expect(message(() => readEndpoint({ k: "ftp://x" }, "k", place()))).toBe('at k: must be an http(s) URL, found scheme "ftp:"');
+    expect(message(() => readEndpoint({ k: "ftp://x" }, "k", place()))).toBe("at k: must be an http(s) URL such as \"https://modelarts.cn-north-4.myhuaweicloud.com\"; the value (not shown, as it may hold a secret) is not one");
   });
 
   it("takes an empty value as unset where the place says so", () => {

@@ -191,7 +191,7 @@ contexts:
     const config = resolveContext({}, { HUAWEICLOUD_SDK_AK: "AK_ENV", HUAWEICLOUD_SDK_SECURITY_TOKEN: SECRETS.stsEnv }, box.hooks);
     expect(reveal(config.credentials)).toEqual({ kind: "aksk", ak: "AK_FILE", sk: SECRETS.skFile });
     expect(box.warnings).toEqual([
-      { code: "MODELARTS_CONFIG_ENV", message: expect.stringContaining("HUAWEICLOUD_SDK_AK is set but HUAWEICLOUD_SDK_SK is not") },
+      { code: "MODELARTS_CONFIG_ENV", message: expect.stringContaining("HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK go together: one is set without the other") },
     ]);
   });
 

@@ -139,7 +139,7 @@ def _refused(value, allowed):
 def _region_problem(region):
     if _REGION.match(region):
         return None
-    return 'must be a region id such as "cn-north-4" (lowercase letters, digits and dashes); ' + _refused(region, re.compile(r"[a-z0-9-]"))
+    return 'must be a region id such as "cn-north-4"; ' + _refused(region, re.compile(r"[a-z0-9-]"))
 
 
 def _project_id_problem(project_id):
@@ -149,23 +149,24 @@ def _project_id_problem(project_id):
         _PROJECT_ID.pattern, _refused(project_id, re.compile(r"[A-Za-z0-9-]")))
 
 
+_NOT_AN_ENDPOINT = ('must be an http(s) URL such as "https://modelarts.cn-north-4.myhuaweicloud.com"; '
+                    "the value (not shown, as it may hold a secret) is not one")
+
+
 def _endpoint_problem(value):
     """(endpoint without trailing slash, None) or (None, problem)."""
-    if re.search(r"\s", value):
-        return None, "must be an http(s) URL such as \"https://modelarts.cn-north-4.myhuaweicloud.com\", but the value contains whitespace"
     try:
         parts = urlsplit(value)
-        parts.port  # raises on a malformed port
+        port = parts.port  # raises on a malformed port
     except ValueError:
-        return None, "must be an http(s) URL, but its host or port is malformed"
-    if parts.scheme not in ("http", "https"):
-        return None, "must be an http(s) URL (start it with https://)"
-    if not parts.hostname:
-        return None, "must be an http(s) URL with a host"
-    if parts.username is not None or parts.password is not None:
-        return None, "must not contain a user name or password; credentials belong under credentials"
-    if parts.query or parts.fragment:
-        return None, "must not have a query or fragment (not shown, as it may hold a secret)"
+        return None, _NOT_AN_ENDPOINT
+    if re.search(r"\s", value) or parts.scheme not in ("http", "https") or not parts.hostname:
+        return None, _NOT_AN_ENDPOINT
+    # Origin and path as WHATWG URL gives them: host lowercased, the scheme's default port left out.
+    host = parts.hostname if ":" not in parts.hostname else "[%s]" % parts.hostname
+    origin = "%s://%s%s" % (parts.scheme, host, "" if port in (None, {"http": 80, "https": 443}[parts.scheme]) else ":%d" % port)
+    if parts.username is not None or parts.password is not None or parts.query or parts.fragment:
+        return None, 'must be "%s" without user info, query or fragment (not shown, as they may hold a secret)' % (origin + (parts.path or "/"))
     return "%s://%s%s" % (parts.scheme, parts.netloc, parts.path.rstrip("/")), None
 
 
