@@ -22,7 +22,8 @@ export type {
 export type { IterateImagesByTagParams, ListedImage } from "./api/paginate.js";
 export { LabelApi } from "./api/label.js";
 export type { CallOptions, FailureResult, HelperParams, OperationId, Result, SuccessResult } from "./api/types.js";
-export { signRequest, signRequestAsync, type SignableRequest, type SigningCredentials } from "./auth/signer.js";
+// The synchronous signRequest is the Node entry's: it needs node:crypto, so here it could only throw.
+export { signRequestAsync, type SignableRequest, type SigningCredentials } from "./auth/signer.js";
 export { Secret } from "./auth/secret.js";
 export type { ConfigOptions, CredentialsInput, CredentialsProvider, ProvidedCredentials, ResolvedConfig } from "./config/types.js";
 export type { RetryPolicy } from "./api/retry.js";

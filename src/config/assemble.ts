@@ -4,7 +4,6 @@
  * the missing field and where it could have come from.
  */
 import { ModelArtsConfigError } from "../errors.js";
-import { ENV } from "./env.js";
 import type { Layer } from "./layer.js";
 import type { ResolvedConfig } from "./types.js";
 import { endpointForRegion } from "./validate.js";
@@ -39,15 +38,9 @@ export function pickEndpoint(layers: Layer[]): { url: string; source: Layer["sou
   return undefined;
 }
 
-export const HOW_TO_GIVE: Record<RequiredField, string> = {
-  endpoint: `option endpoint or region, or ${ENV.endpoint} or ${ENV.region}`,
-  credentials: `option credentials, or ${ENV.ak} and ${ENV.sk}`,
-};
-
-// The YAML key a user would add to fix a missing field.
-export const YAML_FIELD: Record<RequiredField, string> = { endpoint: "region", credentials: "credentials" };
-
+// Options are the only source where no environment or file is read (the portable entry); the
+// Node resolution words its own error, naming the variables and the file too (resolve.ts).
 function missingFieldError(field: RequiredField): ModelArtsConfigError {
-  return new ModelArtsConfigError(`no ${field}: pass ${HOW_TO_GIVE[field]}`, { field: YAML_FIELD[field] });
+  return new ModelArtsConfigError(`no ${field}: pass option ${field === "endpoint" ? "endpoint or region" : field}`, { field });
 }
 

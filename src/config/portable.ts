@@ -1,22 +1,20 @@
 /**
- * Resolution where there is no process environment and no file (browsers, Workers): the
- * options, then an environment only when the caller hands one over (a Worker's `env` bindings,
- * say). A context or config file asked for here is a configuration error that says what to pass.
+ * Resolution where there is no process environment and no file (browsers, Workers): the options
+ * alone. A context, a config file or an environment asked for here is a configuration error that
+ * says what to pass instead: reading them is the Node entry's (src/config/resolve.ts), and a
+ * Worker hands its bindings over as options (`region: env.MODELARTS_REGION`, ...), which keeps
+ * the variables' names, and the precedence between them, out of every browser bundle.
  */
 import { ModelArtsConfigError } from "../errors.js";
 import { assemble } from "./assemble.js";
-import { readEnv } from "./env.js";
 import { readOptions } from "./options.js";
 import type { ConfigOptions, ResolvedConfig } from "./types.js";
 
 export function resolveOptions(options: ConfigOptions = {}, env?: Readonly<Record<string, string | undefined>>): ResolvedConfig {
-  const sources = [readOptions(options)];
-  if (env !== undefined) sources.push(readEnv(env, (message) => globalThis.console?.warn(message), sources[0]?.layer.credentials === undefined));
-  const named = sources.find((source) => (source.context ?? source.configFile) !== undefined);
-  if (named !== undefined) {
-    throw new ModelArtsConfigError("named contexts and config files are read only on Node.js; pass endpoint (or region), projectId and credentials instead", {
-      field: named.context !== undefined ? "context" : "configFile",
-    });
+  const { layer, context, configFile } = readOptions(options);
+  const field = context !== undefined ? "context" : configFile !== undefined ? "configFile" : env !== undefined ? "env" : undefined;
+  if (field !== undefined) {
+    throw new ModelArtsConfigError(`option ${field} is read only on Node.js; pass endpoint (or region), projectId and credentials instead`, { field });
   }
-  return assemble(sources.map((source) => source.layer));
+  return assemble([layer]);
 }

@@ -6,13 +6,21 @@
  */
 import { ModelArtsConfigError } from "../errors.js";
 import { ENV, readEnv } from "./env.js";
-import { HOW_TO_GIVE, YAML_FIELD, assemble, pickEndpoint, type RequiredField } from "./assemble.js";
+import { assemble, pickEndpoint, type RequiredField } from "./assemble.js";
 import { expandPath, homeConfigPath, homeOf, loadConfigFileIfExists, warnerOf } from "./file.js";
 import type { Layer } from "./layer.js";
 import { readOptions } from "./options.js";
 import type { ConfigContext, ConfigFile, ConfigHooks, ConfigOptions, ResolvedConfig } from "./types.js";
 import { processEnv } from "../platform/node.js";
 
+/** Where each required field may come from, on Node. */
+const HOW_TO_GIVE: Record<RequiredField, string> = {
+  endpoint: `option endpoint or region, or ${ENV.endpoint} or ${ENV.region}`,
+  credentials: `option credentials, or ${ENV.ak} and ${ENV.sk}`,
+};
+
+// The YAML key a user would add to fix a missing field.
+const YAML_FIELD: Record<RequiredField, string> = { endpoint: "region", credentials: "credentials" };
 
 /** A context or file named by the caller rather than defaulted, and who named it (for messages). */
 interface Named {

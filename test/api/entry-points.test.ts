@@ -83,13 +83,40 @@ describe("entry points", () => {
 });
 
 describe("the portable entry's createClient", () => {
-  it("reads an environment handed to it (a Worker's bindings), and refuses a context with a clear error", async () => {
+  it("takes options alone: a context, a config file or an environment is refused, naming the option and what to pass instead", async () => {
     const portable = await import("../../src/index.js");
-    const client = portable.createClient({
-      env: { MODELARTS_ENDPOINT: "https://modelarts.example.test", HUAWEICLOUD_SDK_AK: "AK1", HUAWEICLOUD_SDK_SK: "SK1", HUAWEICLOUD_SDK_PROJECT_ID: "p1" },
-    });
+    const client = portable.createClient({ endpoint: "https://modelarts.example.test", projectId: "p1", credentials: { ak: "AK1", sk: "SK1" } });
     expect(client.toJSON()).toMatchObject({ endpoint: "https://modelarts.example.test", projectId: "p1", auth: "aksk" });
-    expect(() => portable.createClient({ context: "default", endpoint: "https://x.test", credentials: { token: "t" } })).toThrow(/read only on Node\.js/);
-    expect(() => portable.createClient({ env: { MODELARTS_CONTEXT: "default" }, endpoint: "https://x.test", credentials: { token: "t" } })).toThrow(portable.ModelArtsConfigError);
+    const withToken = { endpoint: "https://x.test", credentials: { token: "t" } };
+    for (const [option, given] of [
+      ["context", { context: "default" }],
+      ["configFile", { configFile: "/etc/modelarts.yaml" }],
+      // A Worker's bindings: read by the Node entry only; a Worker passes region, projectId and credentials from them.
+      ["env", { env: { HUAWEICLOUD_SDK_PROJECT_ID: "p1" } }],
+    ] as const) {
+      const error = (() => {
+        try {
+          portable.createClient({ ...withToken, ...given });
+        } catch (thrown) {
+          return thrown;
+        }
+        return undefined;
+      })();
+      expect(error, option).toBeInstanceOf(portable.ModelArtsConfigError);
+      expect((error as InstanceType<typeof portable.ModelArtsConfigError>).field).toBe(option);
+      expect(String((error as Error).message)).toBe(`option ${option} is read only on Node.js; pass endpoint (or region), projectId and credentials instead`);
+    }
+    // Nothing to fall back on: the missing field is named with the option that gives it.
+    expect(() => portable.createClient({ credentials: { token: "t" } })).toThrow("no endpoint: pass option endpoint or region");
+    expect(() => portable.createClient({ region: "cn-north-4" })).toThrow("no credentials: pass option credentials");
+  });
+
+  it("has no synchronous signRequest (it needs node:crypto), while the Node entry has both signers", async () => {
+    const portable: Record<string, unknown> = await import("../../src/index.js");
+    const node: Record<string, unknown> = await import("../../src/index.node.js");
+    expect(portable.signRequest).toBeUndefined();
+    expect(typeof portable.signRequestAsync).toBe("function");
+    expect(typeof node.signRequest).toBe("function");
+    expect(Object.keys(node).filter((name) => !(name in portable)).sort()).toEqual(["resolveContext", "signRequest"]);
   });
 });
