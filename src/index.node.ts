@@ -12,7 +12,6 @@ import { processEnv } from "./platform/node.js";
 
 export * from "./index.js";
 export { resolveContext };
-export { signRequest } from "./auth/signer.js";
 
 /** See ./api/client.ts: options, then environment, then the config file's context. */
 export const createClient = clientFactory((options, env) => resolveContext(options, env ?? processEnv()));

@@ -22,8 +22,9 @@ export type {
 export type { IterateImagesByTagParams, ListedImage } from "./api/paginate.js";
 export { LabelApi } from "./api/label.js";
 export type { CallOptions, FailureResult, HelperParams, OperationId, Result, SuccessResult } from "./api/types.js";
-// The synchronous signRequest is the Node entry's: it needs node:crypto, so here it could only throw.
-export { signRequestAsync, type SignableRequest, type SigningCredentials } from "./auth/signer.js";
+// signRequest needs node:crypto, so here it throws; it stays so that both entries have the same
+// exports and types (a Node program type-checked with moduleResolution "bundler" reads these).
+export { signRequest, signRequestAsync, type SignableRequest, type SigningCredentials } from "./auth/signer.js";
 export { Secret } from "./auth/secret.js";
 export type { ConfigOptions, CredentialsInput, CredentialsProvider, ProvidedCredentials, ResolvedConfig } from "./config/types.js";
 export type { RetryPolicy } from "./api/retry.js";
