@@ -64,7 +64,7 @@ export interface CreateClientOptions extends ConfigOptions {
    * fails with CLIENT.RESPONSE_TOO_LARGE. 0 disables the limit. Default 64 MiB.
    */
   maxResponseBytes?: number;
-  /** Environment to read HUAWEICLOUD_SDK_* and MODELARTS_* from. Default: process.env on Node; elsewhere none unless given (a Worker's bindings, say). */
+  /** Node entry only: the environment to read HUAWEICLOUD_SDK_* and MODELARTS_* from, instead of process.env. The portable entry (browsers, Workers) reads options alone and refuses it. */
   env?: Record<string, string | undefined>;
 }
 
