@@ -79,6 +79,18 @@ describe("the compiled package", () => {
     expect(config.resolveContext).toBe(client.resolveContext);
   });
 
+  it("inlines openapi-fetch, with its license, into what Node loads, while the portable entry imports it by name for the user's bundler", () => {
+    const files = readdirSync(outDir, { recursive: true, encoding: "utf8" }).filter((file) => file.endsWith(".js") && !file.startsWith("src/api/") && !file.startsWith("src/auth/"));
+    const nodeFiles = files.filter((file) => file.startsWith("chunks/") || ["src/index.node.js", "src/config/index.js", "src/emulator/index.js"].includes(file));
+    const texts = nodeFiles.map((file) => readFileSync(path.join(outDir, file), "utf8"));
+    expect(texts.filter((text) => /from\s*["']openapi-fetch["']/.test(text))).toEqual([]);
+    const withFetchClient = texts.filter((text) => text.includes("function createClient(clientOptions)"));
+    expect(withFetchClient).toHaveLength(1);
+    const { version } = JSON.parse(readFileSync(path.join(root, "node_modules/openapi-fetch/package.json"), "utf8"));
+    expect(withFetchClient[0]).toContain(`openapi-fetch ${version} | MIT License | Copyright (c) 2023 Drew Powers`);
+    expect(readFileSync(path.join(outDir, "src/api/openapi-fetch.js"), "utf8")).toMatch(/from\s*"openapi-fetch"/);
+  });
+
   it("signs a call that the compiled emulator accepts", async () => {
     const client = await import(pathToFileURL(path.join(outDir, "src/index.node.js")).href);
     const { startEmulator } = await import(pathToFileURL(path.join(outDir, "src/emulator/index.js")).href);
