@@ -189,24 +189,21 @@ const parameters_DataAnnotationId = {
   "type": "string",
   "minLength": 1,
   "maxLength": 19,
-  "pattern": "^[0-9]{1,19}$",
-  "example": "282"
+  "pattern": "^[0-9]{1,19}$"
 } as const;
 const parameters_ImageId = {
   "name": "image_id",
   "type": "string",
   "minLength": 1,
   "maxLength": 64,
-  "pattern": "^[A-Za-z0-9_-]{1,64}$",
-  "example": "076e3caed758a1c18c91a0e9cae3368f"
+  "pattern": "^[A-Za-z0-9_-]{1,64}$"
 } as const;
 const parameters_JobId = {
   "name": "job_id",
   "type": "string",
   "minLength": 1,
   "maxLength": 64,
-  "pattern": "^[A-Za-z0-9][A-Za-z0-9-]{0,63}$",
-  "example": "062ef90a-da4d-4af4-82ba-1523da57e78e"
+  "pattern": "^[A-Za-z0-9][A-Za-z0-9-]{0,63}$"
 } as const;
 const parameters_ProjectId = {
   "name": "project_id",
