@@ -10,12 +10,13 @@ import { checkTimeout, transportOf, type ModelArtsClient } from "./client.js";
 import { isTransientFailure, isTransientNetworkError, retryAfterMs, retryDelay, sleep } from "./retry.js";
 import { sendOperation } from "./openapi-fetch.js";
 import { operationEntry, validateArguments, type OperationId } from "./operations.js";
+import { isObject } from "../validation/json-schema.js";
 import { toNetworkError } from "./transport.js";
 import type { CallOptions, FailureResult, HelperParams, Result } from "./types.js";
 
 /** Throws unless `value` (params, options) is an object. */
 export function checkObject(value: unknown, argument: string, operation: string): asserts value is Record<string, unknown> {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) throw new ModelArtsArgumentError(argument, "must be an object", operation);
+  if (!isObject(value)) throw new ModelArtsArgumentError(argument, "must be an object", operation);
 }
 
 /**

@@ -41,7 +41,7 @@ export interface ArgumentValidator {
   readonly schema: Schema;
 }
 
-const isObject = (data: unknown): data is Record<string, unknown> => typeof data == "object" && data !== null && !Array.isArray(data);
+export const isObject = (data: unknown): data is Record<string, unknown> => typeof data == "object" && data !== null && !Array.isArray(data);
 
 const hasType = (data: unknown, type: string): boolean =>
   type == "integer"
