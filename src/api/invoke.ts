@@ -33,7 +33,7 @@ export function checkedArguments<O extends OperationId>(client: ModelArtsClient,
     // make percent-encoding throw deep inside the request builder. (A body is an object, so only
     // path and query values are strings here.)
     if (typeof value === "string" && !(value as string & { isWellFormed(): boolean }).isWellFormed()) {
-      throw new ModelArtsValidationError(name, "must be well-formed Unicode (no lone surrogate)", operationId);
+      throw new ModelArtsValidationError(name, "must be well-formed Unicode", operationId);
     }
     // A key set to undefined is a key left out, as in JSON.
     if (value !== undefined) args[name] = value;
@@ -67,10 +67,20 @@ export function attemptTimeout(timeoutMs: number, deadline: number): number {
   return deadline === Infinity ? timeoutMs : Math.min(timeoutMs || Infinity, Math.max(1, Math.ceil(deadline - performance.now())));
 }
 
+/** A failure result, the one shape of every answer that is not a success. */
+const failure = (error_code: string, error_msg: string, http_status: number, request_id: string | null = null, retry_after_ms?: number): FailureResult => ({
+  is_success: false,
+  error_code,
+  error_msg,
+  http_status,
+  request_id,
+  ...(retry_after_ms === undefined ? {} : { retry_after_ms }),
+});
+
 /** The answer to a success status whose body is not there to read, as the service itself cannot give it. */
 export function invalidAnswer(error_msg: string): FailureResult {
   // A success result carries no status; 200 is the only success the spec gives the operations it is used for.
-  return { is_success: false, error_code: "CLIENT.INVALID_RESPONSE", error_msg, http_status: 200, request_id: null };
+  return failure("CLIENT.INVALID_RESPONSE", error_msg, 200);
 }
 
 /**
@@ -91,19 +101,15 @@ function resultOf(response: Response, data: unknown, error: unknown): FailureRes
   const text = ok ? data : error;
   const snippet = (typeof text === "string" ? text : "").replace(/\s+/g, " ").trim().slice(0, 200);
   const known = !ok && typeof body?.error_code === "string";
-  const after = retryAfterMs(headers.get("retry-after"));
-  return {
-    is_success: false,
-    error_code: known ? (body!.error_code as string) : ok ? "CLIENT.INVALID_RESPONSE" : `HTTP.${status}`,
-    error_msg: known
+  return failure(
+    known ? (body!.error_code as string) : ok ? "CLIENT.INVALID_RESPONSE" : `HTTP.${status}`,
+    known
       ? String(body!.error_msg ?? "")
-      : `HTTP ${status}${status > 299 && status < 400 ? " (redirect not followed: credentials go to the endpoint only)" : ""}${
-          ok ? ", a body that is not JSON" : ""
-        }: ${snippet || "(no body)"}`,
-    http_status: status,
-    request_id: headers.get("x-request-id"),
-    ...(after === undefined ? {} : { retry_after_ms: after }),
-  };
+      : `HTTP ${status}${status > 299 && status < 400 ? " (redirect not followed)" : ""}${ok ? ", not JSON" : ""}: ${snippet || "(no body)"}`,
+    status,
+    headers.get("x-request-id"),
+    retryAfterMs(headers.get("retry-after")),
+  );
 }
 
 /**
@@ -150,8 +156,7 @@ export async function invoke<O extends OperationId>(
       if (!sent) throw error;
       if (error instanceof ModelArtsServiceError) {
         // An answer over maxResponseBytes is an answer, though an unusable one: a failure result.
-        const { error_code, error_msg, http_status, request_id } = error;
-        result = { is_success: false, error_code, error_msg, http_status, request_id };
+        result = failure(error.error_code, error.error_msg, error.http_status, error.request_id);
       } else {
         // Reached by errors while reading the answer's body (the transport converts the rest).
         thrown = toNetworkError(error, sent, { caller: signal ?? null }, operationId, transport.redact);

@@ -157,7 +157,7 @@ export async function waitForSyncObs(
       const status = result.sync_status;
       // A status outside the spec ("1", null, 7) is an invalid answer, reported at once: taking
       // it for "not settled yet" would poll to the deadline for nothing.
-      if (!STATUSES.includes(status)) return invalidAnswer(`sync_status ${JSON.stringify(status)} is not one of the spec's 0, 1, 2, 3`.slice(0, 200));
+      if (!STATUSES.includes(status)) return invalidAnswer(`sync_status ${JSON.stringify(status)} is not 0, 1, 2 or 3`.slice(0, 200));
       if (status !== lastStatus) {
         const previous = lastStatus;
         lastStatus = status;
