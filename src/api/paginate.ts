@@ -20,7 +20,7 @@ export type ListedImage = SuccessResult<"show_images_by_tag">["images"][number];
 
 type FetchPage = (params: HelperParams<"show_images_by_tag">, options: CallOptions) => Promise<Result<"show_images_by_tag">>;
 
-/** `failure` as the error of page `page`: a walk has no result to return it in. */
+/** `failure` as the error of page `page` (named in its message): a walk has no result to return it in. */
 const pageError = (failure: ServiceFailure, page: number): ModelArtsServiceError => new ModelArtsServiceError(failure, "show_images_by_tag", `page ${page}`);
 const invalid = (problem: string, page: number): ModelArtsServiceError => pageError(invalidAnswer(problem), page);
 
@@ -54,7 +54,7 @@ async function* walk(fetchPage: FetchPage, params: IterateImagesByTagParams, opt
     const idsJson = JSON.stringify(ids);
     // A server that ignores `page` answers the same page for ever while its total promises more:
     // a page that repeats the one before makes no progress, and ends the walk as an invalid answer.
-    if (idsJson === previousIds) throw invalid(`page ${page} repeats page ${page - 1}: the server ignores page`, page);
+    if (idsJson === previousIds) throw invalid("repeats the page before: the server ignores page", page);
     // A page that starts at or past the total can only come from a server that holds its pages to
     // fewer images than asked, and then it brings images not listed yet. One that brings none
     // (a server cycling through its last pages) makes no progress. It is checked against what was
@@ -64,7 +64,7 @@ async function* walk(fetchPage: FetchPage, params: IterateImagesByTagParams, opt
       pastTotal ??= new Set(JSON.parse(previousIds) as unknown[]);
       const listed = pastTotal.size;
       for (const id of ids) pastTotal.add(id);
-      if (pastTotal.size === listed) throw invalid(`page ${page} is past the total of ${total} (${perPage} per page) and lists no new image`, page);
+      if (pastTotal.size === listed) throw invalid(`past the total of ${total} (${perPage} per page), and no new image`, page);
     }
     previousIds = idsJson;
     yield* images;

@@ -128,10 +128,10 @@ export async function waitForSyncObs(
 
   for (;;) {
     if (signal.aborted) throw abortError(signal, OPERATION);
-    // The first poll always goes out, however short the caller made the deadline: a wait that
-    // never asked could report nothing. A later one would be cut off; the wait still lasts to the
-    // deadline, as promised, rather than giving up early.
-    if (left() <= 0 || (polls > 0 && left() < MIN_POLL_MS)) {
+    // The first poll always goes out, however short the caller made the deadline (a whole
+    // number of ms from 1, so some is left): a wait that never asked could report nothing. A later
+    // one would be cut off; the wait still lasts to the deadline, as promised, rather than giving up early.
+    if (polls > 0 && left() < MIN_POLL_MS) {
       await sleep(left(), signal, OPERATION);
       throw new ModelArtsWaiterTimeoutError({ operation: OPERATION, timeoutMs, lastStatus, elapsedMs: elapsed(), polls, lastFailure });
     }
@@ -148,12 +148,12 @@ export async function waitForSyncObs(
       lastFailure = { error_code: error.code, http_status: undefined, request_id: null };
     }
 
-    if (result !== undefined && !result.is_success) {
+    if (result?.is_success === false) {
       if (!isTransientFailure(result)) return result;
       const { error_code, http_status, request_id, retry_after_ms } = result;
       lastFailure = { error_code, http_status, request_id };
       wait = Math.max(wait, retry_after_ms ?? 0);
-    } else if (result !== undefined) {
+    } else if (result) {
       const status = result.sync_status;
       // A status outside the spec ("1", null, 7) is an invalid answer, reported at once: taking
       // it for "not settled yet" would poll to the deadline for nothing.
@@ -164,8 +164,8 @@ export async function waitForSyncObs(
         onProgress?.({ sync_status: status, previous, elapsedMs: elapsed(), polls });
       }
       if (status === 3) seenRunning = true;
-      const startedAt = syncStartedAt(statusParams);
-      const staleFor = seenRunning || startedAt === undefined ? 0 : startedAt + staleStatusMs - performance.now();
+      // No start known: -Infinity, and the status is taken as it is.
+      const staleFor = seenRunning ? 0 : (syncStartedAt(statusParams) ?? -Infinity) + staleStatusMs - performance.now();
       if (status === 1 || status === 2) {
         if (staleFor <= 0) return { ...result, elapsedMs: elapsed(), polls } as WaitForSyncObsSettled;
         // The next poll comes no later than the end of the leftover window, so that a sync which

@@ -192,7 +192,7 @@ describe("a server that does not honour page", () => {
     expect(seen).toEqual(IMAGES.slice(0, 10));
     expect(error).toBeInstanceOf(ModelArtsServiceError);
     expect(error).toMatchObject({ error_code: "CLIENT.INVALID_RESPONSE", operation: "show_images_by_tag" });
-    expect((error as Error).message).toContain("page 2 repeats page 1");
+    expect((error as Error).message).toContain("(page 2): CLIENT.INVALID_RESPONSE (HTTP 200): repeats the page before");
     expect(server.asked).toHaveLength(2);
   });
 });
