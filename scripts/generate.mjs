@@ -316,10 +316,10 @@ type Row = readonly [string, OperationEntry["method"], string, number, readonly 
 function expandTable(rows: Readonly<Record<OperationName, Row>>): Operations {
   const table: Record<string, OperationEntry> = {};
   for (const [operationId, [tag, method, path, successStatus, parameters, body, required]] of Object.entries(rows)) {
-    const pathParameters = Array.from(path.matchAll(/\\{(\\w+)\\}/g), (m) => m[1]!);
+    const pathParameters: string[] = path.match(/\\w+(?=\\})/g) ?? [];
     const properties: Record<string, Schema> = Object.fromEntries(parameters.map((p) => [p.name, p as Schema]));
     if (body) properties.body = body;
-    const requiredNames = required ?? [...pathParameters, ...(body ? ["body"] : [])];
+    const requiredNames = required ?? (body ? [...pathParameters, "body"] : pathParameters);
     table[operationId] = {
       operationId,
       tag,
