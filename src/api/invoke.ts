@@ -38,15 +38,8 @@ export function checkedArguments<O extends OperationId>(client: ModelArtsClient,
     // A key set to undefined is a key left out, as in JSON.
     if (value !== undefined) args[name] = value;
   }
-  if (args.project_id === undefined && entry.pathParameters.includes("project_id")) {
-    if (client.projectId === undefined) {
-      throw new ModelArtsValidationError(
-        "project_id",
-        "is required: pass it, or give the client a projectId",
-        operationId,
-      );
-    }
-    args.project_id = client.projectId;
+  if (entry.pathParameters.includes("project_id") && (args.project_id ??= client.projectId) === undefined) {
+    throw new ModelArtsValidationError("project_id", "is required: pass it, or give the client a projectId", operationId);
   }
   validateArguments(entry, args);
   return args;

@@ -24,7 +24,6 @@ type FetchPage = (params: HelperParams<"show_images_by_tag">, options: CallOptio
 const pageError = (failure: ServiceFailure, page: number): ModelArtsServiceError => new ModelArtsServiceError(failure, "show_images_by_tag", `page ${page}`);
 const invalid = (problem: string, page: number): ModelArtsServiceError => pageError(invalidAnswer(problem), page);
 
-const DEFAULT_PER_PAGE = OPERATIONS.show_images_by_tag.queryParameters.find((parameter) => parameter.name === "per_page")!.default as number;
 
 /**
  * Pages are read by number, not by a cursor (the API has none). Tagging, untagging or deleting
@@ -38,7 +37,8 @@ async function* walk(fetchPage: FetchPage, params: IterateImagesByTagParams, opt
   // The IDs a page must list one beyond to make progress: the previous page's; from the first page
   // at or past the total on, every one listed since the page before it.
   let listed = new Set<unknown>();
-  const perPage = params.per_page ?? DEFAULT_PER_PAGE;
+  // What the service serves when per_page is left out: the spec's default.
+  const perPage = params.per_page ?? (OPERATIONS.show_images_by_tag.validate.schema.properties!.per_page as { default: number }).default;
   for (let page = 1; ; page += 1) {
     // The helper has already retried what the client's retry policy retries.
     const result = await fetchPage({ ...params, page }, options);
