@@ -145,9 +145,8 @@ export async function waitForSyncObs(
 
     if (result?.is_success === false) {
       if (!isTransientFailure(result)) return result;
-      const { error_code, http_status, request_id, retry_after_ms } = result;
-      lastFailure = { error_code, http_status, request_id };
-      wait = Math.max(wait, retry_after_ms ?? 0);
+      lastFailure = { error_code: result.error_code, http_status: result.http_status, request_id: result.request_id };
+      wait = Math.max(wait, result.retry_after_ms ?? 0);
     } else if (result) {
       const status = result.sync_status;
       // A status outside the spec ("1", null, 7) is an invalid answer, reported at once: taking
