@@ -189,24 +189,21 @@ const parameters_DataAnnotationId = {
   "type": "string",
   "minLength": 1,
   "maxLength": 19,
-  "pattern": "^[0-9]{1,19}$",
-  "example": "282"
+  "pattern": "^[0-9]{1,19}$"
 } as const;
 const parameters_ImageId = {
   "name": "image_id",
   "type": "string",
   "minLength": 1,
   "maxLength": 64,
-  "pattern": "^[A-Za-z0-9_-]{1,64}$",
-  "example": "076e3caed758a1c18c91a0e9cae3368f"
+  "pattern": "^[A-Za-z0-9_-]{1,64}$"
 } as const;
 const parameters_JobId = {
   "name": "job_id",
   "type": "string",
   "minLength": 1,
   "maxLength": 64,
-  "pattern": "^[A-Za-z0-9][A-Za-z0-9-]{0,63}$",
-  "example": "062ef90a-da4d-4af4-82ba-1523da57e78e"
+  "pattern": "^[A-Za-z0-9][A-Za-z0-9-]{0,63}$"
 } as const;
 const parameters_ProjectId = {
   "name": "project_id",
@@ -349,10 +346,10 @@ type Row = readonly [string, OperationEntry["method"], string, number, readonly 
 function expandTable(rows: Readonly<Record<OperationName, Row>>): Operations {
   const table: Record<string, OperationEntry> = {};
   for (const [operationId, [tag, method, path, successStatus, parameters, body, required]] of Object.entries(rows)) {
-    const pathParameters = Array.from(path.matchAll(/\{(\w+)\}/g), (m) => m[1]!);
+    const pathParameters: string[] = path.match(/\w+(?=\})/g) ?? [];
     const properties: Record<string, Schema> = Object.fromEntries(parameters.map((p) => [p.name, p as Schema]));
     if (body) properties.body = body;
-    const requiredNames = required ?? [...pathParameters, ...(body ? ["body"] : [])];
+    const requiredNames = required ?? (body ? [...pathParameters, "body"] : pathParameters);
     table[operationId] = {
       operationId,
       tag,

@@ -161,7 +161,7 @@ const identifierOf = (section, name) => `${section}_${name.replace(/\W/g, "_")}`
  * The consts of the generated module's schemas, each after those it refers to. `define` names
  * the const of a `$ref` (writing it first if needed); `parameter` that of an operation's
  * parameter: its JSON Schema with `name` beside the keywords (which the validator ignores), plus
- * the spec's `default` of a query parameter and `example` of a path parameter, so that one object
+ * the spec's `default` of a query parameter and `example` of project_id, so that one object
  * is the table's parameter entry, config's pattern source and the validator's schema.
  */
 function schemaConsts(document) {
@@ -186,7 +186,9 @@ function schemaConsts(document) {
     return add(identifier, () => {
       const entry = { name: p.name, ...toJsonSchema(p.schema ?? {}, `${at}/schema`, define) };
       if (p.in === "query" && p.schema?.default !== undefined) entry.default = p.schema.default;
-      if (p.in === "path" && p.schema?.example !== undefined) entry.example = p.schema.example;
+      // Only project_id's example is read (config's message about a bad project id); the others
+      // would ride in every browser bundle for nothing.
+      if (p.name === "project_id" && p.schema?.example !== undefined) entry.example = p.schema.example;
       return entry;
     });
   }
@@ -314,10 +316,10 @@ type Row = readonly [string, OperationEntry["method"], string, number, readonly 
 function expandTable(rows: Readonly<Record<OperationName, Row>>): Operations {
   const table: Record<string, OperationEntry> = {};
   for (const [operationId, [tag, method, path, successStatus, parameters, body, required]] of Object.entries(rows)) {
-    const pathParameters = Array.from(path.matchAll(/\\{(\\w+)\\}/g), (m) => m[1]!);
+    const pathParameters: string[] = path.match(/\\w+(?=\\})/g) ?? [];
     const properties: Record<string, Schema> = Object.fromEntries(parameters.map((p) => [p.name, p as Schema]));
     if (body) properties.body = body;
-    const requiredNames = required ?? [...pathParameters, ...(body ? ["body"] : [])];
+    const requiredNames = required ?? (body ? [...pathParameters, "body"] : pathParameters);
     table[operationId] = {
       operationId,
       tag,

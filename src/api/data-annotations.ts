@@ -61,7 +61,7 @@ export class DataAnnotationsApi implements HelpersOf<"DataAnnotations"> {
    * the previous one is used up: `for await (const image of das.iterate_images_by_tag({ ... }))`.
    * Arguments are checked at the call. A page that fails with 429, 500, 502-504 or no answer is retried
    * by the client's retry policy; a service error that persists or cannot be fixed by retrying, and
-   * a page that repeats the one before, are thrown as ModelArtsServiceError. Tagging or deleting images of the listed filter while iterating
+   * a page that lists only images already listed, are thrown as ModelArtsServiceError. Tagging or deleting images of the listed filter while iterating
    * shifts images between pages (see paginate.ts).
    */
   iterate_images_by_tag(params: IterateImagesByTagParams, options?: CallOptions): AsyncGenerator<ListedImage, void, undefined> {

@@ -10,12 +10,13 @@ import { checkTimeout, transportOf, type ModelArtsClient } from "./client.js";
 import { isTransientFailure, isTransientNetworkError, retryAfterMs, retryDelay, sleep } from "./retry.js";
 import { sendOperation } from "./openapi-fetch.js";
 import { operationEntry, validateArguments, type OperationId } from "./operations.js";
+import { isObject } from "../validation/json-schema.js";
 import { toNetworkError } from "./transport.js";
 import type { CallOptions, FailureResult, HelperParams, Result } from "./types.js";
 
 /** Throws unless `value` (params, options) is an object. */
 export function checkObject(value: unknown, argument: string, operation: string): asserts value is Record<string, unknown> {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) throw new ModelArtsArgumentError(argument, "must be an object", operation);
+  if (!isObject(value)) throw new ModelArtsArgumentError(argument, "must be an object", operation);
 }
 
 /**
@@ -32,20 +33,13 @@ export function checkedArguments<O extends OperationId>(client: ModelArtsClient,
     // make percent-encoding throw deep inside the request builder. (A body is an object, so only
     // path and query values are strings here.)
     if (typeof value === "string" && !(value as string & { isWellFormed(): boolean }).isWellFormed()) {
-      throw new ModelArtsValidationError(name, "must be well-formed Unicode (no lone surrogate)", operationId);
+      throw new ModelArtsValidationError(name, "must be well-formed Unicode", operationId);
     }
     // A key set to undefined is a key left out, as in JSON.
     if (value !== undefined) args[name] = value;
   }
-  if (args.project_id === undefined && entry.pathParameters.includes("project_id")) {
-    if (client.projectId === undefined) {
-      throw new ModelArtsValidationError(
-        "project_id",
-        "is required: pass it, or give the client a projectId",
-        operationId,
-      );
-    }
-    args.project_id = client.projectId;
+  if (entry.pathParameters.includes("project_id") && (args.project_id ??= client.projectId) === undefined) {
+    throw new ModelArtsValidationError("project_id", "is required: pass it, or give the client a projectId", operationId);
   }
   validateArguments(entry, args);
   return args;
@@ -66,10 +60,20 @@ export function attemptTimeout(timeoutMs: number, deadline: number): number {
   return deadline === Infinity ? timeoutMs : Math.min(timeoutMs || Infinity, Math.max(1, Math.ceil(deadline - performance.now())));
 }
 
+/** A failure result, the one shape of every answer that is not a success. */
+const failure = (error_code: string, error_msg: string, http_status: number, request_id: string | null = null, retry_after_ms?: number): FailureResult => ({
+  is_success: false,
+  error_code,
+  error_msg,
+  http_status,
+  request_id,
+  ...(retry_after_ms === undefined ? {} : { retry_after_ms }),
+});
+
 /** The answer to a success status whose body is not there to read, as the service itself cannot give it. */
 export function invalidAnswer(error_msg: string): FailureResult {
   // A success result carries no status; 200 is the only success the spec gives the operations it is used for.
-  return { is_success: false, error_code: "CLIENT.INVALID_RESPONSE", error_msg, http_status: 200, request_id: null };
+  return failure("CLIENT.INVALID_RESPONSE", error_msg, 200);
 }
 
 /**
@@ -90,19 +94,15 @@ function resultOf(response: Response, data: unknown, error: unknown): FailureRes
   const text = ok ? data : error;
   const snippet = (typeof text === "string" ? text : "").replace(/\s+/g, " ").trim().slice(0, 200);
   const known = !ok && typeof body?.error_code === "string";
-  const after = retryAfterMs(headers.get("retry-after"));
-  return {
-    is_success: false,
-    error_code: known ? (body!.error_code as string) : ok ? "CLIENT.INVALID_RESPONSE" : `HTTP.${status}`,
-    error_msg: known
+  return failure(
+    known ? (body!.error_code as string) : ok ? "CLIENT.INVALID_RESPONSE" : `HTTP.${status}`,
+    known
       ? String(body!.error_msg ?? "")
-      : `HTTP ${status}${status > 299 && status < 400 ? " (redirect not followed: credentials go to the endpoint only)" : ""}${
-          ok ? ", a body that is not JSON" : ""
-        }: ${snippet || "(no body)"}`,
-    http_status: status,
-    request_id: headers.get("x-request-id"),
-    ...(after === undefined ? {} : { retry_after_ms: after }),
-  };
+      : `HTTP ${status}${status > 299 && status < 400 ? " (redirect not followed)" : ""}${ok ? ", not JSON" : ""}: ${snippet || "(no body)"}`,
+    status,
+    headers.get("x-request-id"),
+    retryAfterMs(headers.get("retry-after")),
+  );
 }
 
 /**
@@ -149,8 +149,7 @@ export async function invoke<O extends OperationId>(
       if (!sent) throw error;
       if (error instanceof ModelArtsServiceError) {
         // An answer over maxResponseBytes is an answer, though an unusable one: a failure result.
-        const { error_code, error_msg, http_status, request_id } = error;
-        result = { is_success: false, error_code, error_msg, http_status, request_id };
+        result = failure(error.error_code, error.error_msg, error.http_status, error.request_id);
       } else {
         // Reached by errors while reading the answer's body (the transport converts the rest).
         thrown = toNetworkError(error, sent, { caller: signal ?? null }, operationId, transport.redact);

@@ -20,11 +20,10 @@ export type ListedImage = SuccessResult<"show_images_by_tag">["images"][number];
 
 type FetchPage = (params: HelperParams<"show_images_by_tag">, options: CallOptions) => Promise<Result<"show_images_by_tag">>;
 
-/** `failure` as the error of page `page`: a walk has no result to return it in. */
+/** `failure` as the error of page `page` (named in its message): a walk has no result to return it in. */
 const pageError = (failure: ServiceFailure, page: number): ModelArtsServiceError => new ModelArtsServiceError(failure, "show_images_by_tag", `page ${page}`);
 const invalid = (problem: string, page: number): ModelArtsServiceError => pageError(invalidAnswer(problem), page);
 
-const DEFAULT_PER_PAGE = OPERATIONS.show_images_by_tag.queryParameters.find((parameter) => parameter.name === "per_page")!.default as number;
 
 /**
  * Pages are read by number, not by a cursor (the API has none). Tagging, untagging or deleting
@@ -35,11 +34,11 @@ const DEFAULT_PER_PAGE = OPERATIONS.show_images_by_tag.queryParameters.find((par
  */
 async function* walk(fetchPage: FetchPage, params: IterateImagesByTagParams, options: CallOptions): AsyncGenerator<ListedImage, void, undefined> {
   let seen = 0;
-  // The previous page's image IDs, as JSON.
-  let previousIds = "[]";
-  // Image IDs listed since the pages asked for passed the total; kept only from there on.
-  let pastTotal: Set<unknown> | undefined;
-  const perPage = params.per_page ?? DEFAULT_PER_PAGE;
+  // The IDs a page must list one beyond to make progress: the previous page's; from the first page
+  // at or past the total on, every one listed since the page before it.
+  let listed = new Set<unknown>();
+  // What the service serves when per_page is left out: the spec's default.
+  const perPage = params.per_page ?? (OPERATIONS.show_images_by_tag.validate.schema.properties!.per_page as { default: number }).default;
   for (let page = 1; ; page += 1) {
     // The helper has already retried what the client's retry policy retries.
     const result = await fetchPage({ ...params, page }, options);
@@ -51,22 +50,15 @@ async function* walk(fetchPage: FetchPage, params: IterateImagesByTagParams, opt
     // The empty page the spec promises past the last one ends the walk, should the total overstate.
     if (images.length === 0) return;
     const ids = images.map((image) => (image as { image_id?: unknown }).image_id);
-    const idsJson = JSON.stringify(ids);
-    // A server that ignores `page` answers the same page for ever while its total promises more:
-    // a page that repeats the one before makes no progress, and ends the walk as an invalid answer.
-    if (idsJson === previousIds) throw invalid(`page ${page} repeats page ${page - 1}: the server ignores page`, page);
-    // A page that starts at or past the total can only come from a server that holds its pages to
-    // fewer images than asked, and then it brings images not listed yet. One that brings none
-    // (a server cycling through its last pages) makes no progress. It is checked against what was
-    // listed from the page before the total on, not the whole walk: the IDs are kept only past the
-    // total, which a server reaches only when its pages are shorter than asked.
-    if ((page - 1) * perPage >= total) {
-      pastTotal ??= new Set(JSON.parse(previousIds) as unknown[]);
-      const listed = pastTotal.size;
-      for (const id of ids) pastTotal.add(id);
-      if (pastTotal.size === listed) throw invalid(`page ${page} is past the total of ${total} (${perPage} per page) and lists no new image`, page);
-    }
-    previousIds = idsJson;
+    // One rule for two servers that make no progress. One that ignores `page` answers the same
+    // page for ever while its total promises more: each page lists only the one before's images.
+    // One that holds its pages to fewer images than asked reaches pages that start at or past the
+    // total, which must then bring images not listed yet; one cycling through its last pages does
+    // not. Only there are the IDs kept beyond one page, and only from the page before the total
+    // on (a server reaches it only when its pages are shorter than asked).
+    if (ids.every((id) => listed.has(id))) throw invalid(`lists only images already listed (total ${total}, ${perPage} per page)`, page);
+    if ((page - 1) * perPage < total) listed = new Set();
+    for (const id of ids) listed.add(id);
     yield* images;
     seen += images.length;
     // A page shorter than per_page does not end the walk: a server may hold its pages to fewer

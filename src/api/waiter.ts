@@ -9,24 +9,11 @@ import { abortError, isTransientFailure, isTransientNetworkError, sleep } from "
 import type { CallOptions, FailureResult, HelperParams, Result, SuccessResult } from "./types.js";
 
 const OPERATION = "wait_for_sync_obs";
-const DEFAULT_TIMEOUT_MS = 10 * 60_000;
-const DEFAULT_INTERVAL_MS = 1_000;
-const DEFAULT_MAX_INTERVAL_MS = 10_000;
-// No jitter: one waiter watches one job, so there is no herd to spread, and a fixed schedule
-// keeps the number of polls predictable for callers (and tests).
-const GROWTH = 1.5;
 // setTimeout takes at most 2^31-1 ms; a larger value would fire after 1 ms.
 const MAX_TIMER_MS = 2 ** 31 - 1;
-// A poll needs time to be signed, sent and answered. One started with less than this left before
-// the deadline would all but surely be cut off by it, and its TIMEOUT would then replace the last
-// real answer (a status, a 503) as the report's lastFailure. A real endpoint takes tens of ms at
-// best, so the floor costs at most a status read in the last moments of a wait that is giving up.
-const MIN_POLL_MS = 50;
-// How long after this client's own sync_obs a settled status read before the job was seen running
-// is taken for the previous sync's leftover. Long enough for a status that lags sync_obs by a
-// moment (the emulator's statusLagMs models it; the reference gives no figure); short, because a
-// sync that runs and ends between two polls looks exactly like a leftover and costs this much.
-const DEFAULT_STALE_STATUS_MS = 2_000;
+// The other figures are written where they are used (the defaults in waitForSyncObs's
+// destructuring, as WaitForSyncObsParams documents them): a module-level const per number costs
+// a browser bundle a variable each.
 
 type Flatten<T> = { [K in keyof T]: T[K] } & {};
 
@@ -77,8 +64,6 @@ export type WaitForSyncObsResult = WaitForSyncObsSettled | FailureResult;
 
 type Poll = (params: HelperParams<"sync_obs_status">, options: CallOptions, deadline: number) => Promise<Result<"sync_obs_status">>;
 
-// The spec's sync_status values: 0 no scan yet, 3 running, 1 succeeded, 2 failed.
-const STATUSES: readonly unknown[] = [0, 1, 2, 3];
 
 /**
  * Polls `poll` (sync_obs_status) until the scan settles. Each poll gets the call's options and
@@ -95,10 +80,15 @@ export async function waitForSyncObs(
   // The rest is sync_obs_status's own arguments, which its validation checks at the first poll,
   // before anything is sent (an unknown key lands there too, so typos are not ignored).
   const {
-    timeoutMs = DEFAULT_TIMEOUT_MS,
-    intervalMs = DEFAULT_INTERVAL_MS,
-    maxIntervalMs = Math.max(DEFAULT_MAX_INTERVAL_MS, intervalMs),
-    staleStatusMs = DEFAULT_STALE_STATUS_MS,
+    timeoutMs = 10 * 60_000,
+    intervalMs = 1_000,
+    maxIntervalMs = Math.max(10_000, intervalMs),
+    // How long after this client's own sync_obs a settled status read before the job was seen
+    // running is taken for the previous sync's leftover. Long enough for a status that lags
+    // sync_obs by a moment (the emulator's statusLagMs models it; the reference gives no figure);
+    // short, because a sync that runs and ends between two polls looks exactly like a leftover and
+    // costs this much.
+    staleStatusMs = 2_000,
     signal: signalParam,
     onProgress,
     ...statusParams
@@ -128,10 +118,15 @@ export async function waitForSyncObs(
 
   for (;;) {
     if (signal.aborted) throw abortError(signal, OPERATION);
-    // The first poll always goes out, however short the caller made the deadline: a wait that
-    // never asked could report nothing. A later one would be cut off; the wait still lasts to the
-    // deadline, as promised, rather than giving up early.
-    if (left() <= 0 || (polls > 0 && left() < MIN_POLL_MS)) {
+    // The first poll always goes out, however short the caller made the deadline (a whole
+    // number of ms from 1, so some is left): a wait that never asked could report nothing. A later
+    // one would be cut off; the wait still lasts to the deadline, as promised, rather than giving up early.
+    //
+    // A poll needs time to be signed, sent and answered. One started with less than 50 ms left
+    // would all but surely be cut off by the deadline, and its TIMEOUT would then replace the last
+    // real answer (a status, a 503) as the report's lastFailure. A real endpoint takes tens of ms
+    // at best, so the floor costs at most a status read in the last moments of a wait that is giving up.
+    if (polls > 0 && left() < 50) {
       await sleep(left(), signal, OPERATION);
       throw new ModelArtsWaiterTimeoutError({ operation: OPERATION, timeoutMs, lastStatus, elapsedMs: elapsed(), polls, lastFailure });
     }
@@ -148,24 +143,24 @@ export async function waitForSyncObs(
       lastFailure = { error_code: error.code, http_status: undefined, request_id: null };
     }
 
-    if (result !== undefined && !result.is_success) {
+    if (result?.is_success === false) {
       if (!isTransientFailure(result)) return result;
-      const { error_code, http_status, request_id, retry_after_ms } = result;
-      lastFailure = { error_code, http_status, request_id };
-      wait = Math.max(wait, retry_after_ms ?? 0);
-    } else if (result !== undefined) {
+      lastFailure = { error_code: result.error_code, http_status: result.http_status, request_id: result.request_id };
+      wait = Math.max(wait, result.retry_after_ms ?? 0);
+    } else if (result) {
       const status = result.sync_status;
       // A status outside the spec ("1", null, 7) is an invalid answer, reported at once: taking
       // it for "not settled yet" would poll to the deadline for nothing.
-      if (!STATUSES.includes(status)) return invalidAnswer(`sync_status ${JSON.stringify(status)} is not one of the spec's 0, 1, 2, 3`.slice(0, 200));
+      // The spec's sync_status values: 0 no scan yet, 3 running, 1 succeeded, 2 failed.
+      if (![0, 1, 2, 3].includes(status)) return invalidAnswer(`sync_status ${JSON.stringify(status)} is not 0, 1, 2 or 3`.slice(0, 200));
       if (status !== lastStatus) {
         const previous = lastStatus;
         lastStatus = status;
         onProgress?.({ sync_status: status, previous, elapsedMs: elapsed(), polls });
       }
       if (status === 3) seenRunning = true;
-      const startedAt = syncStartedAt(statusParams);
-      const staleFor = seenRunning || startedAt === undefined ? 0 : startedAt + staleStatusMs - performance.now();
+      // No start known: -Infinity, and the status is taken as it is.
+      const staleFor = seenRunning ? 0 : (syncStartedAt(statusParams) ?? -Infinity) + staleStatusMs - performance.now();
       if (status === 1 || status === 2) {
         if (staleFor <= 0) return { ...result, elapsedMs: elapsed(), polls } as WaitForSyncObsSettled;
         // The next poll comes no later than the end of the leftover window, so that a sync which
@@ -176,6 +171,8 @@ export async function waitForSyncObs(
 
     // Never past the deadline: the loop's first check then reports the timeout.
     await sleep(Math.min(wait, left()), signal, OPERATION);
-    interval = Math.min(maxIntervalMs, Math.round(interval * GROWTH));
+    // Growth without jitter: one waiter watches one job, so there is no herd to spread, and a
+    // fixed schedule keeps the number of polls predictable for callers (and tests).
+    interval = Math.min(maxIntervalMs, Math.round(interval * 1.5));
   }
 }

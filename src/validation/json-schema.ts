@@ -41,7 +41,7 @@ export interface ArgumentValidator {
   readonly schema: Schema;
 }
 
-const isObject = (data: unknown): data is Record<string, unknown> => typeof data == "object" && data !== null && !Array.isArray(data);
+export const isObject = (data: unknown): data is Record<string, unknown> => typeof data == "object" && data !== null && !Array.isArray(data);
 
 const hasType = (data: unknown, type: string): boolean =>
   type == "integer"
@@ -97,7 +97,7 @@ export function firstIssue(schema: Schema, data: unknown, path = ""): Validation
       const found = items && firstIssue(items, item, `${path}[${i}]`);
       if (found) return found;
       const key = schema.uniqueItems ? canonical(item) : "";
-      if (seen.has(key)) return issue(`must not hold duplicates: items ${seen.get(key)} and ${i} are equal`);
+      if (seen.has(key)) return issue(`items ${seen.get(key)} and ${i} are duplicates`);
       if (schema.uniqueItems) seen.set(key, i);
     }
   }
@@ -115,9 +115,9 @@ export function firstIssue(schema: Schema, data: unknown, path = ""): Validation
   if (oneOf) {
     const failures = oneOf.map((branch) => firstIssue(branch, data, path));
     const passing = failures.filter((failure) => !failure).length;
-    if (passing > 1) return issue("matches more than one of its allowed forms");
+    if (passing > 1) return issue("fits more than one allowed form");
     // Each form's reason, not just the first's, which alone would mislead ("must be string").
-    if (passing < 1) return issue(`fits none of its allowed forms (${failures.map((failure) => failure!.path.slice(path.length).replace(/^\.?(.+)/, "$1: ") + failure!.problem).join("; or ")})`);
+    if (passing < 1) return issue(`fits no allowed form (${failures.map((failure) => failure!.path.slice(path.length).replace(/^\.?(.+)/, "$1: ") + failure!.problem).join("; or ")})`);
   }
   return undefined;
 }

@@ -74,7 +74,7 @@ describe("argument validation, before any network call", () => {
     const error = await das
       .modify_image_info({ data_annotation_id: "282", body: { images: [{ image_id: "a1", tags: [{ tag: "cat", pos: [1, 2, 3] }] }] } })
       .catch((e: unknown) => e);
-    expect((error as Error).message).toContain("fits none of its allowed forms (must be string; or pos: must have at least 4 items)");
+    expect((error as Error).message).toContain("fits no allowed form (must be string; or pos: must have at least 4 items)");
   });
 
   it("asks for project_id when neither the call nor the context gives one", async () => {

@@ -192,8 +192,30 @@ describe("a server that does not honour page", () => {
     expect(seen).toEqual(IMAGES.slice(0, 10));
     expect(error).toBeInstanceOf(ModelArtsServiceError);
     expect(error).toMatchObject({ error_code: "CLIENT.INVALID_RESPONSE", operation: "show_images_by_tag" });
-    expect((error as Error).message).toContain("page 2 repeats page 1");
+    expect((error as Error).message).toContain("(page 2): CLIENT.INVALID_RESPONSE (HTTP 200): lists only images already listed (total 1000000000000, 10 per page)");
     expect(server.asked).toHaveLength(2);
+  });
+
+  it("a page 2 that lists page 1's images in another order makes no progress either", async () => {
+    const server = pageServer({ total: () => 1e12, images: [...IMAGES.slice(0, 10), ...IMAGES.slice(0, 10).reverse()] });
+    const url = await serve(server.handler);
+    const seen: ListedImage[] = [];
+    const error = await (async () => {
+      for await (const listed of api(url).iterate_images_by_tag({ data_annotation_id: "282" })) seen.push(listed);
+    })().catch((e: unknown) => e);
+    expect(seen).toEqual(IMAGES.slice(0, 10));
+    expect((error as Error).message).toContain("(page 2): CLIENT.INVALID_RESPONSE (HTTP 200): lists only images already listed");
+  });
+
+  it("a page that repeats some of the page before (an image tagged meanwhile shifts the listing) still counts as progress", async () => {
+    // Page 2 starts with page 1's last image, as when an image earlier in key order was tagged between the two requests.
+    const listing = [...IMAGES.slice(0, 10), ...IMAGES.slice(9, 23)];
+    const server = pageServer({ images: listing, total: () => 23 });
+    const url = await serve(server.handler);
+    const images = await collect(api(url).iterate_images_by_tag({ data_annotation_id: "282" }));
+    // The repeated image comes twice, as the class comment says a shifted listing does.
+    expect(images).toEqual(listing);
+    expect(server.asked.map((a) => a.page)).toEqual([1, 2, 3]);
   });
 });
 

@@ -62,7 +62,7 @@ describe("refused before anything is sent, exit 2", () => {
     ["a missing path parameter", ["get_image_info_by_id", "-j", "282"], "required option '--image-id <id>' not specified"],
     ["a missing body", ["get_image_info_by_ids", "-j", "282"], "required option '--body <json|@file|->' not specified"],
     ["a path parameter the spec's pattern refuses", ["sync_obs_status", "-j", "not-a-job"], "invalid parameter 'data_annotation_id'"],
-    ["a body the spec refuses", ["get_image_info_by_ids", "-j", "282", "--body", '{"image_id":[]}'], "invalid parameter 'body.image_id': must NOT have fewer than 1 items"],
+    ["a body the spec refuses", ["get_image_info_by_ids", "-j", "282", "--body", '{"image_id":[]}'], "invalid parameter 'body.image_id': must have at least 1 items"],
     ["a body that is not JSON", ["get_image_info_by_ids", "-j", "282", "--body", '{"image_id":'], "--body (inline JSON) is not valid JSON"],
     ["a body file that does not exist", ["get_image_info_by_ids", "-j", "282", "--body", "@no-such-file.json"], "cannot read --body @no-such-file.json: ENOENT"],
     ["an argument the operation does not take", ["sync_obs", "-j", "282", "extra"], "too many arguments for 'sync_obs'"],

@@ -42,7 +42,7 @@ describe("pages past the total", () => {
     const { seen, error } = await walk(das, 2);
     expect(error).toBeInstanceOf(ModelArtsServiceError);
     expect(error).toMatchObject({ error_code: "CLIENT.INVALID_RESPONSE", operation: "show_images_by_tag" });
-    expect((error as Error).message).toContain("page 7 is past the total of 10 (2 per page) and lists no new image");
+    expect((error as Error).message).toContain("(page 7): CLIENT.INVALID_RESPONSE (HTTP 200): lists only images already listed (total 10, 2 per page)");
     expect(asked).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(seen).toEqual(["img0001", "img0002", "img0003", "img0004", "img0003", "img0004"]);
   });
