@@ -1,17 +1,12 @@
-import { PACKAGE_NAME, PACKAGE_VERSION } from "../../generated/version.js";
 import { resolveOptions } from "../config/portable.js";
 import type { ConfigOptions, ResolvedConfig } from "../config/types.js";
 import { ModelArtsArgumentError } from "../errors.js";
-import { INSPECT, runtimeTag } from "../platform/node.js";
+import { INSPECT } from "../platform/node.js";
 import { createRawClient, type RawClient } from "./openapi-fetch.js";
 import { checkRetry, type RetryPolicy } from "./retry.js";
 import { createTransport, type Transport } from "./transport.js";
 
 const DEFAULT_TIMEOUT_MS = 30_000;
-// The largest answer the spec allows is get_image_info_by_ids for 1000 images (show_images_by_tag
-// pages hold at most 100). The spec bounds tag names (256 characters) but not tags per image, so
-// the limit leaves 64 KiB per image, about 150 detection tags with long names: 64 MiB in all.
-const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 const transports = new WeakMap<ModelArtsClient, Transport>();
 
 /** The client's transport, for helpers that pass a per-call timeout. Not part of the public API. */
@@ -19,17 +14,21 @@ export function transportOf(client: ModelArtsClient): Transport {
   return transports.get(client)!;
 }
 
-/** `value` if it is a whole number from 0 (which disables the limit) to `max`, else a ModelArtsArgumentError naming `argument`. */
-function checkWhole(argument: string, value: unknown, unit: string, none: string, max: number, operation?: string): number {
-  if (Number.isInteger(value) && (value as number) >= 0 && (value as number) <= max) return value as number;
-  throw new ModelArtsArgumentError(argument, `must be a whole number of ${unit} from 0 (no ${none}) to ${max}, got ${String(value)}`, operation);
+/**
+ * `value` if it is a whole number from `least` to `most`, else a ModelArtsArgumentError naming
+ * `argument`: the one check of the client's and the waiter's durations and sizes.
+ */
+export function checkWhole(argument: string, value: unknown, least: number, most: number, operation?: string, unit = "milliseconds"): number {
+  if (Number.isInteger(value) && (value as number) >= least && (value as number) <= most) return value as number;
+  throw new ModelArtsArgumentError(argument, `must be a whole number of ${unit} from ${least} to ${most}, got ${String(value)}`, operation);
 }
+
+/** The longest a timer (setTimeout, AbortSignal.timeout) takes: anything longer would surface as a RangeError, or a timer clamped to 1 ms. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Throws ModelArtsArgumentError unless `value` is a usable timeout (0 disables it). */
 export function checkTimeout(value: unknown, operation?: string): number {
-  // AbortSignal.timeout takes a whole number of milliseconds up to 2^31-1; anything else would
-  // surface later as a RangeError, or a timer clamped to 1 ms.
-  return checkWhole("timeoutMs", value, "milliseconds", "timeout", 2 ** 31 - 1, operation);
+  return checkWhole("timeoutMs", value, 0, MAX_TIMER_MS, operation);
 }
 
 /** Throws unless `client` came from createClient (the helpers need its transport). */
@@ -38,13 +37,6 @@ export function checkClient(client: unknown): ModelArtsClient {
   // (WeakMap.has is false for a primitive, null included, rather than throwing.)
   if (transports.has(client as ModelArtsClient)) return client as ModelArtsClient;
   throw new ModelArtsArgumentError("client", "must be a ModelArtsClient from createClient()");
-}
-
-/** Undefined in a browser, which sends its own User-Agent and refuses to let a page set one. */
-function defaultUserAgent(): string | undefined {
-  const runtime = runtimeTag();
-  // The version is fixed at build time (generated/version.ts), so a bundled copy needs no package.json.
-  return runtime && `${PACKAGE_NAME}/${PACKAGE_VERSION} ${runtime}`;
 }
 
 export interface CreateClientOptions extends ConfigOptions {
@@ -57,7 +49,7 @@ export interface CreateClientOptions extends ConfigOptions {
    * fields over the defaults `{ maxRetries: 3, baseDelayMs: 500, maxDelayMs: 20_000, retryWrites: false }`.
    */
   retry?: Partial<RetryPolicy> | false;
-  /** Sent as User-Agent. Default: `modelarts-data-annotations/<version> node/<version>`. */
+  /** Sent as User-Agent. Default on Node: `modelarts-data-annotations/<version> node/<version>`; elsewhere the runtime's own (a browser refuses to let a page set one). */
   userAgent?: string;
   /**
    * Largest response body read, in bytes; a larger one is cut off while it streams and the call
@@ -83,13 +75,21 @@ export class ModelArtsClient {
   declare readonly timeoutMs: number;
   declare readonly retry: RetryPolicy;
 
-  constructor(config: ResolvedConfig, options: Pick<CreateClientOptions, "timeoutMs" | "fetch" | "userAgent" | "maxResponseBytes" | "retry"> = {}) {
+  constructor(
+    config: ResolvedConfig,
+    options: Pick<CreateClientOptions, "timeoutMs" | "fetch" | "userAgent" | "maxResponseBytes" | "retry"> = {},
+    runtime: RuntimeDefaults = {},
+  ) {
     const { endpoint, region, projectId, context, credentials } = config;
-    const { fetch = (request: Request) => globalThis.fetch(request) } = options;
+    const { fetch = (request: Request) => globalThis.fetch(request), userAgent = runtime.userAgent } = options;
     const timeoutMs = checkTimeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-    const maxResponseBytes = checkWhole("maxResponseBytes", options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, "bytes", "limit", Number.MAX_SAFE_INTEGER);
     if (typeof fetch !== "function") throw new ModelArtsArgumentError("fetch", "must be a function (request: Request) => Promise<Response>");
-    const transport = createTransport({ credentials, timeoutMs, userAgent: options.userAgent ?? defaultUserAgent(), fetch, maxResponseBytes });
+    const { limitResponses } = runtime;
+    if (limitResponses === undefined && options.maxResponseBytes !== undefined) {
+      throw new ModelArtsArgumentError("maxResponseBytes", "is applied only on Node.js");
+    }
+    const limited = limitResponses?.(fetch, checkWhole("maxResponseBytes", options.maxResponseBytes ?? runtime.maxResponseBytes, 0, Number.MAX_SAFE_INTEGER, undefined, "bytes"));
+    const transport = createTransport({ credentials, timeoutMs, userAgent, fetch: limited ?? fetch });
     transports.set(this, transport);
     // The transport takes a per-call timeout as its second argument: openapi-fetch's second argument must not reach it.
     Object.assign(this, { raw: createRawClient(endpoint, (request) => transport(request)), endpoint, region, projectId, context, timeoutMs, retry: checkRetry(options.retry) });
@@ -108,12 +108,24 @@ export class ModelArtsClient {
 /** How a runtime turns the config options (and, on Node, the environment and the file) into a configuration. */
 export type ConfigResolver = (options: ConfigOptions, env: Record<string, string | undefined> | undefined) => ResolvedConfig;
 
+/**
+ * What a runtime's entry adds to every client it makes: the Node entry its User-Agent and the
+ * response limit (src/api/response-limit.ts); the portable entry nothing, so that a browser sends
+ * its own User-Agent (it refuses to let a page set one) and its bundle carries no limit.
+ */
+export interface RuntimeDefaults {
+  userAgent?: string;
+  limitResponses?: (fetch: (request: Request) => Promise<Response>, limit: number) => (request: Request) => Promise<Response>;
+  /** The limit when the caller gives none. */
+  maxResponseBytes?: number;
+}
+
 /** createClient for a runtime: the portable one resolves options alone, the Node entry adds the environment and the file. */
-export function clientFactory(resolve: ConfigResolver): (options?: CreateClientOptions) => ModelArtsClient {
+export function clientFactory(resolve: ConfigResolver, runtime?: RuntimeDefaults): (options?: CreateClientOptions) => ModelArtsClient {
   return (options = {}) => {
     const { timeoutMs, fetch, userAgent, env, maxResponseBytes, retry, ...configOptions } = options;
     // An option left undefined takes its default in the constructor, like one not given.
-    return new ModelArtsClient(resolve(configOptions, env), options);
+    return new ModelArtsClient(resolve(configOptions, env), options, runtime);
   };
 }
 

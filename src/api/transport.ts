@@ -9,7 +9,7 @@ import { signRequestAsync } from "../auth/signer.js";
 import { readCredentialsInput } from "../config/options.js";
 import { abortError } from "./retry.js";
 import type { ClientCredentials, ResolvedCredentials } from "../config/types.js";
-import { ModelArtsArgumentError, ModelArtsConfigError, ModelArtsError, ModelArtsNetworkError, ModelArtsServiceError } from "../errors.js";
+import { ModelArtsArgumentError, ModelArtsConfigError, ModelArtsError, ModelArtsNetworkError } from "../errors.js";
 
 /**
  * A fetch that takes the timeout of this one call (the default is the client's), and the
@@ -27,8 +27,6 @@ export interface TransportOptions {
   /** Undefined where the runtime sets its own (browsers). */
   userAgent: string | undefined;
   fetch: (input: Request) => Promise<Response>;
-  /** Largest response body read, in bytes; 0 for no limit. */
-  maxResponseBytes: number;
 }
 
 interface AuthenticateOptions {
@@ -92,7 +90,7 @@ function scrub(error: unknown, redact: Redact): unknown {
 }
 
 /** "GET https://host/path", without the query: what a message names a request by. */
-const describeRequest = ({ method, url }: Pick<Request, "method" | "url">): string => `${method} ${url.replace(/[?#].*/s, "")}`;
+export const describeRequest = ({ method, url }: Pick<Request, "method" | "url">): string => `${method} ${url.replace(/[?#].*/s, "")}`;
 
 /**
  * Classifies a thrown fetch/body error. A timeout signal aborts with a "TimeoutError" reason, a
@@ -120,38 +118,6 @@ export function toNetworkError(
   return new ModelArtsNetworkError(`${target} ${timedOut ? "timed out" : `failed: ${describeCause(cause)}`}`, timedOut ? "timeout" : "network", { cause, operation });
 }
 
-/**
- * `response` with a body that fails as soon as more than `limit` bytes have come: a declared
- * Content-Length over it fails at the first read, and a streamed body is cut off in the chunk
- * that passes it, so a runaway answer costs the limit in memory, not its own size. Erroring the
- * stream cancels the source, which drops the connection.
- */
-function capped(response: Response, limit: number, target: string): Response {
-  // A null-body status (204, 304) cannot be rebuilt with a stream, even an empty one as browsers give
-  // (fetch never returns 101 or 103).
-  if (limit === 0 || response.body === null || [204, 205, 304].includes(response.status)) return response;
-  let received = 0;
-  const tooLarge = (controller: TransformStreamDefaultController): void =>
-    controller.error(
-      new ModelArtsServiceError(
-        {
-          error_code: "CLIENT.RESPONSE_TOO_LARGE",
-          error_msg: `the body is larger than maxResponseBytes (${limit} bytes)`,
-          http_status: response.status,
-          request_id: response.headers.get("x-request-id"),
-        },
-        target,
-      ),
-    );
-  const body = response.body.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      start: (controller) => (Number(response.headers.get("content-length")) > limit ? tooLarge(controller) : undefined),
-      transform: (chunk, controller) => ((received += chunk.byteLength) > limit ? tooLarge(controller) : controller.enqueue(chunk)),
-    }),
-  );
-  return new Response(body, response);
-}
-
 // The codes that say the credentials (not the request) expired: the emulator's and ModelArts'
 // "Token expired" and the API gateway's. An assumption of ours: the reference lists no code for
 // an expired security token. Found anywhere in a 401's body, as a JSON string: at worst, one more
@@ -163,7 +129,7 @@ const EXPIRED = /"(ModelArts\.0202|APIGW\.0307)"/;
  * good, and a provider's answer, checked as options are (a line break in a token is refused here
  * too), fills until shortly before `expiresAt`, by one call however many requests wait.
  */
-export function createTransport({ credentials: given, timeoutMs: defaultTimeoutMs, userAgent, fetch, maxResponseBytes }: TransportOptions): Transport {
+export function createTransport({ credentials: given, timeoutMs: defaultTimeoutMs, userAgent, fetch }: TransportOptions): Transport {
   // The credentials of the last refreshes, newest first (six values: two sets of AK, SK and security
   // token, or six tokens), so that an error about a request signed with the previous ones is
   // redacted too.
@@ -219,7 +185,7 @@ export function createTransport({ credentials: given, timeoutMs: defaultTimeoutM
       }
       let response: Response;
       try {
-        response = capped(await fetch(request), maxResponseBytes, describeRequest(incoming));
+        response = await fetch(request);
       } catch (error) {
         throw toNetworkError(error, incoming, { timeout, caller: incoming.signal }, undefined, redact);
       }

@@ -4,13 +4,12 @@
  * deadline, and can be cancelled without leaving a timer that would keep the process alive.
  */
 import { ModelArtsArgumentError, ModelArtsWaiterTimeoutError, type WaiterFailure } from "../errors.js";
+import { checkWhole, MAX_TIMER_MS } from "./client.js";
 import { checkObject, checkOptions, invalidAnswer } from "./invoke.js";
 import { abortError, isTransientFailure, isTransientNetworkError, sleep } from "./retry.js";
 import type { CallOptions, FailureResult, HelperParams, Result, SuccessResult } from "./types.js";
 
 const OPERATION = "wait_for_sync_obs";
-// setTimeout takes at most 2^31-1 ms; a larger value would fire after 1 ms.
-const MAX_TIMER_MS = 2 ** 31 - 1;
 // The other figures are written where they are used (the defaults in waitForSyncObs's
 // destructuring, as WaitForSyncObsParams documents them): a module-level const per number costs
 // a browser bundle a variable each.
@@ -96,11 +95,7 @@ export async function waitForSyncObs(
   // One rule for the four durations, as data: whole milliseconds a timer can take, from 1, except
   // staleStatusMs (0 turns its rule off) and maxIntervalMs (not below intervalMs, checked first).
   const durations = [["timeoutMs", timeoutMs, 1], ["intervalMs", intervalMs, 1], ["maxIntervalMs", maxIntervalMs, intervalMs], ["staleStatusMs", staleStatusMs, 0]] as const;
-  for (const [name, value, least] of durations) {
-    if (!(Number.isInteger(value) && value >= least && value <= MAX_TIMER_MS)) {
-      throw new ModelArtsArgumentError(name, `must be a whole number of milliseconds from ${least} to ${MAX_TIMER_MS}, got ${String(value)}`, OPERATION);
-    }
-  }
+  for (const [name, value, least] of durations) checkWhole(name, value, least, MAX_TIMER_MS, OPERATION);
   if (onProgress !== undefined && typeof onProgress !== "function") throw new ModelArtsArgumentError("onProgress", "must be a function", OPERATION);
   checkOptions({ signal: signalParam }, OPERATION);
   // Either signal cancels the wait (a signal made of none never fires).

@@ -4,6 +4,8 @@
  * HMAC through node:crypto, the config file through node:fs. `process.getBuiltinModule` exists from
  * Node 20.16; the package asks for 20.19.
  */
+import { PACKAGE_NAME, PACKAGE_VERSION } from "../../generated/version.js";
+
 type NodeProcess = {
   getBuiltinModule?: (id: string) => unknown;
   env?: Record<string, string | undefined>;
@@ -33,11 +35,9 @@ export function processEnv(): Record<string, string | undefined> {
   return nodeProcess()?.env ?? {};
 }
 
-/** "node/v20.19.0" on Node; undefined elsewhere (a browser sets its own User-Agent). */
-export function runtimeTag(): string | undefined {
-  // Not through nodeProcess(): this is the one function of the module in the portable bundle.
-  const version = (globalThis as { process?: NodeProcess }).process?.versions?.node;
-  return version === undefined ? undefined : `node/v${version}`;
+/** The Node entry's User-Agent: "modelarts-data-annotations/0.1.0 node/v20.19.0". The version is fixed at build time (generated/version.ts), so a bundled copy needs no package.json. */
+export function nodeUserAgent(): string {
+  return `${PACKAGE_NAME}/${PACKAGE_VERSION} node/${nodeProcess()?.version ?? "unknown"}`;
 }
 
 export function platformName(): string | undefined {

@@ -111,6 +111,26 @@ describe("the portable entry's createClient", () => {
     expect(() => portable.createClient({ region: "cn-north-4" })).toThrow("no credentials: pass option credentials");
   });
 
+  it("leaves the User-Agent to the runtime and has no response limit, which is the Node entry's: an explicit maxResponseBytes is refused", async () => {
+    const portable = await import("../../src/index.js");
+    const node = await import("../../src/index.node.js");
+    const seen: Request[] = [];
+    const fetch = async (request: Request): Promise<Response> => {
+      seen.push(request);
+      return new Response(JSON.stringify({ tags: [] }), { headers: { "Content-Length": "12" } });
+    };
+    const options = { endpoint: "https://modelarts.example.test", projectId: "p1", credentials: { token: "t" }, fetch };
+    await new portable.DataAnnotationsApi(portable.createClient(options)).query_tag_list({ data_annotation_id: "1" });
+    await new node.DataAnnotationsApi(node.createClient(options)).query_tag_list({ data_annotation_id: "1" });
+    expect(seen.map((request) => request.headers.get("user-agent"))).toEqual([null, expect.stringMatching(/^modelarts-data-annotations\/\S+ node\/v\d+\.\d+\.\d+$/)]);
+    expect(() => portable.createClient({ ...options, maxResponseBytes: 1024 })).toThrow(
+      expect.objectContaining({ name: "ModelArtsArgumentError", argument: "maxResponseBytes", message: "invalid argument 'maxResponseBytes': is applied only on Node.js" }),
+    );
+    // The same answer over a 4-byte limit: refused on Node, which wraps the client's fetch.
+    const limited = await new node.DataAnnotationsApi(node.createClient({ ...options, maxResponseBytes: 4 })).query_tag_list({ data_annotation_id: "1" });
+    expect(limited).toMatchObject({ is_success: false, error_code: "CLIENT.RESPONSE_TOO_LARGE" });
+  });
+
   it("has the Node entry's exports but resolveContext, so that types checked against either hold for both", async () => {
     const portable: Record<string, unknown> = await import("../../src/index.js");
     const node: Record<string, unknown> = await import("../../src/index.node.js");
