@@ -2,7 +2,6 @@
 
 export declare const REPO_ROOT: string;
 export declare const GZIP_LIMIT_BYTES: number;
-export declare const GZIP_CEILING_BYTES: number;
 export declare const BUILT_ENTRY: string;
 export declare const BROWSER_BUNDLE_OPTIONS: Readonly<{ bundle: true; minify: true; platform: "browser"; format: "esm" }>;
 

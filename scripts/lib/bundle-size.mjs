@@ -11,18 +11,15 @@ import { build, transform } from "esbuild";
 
 export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
-/** The most a browser app may pay, gzipped, for the client entry (issue 10's target; `npm run size` exits 1 above it). */
-export const GZIP_LIMIT_BYTES = 12 * 1024;
-
 /**
- * What the test holds the bundle to until the target is met: the size measured when this was
- * last set plus a small margin, so that growth is a decision, not drift. 2026-12-01: 15.3 kB
- * after issue 10, 17.6 kB (17,986 bytes) once issue 13 added the retry policy, credential
- * providers, the response limit and redaction to the portable path; 18,144 bytes at the start
- * of session 16, 17,765 after its size work (a compact operation table, an interpreting
- * validator, shared abort errors, credentials signed as resolved, Node-only wording moved out).
+ * The most a browser app may pay, gzipped, for the client entry (issue 10): `npm run size` exits 1
+ * above it, and test/package/size.test.ts fails. History: 96 kB before issue 10; 15.3 kB after it;
+ * 17.6 kB once issue 13 put the retry policy, credential providers, the response limit and
+ * redaction on the portable path; 12.0 kB (12,275 bytes) on 2026-12-01, after a size pass over
+ * every module and with the environment, the default User-Agent and the response limit left to
+ * the Node entry. Growth past it is a decision to take, not drift.
  */
-export const GZIP_CEILING_BYTES = 18_100;
+export const GZIP_LIMIT_BYTES = 12 * 1024;
 
 /** The compiled client entry of `npm run build`. */
 export const BUILT_ENTRY = path.join(REPO_ROOT, "out/lib/src/index.js");
