@@ -9,7 +9,7 @@ export declare const CLI_BIN_ENTRY_POINT: string;
 export declare const CLI_PROGRAM_ENTRY_POINT: string;
 export declare const EXTERNAL: readonly string[];
 export declare const PRECOMPUTED_COMMAND_LINES: readonly string[];
-export declare function buildOptions(outDir?: string): { node: BuildOptions; portable: BuildOptions; cliBin: BuildOptions; cli: BuildOptions };
+export declare function buildOptions(outDir?: string): { node: BuildOptions; nodeSubpaths: BuildOptions[]; portable: BuildOptions; cliBin: BuildOptions; cli: BuildOptions };
 export declare function buildJavaScript(outDir?: string): Promise<void>;
 export declare function emitDeclarations(outDir?: string): Promise<void>;
 export declare function buildPackage(outDir?: string, options?: { declarations?: boolean }): Promise<void>;

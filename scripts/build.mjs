@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // `npm run build`: the shipped package in out/lib, as test/support/compile.ts builds it for the tests.
 //
-//   Node        esbuild bundles the entries Node loads (index.node, ./config, ./emulator) in one
-//               build with code splitting (NODE_ENTRY_POINTS). Loading some thirty ES modules one
-//               by one was most of the import cost (2.5x a bare `node -e ""`); four files load in
-//               a fraction of that. What several entries share (the error classes above all) is
-//               in shared chunks, so each class exists once and `instanceof` holds between them.
+//   Node        esbuild bundles the package's Node entry (index.node) into one file: loading some
+//               thirty ES modules one by one was most of the import cost (2.5x a bare
+//               `node -e ""`), and one file loads faster than four. ./config and ./emulator are
+//               bundled beside it and import the classes whose identity matters (the errors,
+//               Secret) from that file, so each exists once and `instanceof` holds between them.
 //   CLI         a CommonJS bin (main.cjs) that prints the top-level help and version the build
 //               stored (precomputeAnswers) or imports the program (run.js), bundled on its own;
 //               the program imports the built Node entries (publicEntriesOnly).
@@ -29,11 +29,39 @@ export const DEFAULT_OUT_DIR = path.join(REPO_ROOT, "out/lib");
 
 /**
  * The entries Node loads (through the "node" condition and the ./config and ./emulator
- * subpaths), built together with code splitting: what several of them share (the error
- * classes above all) is in shared chunks under out/lib/chunks and exists once, so
- * `instanceof` holds between them. Each becomes out/lib/<same path>.js.
+ * subpaths). Each becomes out/lib/<same path>.js; the first is one file, which the other two
+ * import for the modules of SHARED_FROM_NODE_ENTRY.
  */
 export const NODE_ENTRY_POINTS = Object.freeze(["src/index.node.ts", "src/config/index.ts", "src/emulator/index.ts"]);
+/**
+ * The modules whose exports must exist once across the entries (a ModelArtsConfigError from
+ * ./config is `instanceof` the Node entry's; a Secret given to the emulator is the package's;
+ * both entries hand out one resolveContext): ./config and ./emulator import them from the built
+ * Node entry, which exports every name they define (esbuild fails the build on one it does not).
+ * Their other modules may be bundled twice: nothing else in them has identity.
+ */
+const SHARED_FROM_NODE_ENTRY = Object.freeze(["src/errors.ts", "src/auth/secret.ts", "src/config/resolve.ts"]);
+
+/** Points ./config's and ./emulator's imports of SHARED_FROM_NODE_ENTRY at the built Node entry. */
+function fromNodeEntry(outDir) {
+  const shared = new Set(SHARED_FROM_NODE_ENTRY.map((file) => path.join(REPO_ROOT, file)));
+  const nodeEntry = path.join(outDir, "src/index.node.js");
+  return {
+    name: "from-node-entry",
+    setup(build) {
+      build.onResolve({ filter: /^\.\.?\// }, async (args) => {
+        if (args.pluginData?.resolving) return undefined;
+        const result = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { resolving: true } });
+        if (!shared.has(result.path)) return undefined;
+        // Relative to the output file that will hold the import: the entry's own, as nothing is split.
+        const entryOut = path.join(outDir, path.relative(REPO_ROOT, build.initialOptions.entryPoints[0])).replace(/\.ts$/, ".js");
+        const relative = path.relative(path.dirname(entryOut), nodeEntry).split(path.sep).join("/");
+        return { path: relative.startsWith(".") ? relative : `./${relative}`, external: true };
+      });
+    },
+  };
+}
+
 /**
  * The portable entry (the "default" condition: browsers, Workers, bundlers that target them),
  * shipped module by module as before, each source file of its graph compiled on its own. Node
@@ -41,8 +69,7 @@ export const NODE_ENTRY_POINTS = Object.freeze(["src/index.node.ts", "src/config
  * and ./emulator, which it would have to share classes with, run only on Node), so its start-up
  * does not matter; a user's bundler does, and with one file per module and "sideEffects" it
  * drops every module an app does not use (a bundle of signRequestAsync alone is a few kB, where
- * one bundled file would bring the whole client). Kept out of the split build, it also does not
- * cut the Node entry's code into more chunks (four files to load instead of seven).
+ * one bundled file would bring the whole client).
  */
 export const PORTABLE_ENTRY_POINT = "src/index.ts";
 /**
@@ -156,13 +183,18 @@ export function buildOptions(outDir = DEFAULT_OUT_DIR) {
     node: {
       ...COMMON_OPTIONS,
       external: NODE_EXTERNAL,
-      entryPoints: NODE_ENTRY_POINTS,
-      outbase: ".",
-      outdir: outDir,
-      splitting: true,
-      chunkNames: "chunks/[name]-[hash]",
+      entryPoints: [NODE_ENTRY_POINTS[0]],
+      outfile: path.join(outDir, NODE_ENTRY_POINTS[0].replace(/\.ts$/, ".js")),
       plugins: [sourcesMayHaveEffects, inlinedLicenses],
     },
+    // One build per subpath, so that each import of the Node entry is relative to its own file.
+    nodeSubpaths: NODE_ENTRY_POINTS.slice(1).map((entry) => ({
+      ...COMMON_OPTIONS,
+      external: NODE_EXTERNAL,
+      entryPoints: [entry],
+      outfile: path.join(outDir, entry.replace(/\.ts$/, ".js")),
+      plugins: [fromNodeEntry(outDir), sourcesMayHaveEffects, inlinedLicenses],
+    })),
     // The modules of the portable graph are found by bundling it (portableModules); platform "neutral": a Node builtin there fails the build.
     portable: { ...COMMON_OPTIONS, entryPoints: [PORTABLE_ENTRY_POINT], outbase: ".", outdir: outDir, platform: "neutral", target: "es2022", plugins: [sourcesMayHaveEffects] },
     cliBin: { ...COMMON_OPTIONS, entryPoints: [CLI_BIN_ENTRY_POINT], outfile: path.join(outDir, "src/cli/main.cjs"), format: "cjs", external: ["./run.js"], plugins: [sourcesMayHaveEffects] },
@@ -207,12 +239,12 @@ async function portableModules(options) {
 
 /** Builds the JavaScript of every entry into `outDir` (esbuild), then precomputes the CLI's help. */
 export async function buildJavaScript(outDir = DEFAULT_OUT_DIR) {
-  const { node, portable, cliBin, cli } = buildOptions(outDir);
+  const { node, nodeSubpaths, portable, cliBin, cli } = buildOptions(outDir);
   const compilePortable = async () => {
     const modules = await portableModules(portable);
     await build({ ...portable, entryPoints: modules, bundle: false, external: undefined, plugins: [] });
   };
-  await Promise.all([build(node), build(cliBin), build(cli), compilePortable()]);
+  await Promise.all([build(node), ...nodeSubpaths.map((options) => build(options)), build(cliBin), build(cli), compilePortable()]);
   await precomputeAnswers(outDir);
 }
 

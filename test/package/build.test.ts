@@ -34,8 +34,8 @@ describe("the compiled package", () => {
   }, 120_000);
 
   it("defines each error class once in the JavaScript Node loads, so instanceof holds across the entries and the CLI", async () => {
-    // The Node entries share chunks and the CLI imports the built entries; the portable entry's modules (src/errors.js among
-    // them), which Node never loads, are the one other copy.
+    // ./config and ./emulator import the classes from the Node entry's file, and the CLI imports the built entries; the
+    // portable entry's modules (src/errors.js among them), which Node never loads, are the one other copy.
     const nodeEntries = ["src/index.node.js", "src/config/index.js", "src/emulator/index.js"];
     const files = readdirSync(outDir, { recursive: true, encoding: "utf8" }).filter((file) => file.endsWith(".js"));
     const loadedByNode = (file: string) => file.startsWith("chunks/") || file.startsWith("src/cli/") || nodeEntries.includes(file);
