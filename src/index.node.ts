@@ -6,7 +6,7 @@
  * parser loads only when a file is read); `signRequest` signs synchronously on node:crypto.
  */
 import { clientFactory } from "./api/client.js";
-import { DEFAULT_MAX_RESPONSE_BYTES, limitResponses } from "./api/response-limit.js";
+import { limitResponses } from "./api/response-limit.js";
 import "./auth/signer-node.js";
 import { resolveContext } from "./config/resolve.js";
 import { nodeUserAgent, processEnv } from "./platform/node.js";
@@ -15,8 +15,4 @@ export * from "./index.js";
 export { resolveContext };
 
 /** See ./api/client.ts: options, then environment, then the config file's context. */
-export const createClient = clientFactory((options, env) => resolveContext(options, env ?? processEnv()), {
-  userAgent: nodeUserAgent(),
-  limitResponses,
-  maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES,
-});
+export const createClient = clientFactory((options, env) => resolveContext(options, env ?? processEnv()), { userAgent: nodeUserAgent(), limitResponses });

@@ -15,7 +15,7 @@ export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
  * The most a browser app may pay, gzipped, for the client entry (issue 10): `npm run size` exits 1
  * above it, and test/package/size.test.ts fails. History: 96 kB before issue 10; 15.3 kB after it;
  * 17.6 kB once issue 13 put the retry policy, credential providers, the response limit and
- * redaction on the portable path; 12.0 kB (12,275 bytes) on 2026-12-01, after a size pass over
+ * redaction on the portable path; 12.0 kB (12,244 bytes) on 2026-12-01, after a size pass over
  * every module and with the environment, the default User-Agent and the response limit left to
  * the Node entry. Growth past it is a decision to take, not drift.
  */

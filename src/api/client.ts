@@ -88,7 +88,7 @@ export class ModelArtsClient {
     if (limitResponses === undefined && options.maxResponseBytes !== undefined) {
       throw new ModelArtsArgumentError("maxResponseBytes", "is applied only on Node.js");
     }
-    const limited = limitResponses?.(fetch, checkWhole("maxResponseBytes", options.maxResponseBytes ?? runtime.maxResponseBytes, 0, Number.MAX_SAFE_INTEGER, undefined, "bytes"));
+    const limited = limitResponses?.(fetch, options.maxResponseBytes);
     const transport = createTransport({ credentials, timeoutMs, userAgent, fetch: limited ?? fetch });
     transports.set(this, transport);
     // The transport takes a per-call timeout as its second argument: openapi-fetch's second argument must not reach it.
@@ -115,9 +115,8 @@ export type ConfigResolver = (options: ConfigOptions, env: Record<string, string
  */
 export interface RuntimeDefaults {
   userAgent?: string;
-  limitResponses?: (fetch: (request: Request) => Promise<Response>, limit: number) => (request: Request) => Promise<Response>;
-  /** The limit when the caller gives none. */
-  maxResponseBytes?: number;
+  /** Wraps the client's fetch in the response limit, checking the caller's `maxResponseBytes` (undefined: its default). */
+  limitResponses?: (fetch: (request: Request) => Promise<Response>, maxResponseBytes: number | undefined) => (request: Request) => Promise<Response>;
 }
 
 /** createClient for a runtime: the portable one resolves options alone, the Node entry adds the environment and the file. */

@@ -5,17 +5,19 @@
  * page or a Worker is an isolate that its runtime ends at its own memory limit.
  */
 import { ModelArtsServiceError } from "../errors.js";
+import { checkWhole } from "./client.js";
 import { describeRequest } from "./transport.js";
 
 // The largest answer the spec allows is get_image_info_by_ids for 1000 images (show_images_by_tag
 // pages hold at most 100). The spec bounds tag names (256 characters) but not tags per image, so
 // the limit leaves 64 KiB per image, about 150 detection tags with long names: 64 MiB in all.
-export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 type Fetch = (request: Request) => Promise<Response>;
 
-/** `fetch` whose responses' bodies fail past `limit` bytes (0: no limit). */
-export function limitResponses(fetch: Fetch, limit: number): Fetch {
+/** `fetch` whose responses' bodies fail past `maxResponseBytes` (the client's option, checked here; 0: no limit; default 64 MiB). */
+export function limitResponses(fetch: Fetch, maxResponseBytes: unknown = DEFAULT_MAX_RESPONSE_BYTES): Fetch {
+  const limit = checkWhole("maxResponseBytes", maxResponseBytes, 0, Number.MAX_SAFE_INTEGER, undefined, "bytes");
   return limit === 0 ? fetch : async (request) => capped(await fetch(request), limit, describeRequest(request));
 }
 
