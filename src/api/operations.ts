@@ -27,11 +27,6 @@ export function operationEntry<O extends OperationId>(operationId: O): Operation
   return WIRED[operationId] as unknown as OperationEntry & WiredTo<O>;
 }
 
-/** The argument names an operation takes: its parameters as the spec declares them, then body. */
-export function argumentNames(entry: OperationEntry): string[] {
-  return Object.keys(entry.validate.schema.properties!);
-}
-
 /**
  * Throws ModelArtsValidationError naming the first parameter that breaks the spec. `args` is the
  * helper's argument object (checkedArguments has made sure it is one) after defaults

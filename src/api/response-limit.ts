@@ -18,7 +18,7 @@ type Fetch = (request: Request) => Promise<Response>;
 /** `fetch` whose responses' bodies fail past `maxResponseBytes` (the client's option, checked here; 0: no limit; default 64 MiB). */
 export function limitResponses(fetch: Fetch, maxResponseBytes: unknown = DEFAULT_MAX_RESPONSE_BYTES): Fetch {
   const limit = checkWhole("maxResponseBytes", maxResponseBytes, 0, Number.MAX_SAFE_INTEGER, undefined, "bytes");
-  return limit === 0 ? fetch : async (request) => capped(await fetch(request), limit, describeRequest(request));
+  return limit === 0 ? fetch : async (request) => capped(await fetch(request), limit, request);
 }
 
 /**
@@ -27,7 +27,7 @@ export function limitResponses(fetch: Fetch, maxResponseBytes: unknown = DEFAULT
  * that passes it, so a runaway answer costs the limit in memory, not its own size. Erroring the
  * stream cancels the source, which drops the connection.
  */
-function capped(response: Response, limit: number, target: string): Response {
+function capped(response: Response, limit: number, request: Request): Response {
   // A null-body status (204, 304) cannot be rebuilt with a stream, even an empty one as browsers give
   // (fetch never returns 101 or 103).
   if (response.body === null || [204, 205, 304].includes(response.status)) return response;
@@ -41,7 +41,8 @@ function capped(response: Response, limit: number, target: string): Response {
           http_status: response.status,
           request_id: response.headers.get("x-request-id"),
         },
-        target,
+        // Described only when the limit is met: the rest of the time this runs for every answer.
+        describeRequest(request),
       ),
     );
   const body = response.body.pipeThrough(

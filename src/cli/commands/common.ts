@@ -39,9 +39,14 @@ export function connect(flags: ClientFlags): { das: DataAnnotationsApi; label: L
 /** The service said no: the result itself (and `extra` fields) with --json, one line on stderr either way. */
 export function serviceFailure(out: Output, result: FailureResult, extra: Record<string, unknown> = {}): number {
   if (out.json) out.result({ ...result, ...extra }, () => "");
-  const request = result.request_id === null ? "" : `, request ${result.request_id}`;
-  out.error(`${result.error_code}: ${result.error_msg} (HTTP ${result.http_status}${request})`);
+  out.error(failureLine(result));
   return EXIT.SERVICE;
+}
+
+/** The stderr line of a service failure: code, message, status and request. */
+export function failureLine(result: FailureResult): string {
+  const request = result.request_id === null ? "" : `, request ${result.request_id}`;
+  return `${result.error_code}: ${result.error_msg} (HTTP ${result.http_status}${request})`;
 }
 
 let interruptedBy: NodeJS.Signals | undefined;

@@ -10,7 +10,7 @@ import { ProgressLine } from "../progress.js";
 import type { ClientFlags } from "../program.js";
 import { confirm, readStdin } from "../stdin.js";
 import { UsageError } from "../usage.js";
-import { connect, errorFields, exitCodeOf, guarded, interruptible, isReportable, outputFor, reportError, serviceFailure } from "./common.js";
+import { connect, errorFields, exitCodeOf, guarded, interruptible, isReportable, outputFor, reportError, failureLine, serviceFailure } from "./common.js";
 
 type ImageInfo = components["schemas"]["ImageInfo"];
 type ImageTag = components["schemas"]["ImageTag"];
@@ -340,8 +340,7 @@ export async function deleteImage(io: CliIo, imageId: string, flags: JobFlags & 
   };
   const refused = (result: FailureResult): number => {
     failed(result);
-    const request = result.request_id === null ? "" : `, request ${result.request_id}`;
-    out.error(`${result.error_code}: ${result.error_msg} (HTTP ${result.http_status}${request})`);
+    out.error(failureLine(result));
     return EXIT.SERVICE;
   };
   try {
