@@ -58,10 +58,12 @@ function memory(): number {
  * `live` runs a full GC before every 8th sample (every 512 KiB of 64 KiB chunks), so the peak is
  * what is still referenced; without it, the peak includes what is garbage but not collected yet.
  */
-function sampledFetch(live: boolean): { fetch: (request: Request) => Promise<Response>; start(): Promise<void>; peakGrowthMiB(): number } {
+function sampledFetch(live: boolean): { fetch: (request: Request) => Promise<Response>; start(): Promise<void>; peakGrowthMiB(): number; sampledMiB(): number } {
   let before = 0;
   let peak = 0;
   let chunks = 0;
+  // What went through the sampler since start(): a peak is only a peak of the body if the body was sampled.
+  let bytes = 0;
   const sample = (): void => {
     if (live && ++chunks % 8 !== 0) return;
     if (live) gc();
@@ -71,7 +73,7 @@ function sampledFetch(live: boolean): { fetch: (request: Request) => Promise<Res
     async fetch(request) {
       const response = await fetch(request);
       if (response.body === null) return response;
-      const body = response.body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({ transform: (chunk, controller) => (sample(), controller.enqueue(chunk)) }));
+      const body = response.body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({ transform: (chunk, controller) => ((bytes += chunk.byteLength), sample(), controller.enqueue(chunk)) }));
       return new Response(body, { status: response.status, headers: response.headers });
     },
     async start() {
@@ -87,8 +89,10 @@ function sampledFetch(live: boolean): { fetch: (request: Request) => Promise<Res
       gc();
       before = memory();
       peak = before;
+      bytes = 0;
     },
     peakGrowthMiB: () => (Math.max(peak, memory()) - before) / MiB,
+    sampledMiB: () => bytes / MiB,
   };
 }
 
@@ -105,6 +109,8 @@ async function oneGigabyte(maxResponseBytes: number | undefined, live: boolean) 
   expect(await das.sync_obs_status({ data_annotation_id: "282" })).toMatchObject({ is_success: true });
   await sampler.start();
   const result = await das.show_images_by_tag({ data_annotation_id: "282" });
+  // The limit was met in the body the sampler saw, so its peak is the reading's, not an idle process's.
+  expect(sampler.sampledMiB()).toBeGreaterThanOrEqual(maxResponseBytes === undefined ? 64 : maxResponseBytes / MiB);
   return { result, growthMiB: sampler.peakGrowthMiB(), writtenMiB: server.written() / MiB };
 }
 
