@@ -133,17 +133,19 @@ describe("maxResponseBytes", () => {
   // Without forced collections, fetch's own garbage comes on top until V8 collects it: undici
   // copies each chunk out of the socket's read buffer, and those buffers (about 1.5 bytes per
   // byte read) stay counted in `external` until the next GC, which V8 starts by heap growth or
-  // after 64 MB of new external memory, not by time. Measured here: limit + 11 to 21 MiB (with
+  // after 64 MB of new external memory, not by time, so this figure moves with the machine's load:
+  // measured limit + 11 to 28 MiB (28.2 once in a fresh-clone CI run on a busy machine; the bound
+  // was + 28 until then); bounded here by + 36 MiB, what the server may write past the limit. (With
   // the chunks dropped as they come, reading 64 MiB still peaks 38 MiB up: it is not our copy).
   it.each([
     ["the default limit (64 MiB)", undefined, 64],
     ["a limit of 8 MiB", 8 * MiB, 8],
-  ])("with %s, the peak including not yet collected garbage stays under the limit + 28 MiB", async (_, maxResponseBytes, limitMiB) => {
+  ])("with %s, the peak including not yet collected garbage stays under the limit + 36 MiB", async (_, maxResponseBytes, limitMiB) => {
     const { result, growthMiB } = await oneGigabyte(maxResponseBytes, false);
     expect(result).toMatchObject({ is_success: false, error_code: "CLIENT.RESPONSE_TOO_LARGE" });
     console.log(`1 GB body, ${limitMiB} MiB limit: peak growth ${growthMiB.toFixed(1)} MiB without forced GC`);
     // Without the limit the same body took over 2 GB.
-    expect(growthMiB).toBeLessThan(limitMiB + 28);
+    expect(growthMiB).toBeLessThan(limitMiB + 36);
   }, 120_000);
 
   it("a declared Content-Length over the limit fails before the body is read", async () => {
